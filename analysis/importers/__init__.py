@@ -1,0 +1,139 @@
+"""Importers: detect a file's format by its content and read it into contacts and interactions.
+
+``IMPORTERS`` lists the importer modules, each with ``sniff(name, head)`` and
+``parse(source, options)`` (see :mod:`analysis.importers.base`). :func:`detect` asks every one and
+keeps the most confident answer; :func:`import_file` reads a file and always returns a report,
+even for a file it refuses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from analysis.errors import CloseknitError, UnrecognisedFormatError, UnusableFileError
+from analysis.importers.base import (
+    Detection,
+    FileReport,
+    ImportOptions,
+    ImportResult,
+    SourceFile,
+)
+from analysis.importers.text import decode, guess_encoding, looks_binary
+
+_MODULES = (
+    "vcard",
+    "contacts_csv",
+    "interactions_csv",
+    "whatsapp",
+    "telegram",
+    "ics",
+    "sms_xml",
+    "gvoice",
+)
+
+EXPECTED = (
+    "vCard (.vcf), contact CSV (Google, Outlook, LinkedIn, or any CSV with name/e-mail/phone "
+    "columns), an interaction log CSV (timestamp + contact columns), WhatsApp chat exports "
+    "(.txt/.zip), Telegram result.json, calendars (.ics), Android SMS Backup & Restore XML, "
+    "Google Voice Takeout"
+)
+"""What closeknit reads, for the message that refuses a file."""
+
+HEAD_BYTES = 65_536
+
+
+def _load_importers() -> dict[str, ModuleType]:
+    mods: dict[str, ModuleType] = {}
+    for name in _MODULES:
+        try:
+            mods[name] = importlib.import_module(f"analysis.importers.{name}")
+        except ModuleNotFoundError as exc:  # pragma: no cover - only while a module is missing
+            if exc.name != f"analysis.importers.{name}":
+                raise
+    return mods
+
+
+IMPORTERS: dict[str, ModuleType] = _load_importers()
+
+
+def head_text(data: bytes) -> str:
+    """The decoded start of a file, as given to ``sniff``."""
+    head = data[:HEAD_BYTES]
+    enc = guess_encoding(data[:HEAD_BYTES])
+    text = head.decode(enc, errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def detect(source: SourceFile) -> Detection:
+    """The format of ``source``, judged by content (the name only breaks ties).
+
+    Raises :class:`UnrecognisedFormatError` for empty, binary or unknown content, naming what
+    closeknit reads.
+    """
+    if not source.data.strip():
+        raise UnrecognisedFormatError(source.name, "the file is empty", EXPECTED)
+    if source.name.lower().endswith(".zip") or source.data[:4] == b"PK\x03\x04":
+        mod = IMPORTERS.get("whatsapp")
+        det = mod.sniff_zip(source) if mod and hasattr(mod, "sniff_zip") else None
+        if det:
+            return det
+        raise UnrecognisedFormatError(
+            source.name, "this zip archive holds no WhatsApp chat export", EXPECTED
+        )
+    if looks_binary(source.data):
+        raise UnrecognisedFormatError(
+            source.name, "the content is binary, not text (is it really this kind of file?)",
+            EXPECTED,
+        )
+    head = head_text(source.data)
+    best: Detection | None = None
+    for mod in IMPORTERS.values():
+        try:
+            det = mod.sniff(source.name, head)
+        except Exception:  # noqa: BLE001 - a sniffer must never break detection of others
+            det = None
+        if det and (best is None or det.confidence > best.confidence):
+            best = det
+    if best is None:
+        first = head.strip().splitlines()[0][:80] if head.strip() else ""
+        raise UnrecognisedFormatError(
+            source.name, f"its content is not a format closeknit knows (it starts with {first!r})",
+            EXPECTED,
+        )
+    return best
+
+
+def import_file(source: SourceFile, options: ImportOptions | None = None) -> ImportResult:
+    """Detect and read one file. Never raises for bad content: a refused or unusable file comes
+    back with an empty result and ``report.error`` set."""
+    options = options or ImportOptions()
+    try:
+        det = detect(source)
+    except UnrecognisedFormatError as exc:
+        return ImportResult(report=FileReport(source.name, "unknown", "unknown", error=str(exc)))
+    mod = IMPORTERS[det.format]
+    try:
+        result = mod.parse(source, options)
+    except CloseknitError as exc:
+        return ImportResult(report=FileReport(source.name, det.format, det.label, error=str(exc)))
+    rep = result.report or FileReport(source.name, det.format, det.label)
+    if det.notes:
+        rep.notes[:0] = [n for n in det.notes if n not in rep.notes]
+    result.report = rep
+    return result
+
+
+__all__ = [
+    "EXPECTED",
+    "IMPORTERS",
+    "Detection",
+    "FileReport",
+    "ImportOptions",
+    "ImportResult",
+    "SourceFile",
+    "UnusableFileError",
+    "decode",
+    "detect",
+    "import_file",
+]

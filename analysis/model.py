@@ -1,0 +1,192 @@
+"""The data model: the fixed columns of closeknit's DataFrames, and the channel vocabulary.
+
+Every stage of the pipeline passes these frames along. Functions that build them start from
+:func:`empty_contacts` / :func:`empty_interactions` or :func:`contacts_frame` /
+:func:`interactions_frame`, so the columns, their order and their dtypes are always the same.
+
+**contacts**: one row per record in a source (a card, a CSV row); many rows may become one person.
+
+=============== ============ =========================================================
+column          type         notes
+=============== ============ =========================================================
+contact_id      str          stable: hash of the file digest + card UID or record index
+source          str          file name + format, e.g. ``phone.vcf (vCard 2.1)``
+where           str          where in the file: ``card 3 (line 120)``, ``row 17``
+full_name       str          NFC, trimmed; "" when unknown
+given_name      str
+family_name     str
+nickname        str
+emails          list[str]    lower-cased, unique, in file order
+phones          list[str]    E.164 where it parses with the user's region, else digits as given
+org             str
+title           str
+categories      list[str]    vCard CATEGORIES, Google "Labels", Outlook "Categories"
+birthday        str          ISO ``YYYY-MM-DD`` or yearless ``--MM-DD``; "" when unknown
+related         list[tuple]  (type, name) from RELATED / X-ABRELATEDNAMES
+=============== ============ =========================================================
+
+**interactions**: one row per contact event with one identity.
+
+=============== ============== =======================================================
+column          type           notes
+=============== ============== =======================================================
+timestamp       datetime64 UTC naive input is read in the user's time zone
+who             str            the identity as the source gave it (name, phone, e-mail)
+channel         category       one of :data:`CHANNELS`
+mode            category       ``offline`` for in_person, ``online`` otherwise
+direction       category       one of :data:`DIRECTIONS` (who reached out)
+duration_min    float          NaN where unknown
+event_id        str            shared by all rows of one group event; "" when none
+note            str
+source          str            as above
+=============== ============== =======================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+CHANNELS: tuple[str, ...] = ("in_person", "video", "call", "message", "email", "social", "other")
+"""Channels, richest first (Sherman, Michikyan & Greenfield 2013; Vlahovic et al. 2012)."""
+
+MODES: tuple[str, ...] = ("offline", "online")
+DIRECTIONS: tuple[str, ...] = ("outgoing", "incoming", "mutual", "unknown")
+
+CONTACT_COLUMNS: tuple[str, ...] = (
+    "contact_id",
+    "source",
+    "where",
+    "full_name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "emails",
+    "phones",
+    "org",
+    "title",
+    "categories",
+    "birthday",
+    "related",
+)
+_CONTACT_LISTS = ("emails", "phones", "categories", "related")
+
+INTERACTION_COLUMNS: tuple[str, ...] = (
+    "timestamp",
+    "who",
+    "channel",
+    "mode",
+    "direction",
+    "duration_min",
+    "event_id",
+    "note",
+    "source",
+)
+
+CHANNEL_DTYPE = pd.CategoricalDtype(list(CHANNELS))
+MODE_DTYPE = pd.CategoricalDtype(list(MODES))
+DIRECTION_DTYPE = pd.CategoricalDtype(list(DIRECTIONS))
+
+
+def mode_of(channel: str) -> str:
+    """``offline`` for in-person contact, ``online`` for every other channel."""
+    return "offline" if channel == "in_person" else "online"
+
+
+def contacts_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Build a contacts DataFrame from dicts; missing keys get "" (strings) or [] (lists)."""
+    rows = []
+    for rec in records:
+        row = {}
+        for col in CONTACT_COLUMNS:
+            val = rec.get(col)
+            if col in _CONTACT_LISTS:
+                row[col] = list(val) if val else []
+            else:
+                row[col] = "" if val is None else str(val)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(CONTACT_COLUMNS))
+    for col in CONTACT_COLUMNS:
+        if col not in _CONTACT_LISTS:
+            frame[col] = frame[col].astype(object)
+    return frame
+
+
+def empty_contacts() -> pd.DataFrame:
+    """A contacts DataFrame with no rows and the documented columns."""
+    return contacts_frame([])
+
+
+def interactions_frame(
+    timestamp: Any,
+    who: Any,
+    channel: Any,
+    direction: Any = "unknown",
+    duration_min: Any = float("nan"),
+    event_id: Any = "",
+    note: Any = "",
+    source: Any = "",
+) -> pd.DataFrame:
+    """Build an interactions DataFrame from column values (arrays or scalars).
+
+    ``timestamp`` must already be tz-aware (it is converted to UTC); ``channel`` values must be in
+    :data:`CHANNELS` and ``direction`` values in :data:`DIRECTIONS` (others raise ``ValueError``).
+    ``mode`` is derived from ``channel``.
+    """
+    ts = pd.to_datetime(timestamp, utc=True)
+    n = len(ts) if hasattr(ts, "__len__") else 1
+    frame = pd.DataFrame({"timestamp": ts})
+    frame["who"] = _col(who, n, object)
+    frame["channel"] = _categorical(channel, n, CHANNEL_DTYPE, "channel")
+    codes = (frame["channel"].cat.codes.to_numpy() != 0).astype("int8")
+    frame["mode"] = pd.Categorical.from_codes(codes, dtype=MODE_DTYPE)
+    frame["direction"] = _categorical(direction, n, DIRECTION_DTYPE, "direction")
+    frame["duration_min"] = _col(duration_min, n, "float64")
+    frame["event_id"] = _col(event_id, n, object)
+    frame["note"] = _col(note, n, object)
+    frame["source"] = _col(source, n, object)
+    return frame[list(INTERACTION_COLUMNS)]
+
+
+def empty_interactions() -> pd.DataFrame:
+    """An interactions DataFrame with no rows and the documented columns and dtypes."""
+    return interactions_frame(pd.Series([], dtype="datetime64[ns, UTC]"), [], [])
+
+
+def concat_interactions(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate interaction frames keeping the categorical dtypes."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_interactions()
+    out = pd.concat(frames, ignore_index=True)
+    out["channel"] = out["channel"].astype(CHANNEL_DTYPE)
+    out["mode"] = out["mode"].astype(MODE_DTYPE)
+    out["direction"] = out["direction"].astype(DIRECTION_DTYPE)
+    return out
+
+
+def concat_contacts(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate contact frames (an empty list gives an empty, well-formed frame)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_contacts()
+    return pd.concat(frames, ignore_index=True)
+
+
+def _col(values: Any, n: int, dtype: Any) -> pd.Series:
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        return pd.Series([values] * n, dtype=dtype)
+    return pd.Series(list(values) if not isinstance(values, pd.Series) else values.values, dtype=dtype)
+
+
+def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:
+    if isinstance(values, str):
+        values = [values] * n
+    cat = pd.Categorical(values, dtype=dtype)
+    bad = pd.isna(cat) & ~pd.isna(pd.Series(values, dtype=object)).to_numpy()
+    if bad.any():
+        wrong = sorted({str(v) for v, b in zip(values, bad, strict=False) if b})[:5]
+        raise ValueError(f"unknown {name} value(s): {', '.join(wrong)}")
+    return pd.Series(cat)
