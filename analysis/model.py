@@ -178,7 +178,9 @@ def concat_contacts(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 def _col(values: Any, n: int, dtype: Any) -> pd.Series:
     if isinstance(values, str) or not hasattr(values, "__len__"):
         return pd.Series([values] * n, dtype=dtype)
-    return pd.Series(list(values) if not isinstance(values, pd.Series) else values.values, dtype=dtype)
+    return pd.Series(
+        list(values) if not isinstance(values, pd.Series) else values.values, dtype=dtype
+    )
 
 
 def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:

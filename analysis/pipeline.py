@@ -50,7 +50,9 @@ def load(
         if src.digest in seen:
             reports.append(
                 FileReport(
-                    src.name, "duplicate", "duplicate",
+                    src.name,
+                    "duplicate",
+                    "duplicate",
                     error=f"{src.name}: same content as {seen[src.digest]}; read once",
                 )
             )

@@ -83,7 +83,8 @@ def detect(source: SourceFile) -> Detection:
         )
     if looks_binary(source.data):
         raise UnrecognisedFormatError(
-            source.name, "the content is binary, not text (is it really this kind of file?)",
+            source.name,
+            "the content is binary, not text (is it really this kind of file?)",
             EXPECTED,
         )
     head = head_text(source.data)
@@ -98,7 +99,8 @@ def detect(source: SourceFile) -> Detection:
     if best is None:
         first = head.strip().splitlines()[0][:80] if head.strip() else ""
         raise UnrecognisedFormatError(
-            source.name, f"its content is not a format closeknit knows (it starts with {first!r})",
+            source.name,
+            f"its content is not a format closeknit knows (it starts with {first!r})",
             EXPECTED,
         )
     return best

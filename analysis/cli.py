@@ -1,0 +1,264 @@
+"""The ``closeknit`` command line: the same pipeline as the dashboard, headless.
+
+    closeknit import FILE... [--region CC] [--tz ZONE] [--dayfirst|--monthfirst] [--me NAME] [--json]
+    closeknit analyze FILE... [--as-of YYYY-MM-DD] [--region CC] [--format json|md]
+    closeknit sample-path
+    closeknit dashboard [--port N]
+
+The import report goes to stderr (analyze) or stdout (import). Exit status 0 when at least one file
+was usable, 2 when none was (with the reason on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.importers.base import FileReport, ImportOptions, SourceFile
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+
+def _options(args: argparse.Namespace) -> ImportOptions:
+    return ImportOptions(
+        region=args.region.upper(),
+        timezone=args.tz,
+        dayfirst=args.dayfirst,
+        me=tuple(args.me or ()),
+    )
+
+
+def _read_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[FileReport]]:
+    sources, problems = [], []
+    for p in paths:
+        path = Path(p)
+        try:
+            sources.append(SourceFile.from_path(str(path)))
+        except OSError as exc:
+            problems.append(
+                FileReport(
+                    path.name,
+                    "unreadable",
+                    "unreadable",
+                    error=f"{p}: cannot be read ({exc.strerror or exc})",
+                )
+            )
+    return sources, problems
+
+
+def format_report_text(reports: Sequence[FileReport]) -> str:
+    """The import report as plain text, one block per file."""
+    lines = []
+    for r in reports:
+        if r.error:
+            lines.append(f"{r.file}: NOT IMPORTED - {r.error}")
+            continue
+        lines.append(
+            f"{r.file}: {r.label} - read {r.read}, imported {r.imported}, skipped {len(r.skipped)}"
+        )
+        for s in r.skipped[:50]:
+            lines.append(f"  skipped {s.where}: {s.reason}")
+        if len(r.skipped) > 50:
+            lines.append(f"  ... and {len(r.skipped) - 50} more skipped records (see --json)")
+        for w in r.warnings[:20]:
+            lines.append(f"  warning: {w}")
+        if len(r.warnings) > 20:
+            lines.append(f"  ... and {len(r.warnings) - 20} more warnings (see --json)")
+        for n in r.notes:
+            lines.append(f"  note: {n}")
+    return "\n".join(lines)
+
+
+def _load_and_resolve(args: argparse.Namespace):
+    from analysis.identity import resolve
+    from analysis.pipeline import load
+
+    sources, problems = _read_sources(args.files)
+    options = _options(args)
+    dataset = load(sources, options)
+    dataset.reports[:0] = problems
+    resolution = resolve(dataset.contacts, dataset.interactions, region=options.region)
+    return dataset, resolution
+
+
+def import_summary(dataset, resolution) -> dict:
+    """The JSON object of ``closeknit import --json``."""
+    inter = resolution.interactions
+    matched = int(inter["person_id"].notna().sum()) if len(inter) else 0
+    return {
+        "files": [r.to_dict() for r in dataset.reports],
+        "people": int(len(resolution.people)),
+        "contacts": int(len(dataset.contacts)),
+        "merged_contacts": int(len(resolution.merges)),
+        "interactions": int(len(inter)),
+        "matched": matched,
+        "unmatched": unmatched_list(resolution),
+        "merge_suggestions": int(len(resolution.suggestions)),
+    }
+
+
+def unmatched_list(resolution) -> list[dict]:
+    """Unmatched identities as ``[{"who", "interactions"}]``."""
+    return [
+        {"who": str(row.who), "interactions": int(row.interactions)}
+        for row in resolution.unmatched.itertuples(index=False)
+    ]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    dataset, resolution = _load_and_resolve(args)
+    summary = import_summary(dataset, resolution)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(format_report_text(dataset.reports))
+        print()
+        print(
+            f"people: {summary['people']} (from {summary['contacts']} contact records, "
+            f"{summary['merged_contacts']} merged)"
+        )
+        print(
+            f"interactions: {summary['interactions']} "
+            f"({summary['matched']} matched, {summary['interactions'] - summary['matched']} unmatched)"
+        )
+        for u in summary["unmatched"][:20]:
+            print(f"  unmatched: {u['who']} ({u['interactions']} interactions)")
+    return _exit_status(dataset)
+
+
+def _exit_status(dataset) -> int:
+    if dataset.usable:
+        return EXIT_OK
+    reasons = "; ".join(r.error or f"{r.file}: nothing usable in it" for r in dataset.reports)
+    print(f"closeknit: no usable file. {reasons}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.engine import analyze
+    from analysis.report import to_json_dict, to_markdown
+
+    dataset, resolution = _load_and_resolve(args)
+    print(format_report_text(dataset.reports), file=sys.stderr)
+    status = _exit_status(dataset)
+    if status != EXIT_OK:
+        return status
+    as_of = pd.Timestamp(args.as_of) if args.as_of else None
+    result = analyze(
+        resolution.people, resolution.interactions, as_of=as_of, window_days=args.window
+    )
+    files = [r.to_dict() for r in dataset.reports]
+    unmatched = unmatched_list(resolution)
+    if args.format == "json":
+        print(
+            json.dumps(
+                to_json_dict(result, files=files, unmatched=unmatched),
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        print(to_markdown(result, files=files, unmatched=unmatched))
+    return EXIT_OK
+
+
+def cmd_sample_path(args: argparse.Namespace) -> int:
+    print(sample_dir())
+    return EXIT_OK
+
+
+def sample_dir() -> Path:
+    """Where the bundled sample persona lives (``data/samples`` beside ``app.py``)."""
+    return Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    return subprocess.call(cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="closeknit",
+        description="See your own support network from the exports you already have.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("files", nargs="+", metavar="FILE", help="exports to read")
+        p.add_argument(
+            "--region",
+            default="US",
+            help="country code for phone numbers without +prefix (default US)",
+        )
+        p.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
+        order = p.add_mutually_exclusive_group()
+        order.add_argument(
+            "--dayfirst",
+            dest="dayfirst",
+            action="store_const",
+            const=True,
+            default=None,
+            help="read ambiguous dates as day/month",
+        )
+        order.add_argument(
+            "--monthfirst",
+            dest="dayfirst",
+            action="store_const",
+            const=False,
+            help="read ambiguous dates as month/day",
+        )
+        p.add_argument(
+            "--me", action="append", help="your own name or number in chat exports (repeatable)"
+        )
+
+    p_imp = sub.add_parser("import", help="read files and print the import report")
+    common(p_imp)
+    p_imp.add_argument("--json", action="store_true", help="print one JSON object")
+    p_imp.set_defaults(func=cmd_import)
+
+    p_an = sub.add_parser("analyze", help="read files and report on your support network")
+    common(p_an)
+    p_an.add_argument("--as-of", help="analyse as of this date (YYYY-MM-DD; default today)")
+    p_an.add_argument("--format", choices=("md", "json"), default="md")
+    p_an.add_argument("--window", type=int, default=90, help="days for recent balance (default 90)")
+    p_an.set_defaults(func=cmd_analyze)
+
+    p_s = sub.add_parser("sample-path", help="print where the bundled sample persona is")
+    p_s.set_defaults(func=cmd_sample_path)
+
+    p_d = sub.add_parser("dashboard", help="start the dashboard on this machine (127.0.0.1)")
+    p_d.add_argument("--port", type=int, default=8501)
+    p_d.set_defaults(func=cmd_dashboard)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
