@@ -1,0 +1,33 @@
+"""Run one benchmark phase in a fresh subprocess and read back its time and peak memory.
+
+Each phase runs alone in its own interpreter, so its peak resident memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_phase(script: Path, phase: str, *args: str, repeat: int = 3) -> dict:
+    """Best wall time of ``repeat`` runs of ``script --phase phase args`` and the peak RSS (MB)."""
+    best = None
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, str(script), "--phase", phase, *args],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        res = json.loads(out.strip().splitlines()[-1])
+        if best is None or res["seconds"] < best["seconds"]:
+            best = res
+    return best
+
+
+def report_phase(seconds: float, **extra) -> None:
+    """Print a phase's result as the last line of stdout (JSON), with its peak RSS in MB."""
+    import resource
+
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, **extra}))
