@@ -94,8 +94,8 @@ def is_non_person_email(email: str) -> bool:
 @lru_cache(maxsize=200_000)
 def normalize_phone(value: str | None, region: str = "US") -> str:
     """E.164 form (``+14155550123``) when ``value`` parses as a possible number in ``region``;
-    otherwise the digits alone (with a leading ``+`` if it had one), or "" when there are fewer
-    than 3 digits. Cached: the same number appears many times in a log."""
+    otherwise (short codes, service numbers) the digits alone (with a leading ``+`` if it had
+    one), or "" when there are fewer than 3 digits. Cached: the same number appears many times in a log."""
     if not value:
         return ""
     raw = str(value).strip()
@@ -106,7 +106,7 @@ def normalize_phone(value: str | None, region: str = "US") -> str:
         return ""
     try:
         num = phonenumbers.parse(raw, region.upper() if region else None)
-        if phonenumbers.is_possible_number(num):
+        if phonenumbers.is_possible_number(num) and len(str(num.national_number)) >= 7:
             return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         pass

@@ -1,0 +1,95 @@
+"""The command line, end to end over real files: import report, JSON shapes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+
+VCARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\n"
+    "EMAIL;TYPE=INTERNET:ana@example.org\r\nTEL;TYPE=CELL:+49 151 23456789\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Berg\r\nN:Berg;Ben;;;\r\n"
+    "TEL;TYPE=CELL:+49 151 98765432\r\nEND:VCARD\r\n"
+)
+LOG = (
+    "timestamp,contact,channel,direction,duration_min,event_id,note\n"
+    "2026-01-03 10:00,Ana Lima,Coffee,outgoing,60,,\n"
+    "2026-01-10 10:00,ana@example.org,e-mail,incoming,,,\n"
+    "2026-01-12 19:00,0151 98765432,Phone call,incoming,12,,\n"
+    "2026-01-13 19:00,+49 30 1234567,Phone call,incoming,3,,\n"
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    vcf = tmp_path / "phone.vcf"
+    vcf.write_text(VCARD, encoding="utf-8", newline="")
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    return vcf, log
+
+
+def test_import_json_counts_people_matches_and_unmatched(files, capsys):
+    vcf, log = files
+    status = main(["import", str(vcf), str(log), "--region", "DE", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert [f["format"] for f in out["files"]] == ["vCard 3.0", "Interaction log CSV"]
+    assert out["files"][0] == {
+        "file": "phone.vcf", "format": "vCard 3.0", "read": 2, "imported": 2, "skipped": [],
+        "warnings": out["files"][0]["warnings"], "notes": out["files"][0]["notes"],
+    }
+    assert out["people"] == 2
+    assert out["contacts"] == 2
+    assert out["interactions"] == 4
+    assert out["matched"] == 3
+    assert out["unmatched"] == [{"who": "+49 30 1234567", "interactions": 1}]
+
+
+def test_import_text_report_names_each_file(files, capsys):
+    vcf, log = files
+    assert main(["import", str(vcf), str(log), "--region", "DE"]) == 0
+    out = capsys.readouterr().out
+    assert "phone.vcf: vCard 3.0 - read 2, imported 2, skipped 0" in out
+    assert "log.csv: Interaction log CSV - read 4, imported 4, skipped 0" in out
+    assert "unmatched: +49 30 1234567 (1 interactions)" in out
+
+
+def test_no_usable_file_exits_2_with_reason_on_stderr(tmp_path, capsys):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("shopping list\neggs\nmilk\n", encoding="utf-8")
+    empty = tmp_path / "empty.vcf"
+    empty.write_bytes(b"")
+    status = main(["import", str(junk), str(empty)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "notes.txt" in err and "empty.vcf" in err and "the file is empty" in err
+    assert "closeknit reads vCard" in err
+
+
+def test_missing_file_is_reported_not_a_traceback(tmp_path, files, capsys):
+    vcf, _ = files
+    status = main(["import", str(vcf), str(tmp_path / "nope.csv"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert out["files"][0]["file"] == "nope.csv"
+    assert "cannot be read" in out["files"][0]["error"]
+
+
+def test_console_script_runs_as_a_module(files):
+    vcf, _ = files
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "import", str(vcf), "--json"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["people"] == 2
