@@ -1,7 +1,10 @@
 """The ``closeknit`` command line: the same pipeline as the dashboard, headless.
 
-    closeknit import FILE... [--region CC] [--tz ZONE] [--dayfirst|--monthfirst] [--me NAME] [--json]
-    closeknit analyze FILE... [--as-of YYYY-MM-DD] [--region CC] [--format json|md]
+    closeknit import FILE... [--region CC] [--tz ZONE] [--dayfirst|--monthfirst] [--me NAME]
+                             [--store PATH] [--json]
+    closeknit analyze [FILE...] [--as-of YYYY-MM-DD] [--region CC] [--format json|md] [--store PATH]
+    closeknit log PERSON [--channel in_person] [--when DATE] [--store PATH]
+    closeknit export ics|csv|md|html [-o FILE] [--as-of DATE] [--store PATH]
     closeknit sample-path
     closeknit dashboard [--port N]
 
@@ -23,10 +26,28 @@ EXIT_OK = 0
 EXIT_UNUSABLE = 2
 
 
-def _options(args: argparse.Namespace) -> ImportOptions:
+def _options(args: argparse.Namespace, store=None) -> ImportOptions:
+    """Options from the command line; with a store, unset ones come from the store's settings
+    and the ones given are remembered there."""
+    if store is not None:
+        stored = store.import_options()
+        for key, value in (
+            ("region", args.region),
+            ("timezone", args.tz),
+            ("dayfirst", args.dayfirst),
+            ("me", args.me),
+        ):
+            if value is not None:
+                store.set_setting(key, [*value] if key == "me" else value)
+        return ImportOptions(
+            region=(args.region or stored.region).upper(),
+            timezone=args.tz or stored.timezone,
+            dayfirst=args.dayfirst if args.dayfirst is not None else stored.dayfirst,
+            me=tuple(args.me) if args.me else stored.me,
+        )
     return ImportOptions(
-        region=args.region.upper(),
-        timezone=args.tz,
+        region=(args.region or "US").upper(),
+        timezone=args.tz or "UTC",
         dayfirst=args.dayfirst,
         me=tuple(args.me or ()),
     )
@@ -74,14 +95,31 @@ def format_report_text(reports: Sequence[FileReport]) -> str:
 
 
 def _load_and_resolve(args: argparse.Namespace):
-    from analysis.identity import resolve
+    """Import the files (into the store, when one is given) and resolve identities."""
+    from analysis.identity import MergeDecisions, resolve
     from analysis.pipeline import load
 
-    sources, problems = _read_sources(args.files)
-    options = _options(args)
-    dataset = load(sources, options)
+    sources, problems = _read_sources(args.files or ())
+    store_path = getattr(args, "store", None)
+    if store_path:
+        from analysis.store import Store, load_dataset
+
+        with Store(store_path) as store:
+            options = _options(args, store)
+            outcomes = [store.add_file(src, options) for src in sources]
+            dataset = load_dataset(store)
+            decisions = store.decisions()
+        # report on the files named now (or, with none named, on everything stored)
+        if sources:
+            dataset.reports = [o.report for o in outcomes]
+    else:
+        options = _options(args)
+        dataset = load(sources, options)
+        decisions = MergeDecisions()
     dataset.reports[:0] = problems
-    resolution = resolve(dataset.contacts, dataset.interactions, region=options.region)
+    resolution = resolve(
+        dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
+    )
     return dataset, resolution
 
 
@@ -174,6 +212,78 @@ def cmd_sample_path(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    """Record contact with someone in the store (it resets their clock)."""
+    import pandas as pd
+
+    from analysis.identity import resolve
+    from analysis.store import Store, load_dataset
+
+    with Store(args.store) as store:
+        ds = load_dataset(store)
+        res = resolve(
+            ds.contacts,
+            ds.interactions,
+            region=store.import_options().region,
+            decisions=store.decisions(),
+        )
+        people = res.people
+        key = args.person.strip().casefold()
+        hits = people[people["name"].str.casefold() == key] if len(people) else people
+        if hits.empty and len(people):
+            hits = people[people["name"].str.casefold().str.contains(key, regex=False)]
+        if len(hits) != 1:
+            names = ", ".join(sorted(hits["name"].head(8))) if len(hits) else "nobody"
+            print(
+                f"closeknit: {args.person!r} matches {names}; give the full name as shown by "
+                "'closeknit analyze'",
+                file=sys.stderr,
+            )
+            return EXIT_UNUSABLE
+        name = str(hits.iloc[0]["name"])
+        when = pd.Timestamp(args.when, tz=store.import_options().timezone) if args.when else None
+        store.log_contact(name, args.channel, when, direction=args.direction, note=args.note)
+    print(f"logged {args.channel.replace('_', ' ')} contact with {name}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export reminders (.ics), people and metrics (.csv) or the report (.md/.html)."""
+    import pandas as pd
+
+    from analysis.engine import analyze
+    from analysis.exports import people_csv, reminders_ics, report_html
+    from analysis.report import to_markdown
+
+    args.files = []
+    args.region = args.tz = args.dayfirst = args.me = None
+    dataset, resolution = _load_and_resolve(args)
+    from analysis.store import Store
+
+    with Store(args.store) as store:
+        overrides = store.overrides()
+        tz = store.import_options().timezone
+    as_of = pd.Timestamp(args.as_of) if args.as_of else None
+    result = analyze(resolution.people, resolution.interactions, as_of=as_of, overrides=overrides)
+    if args.what == "ics":
+        data: bytes = reminders_ics(result.suggestions, result.as_of.date(), timezone=tz)
+    elif args.what == "csv":
+        data = people_csv(result.people).encode("utf-8")
+    else:
+        md = to_markdown(
+            result,
+            files=[r.to_dict() for r in dataset.reports],
+            unmatched=unmatched_list(resolution),
+        )
+        data = (report_html(md) if args.what == "html" else md).encode("utf-8")
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
 def sample_dir() -> Path:
     """Where the bundled sample persona lives (``data/samples`` beside ``app.py``)."""
     return Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -246,6 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
     p_an.add_argument("--window", type=int, default=90, help="days for recent balance (default 90)")
     p_an.set_defaults(func=cmd_analyze)
 
+    from analysis.model import CHANNELS, DIRECTIONS
+    from analysis.store import default_store_path
+
+    p_log = sub.add_parser("log", help="record contact you had with someone")
+    p_log.add_argument("person", help="the person's name as closeknit shows it")
+    p_log.add_argument("--channel", choices=CHANNELS, default="in_person")
+    p_log.add_argument("--direction", choices=DIRECTIONS, default="outgoing")
+    p_log.add_argument("--when", help="date/time of the contact (default now)")
+    p_log.add_argument("--note", default="")
+    p_log.add_argument("--store", default=str(default_store_path()), metavar="PATH")
+    p_log.set_defaults(func=cmd_log)
+
+    p_ex = sub.add_parser("export", help="export reminders, people or the report from the store")
+    p_ex.add_argument("what", choices=("ics", "csv", "md", "html"))
+    p_ex.add_argument("-o", "--output", help="file to write (default stdout)")
+    p_ex.add_argument("--as-of", help="analyse as of this date (YYYY-MM-DD; default today)")
+    p_ex.add_argument("--store", default=str(default_store_path()), metavar="PATH")
+    p_ex.set_defaults(func=cmd_export)
+
     p_s = sub.add_parser("sample-path", help="print where the bundled sample persona is")
     p_s.set_defaults(func=cmd_sample_path)
 
@@ -257,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.func in (cmd_import, cmd_analyze) and not args.files and not args.store:
+        build_parser().error("give at least one FILE, or --store PATH")
     return args.func(args)
 
 

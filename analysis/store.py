@@ -1,0 +1,670 @@
+"""closeknit's local store: one SQLite file that keeps what the user imported and decided.
+
+Where: ``$CLOSEKNIT_STORE`` if set, else ``closeknit.sqlite3`` in the user's data directory
+(platformdirs), else a path given by the caller (``--store``). The file is created with mode 0600,
+in WAL mode, with a versioned schema (``PRAGMA user_version``) and forward migrations.
+
+What it keeps:
+
+* imported files by content digest, with their import report;
+* their records: contacts as rows (lists as JSON), interactions as one columnar batch per file
+  (a Parquet blob: a million rows load in a fraction of a second, where a million SQLite rows take
+  seconds). Each interaction carries a content key (``ikey``); a newer export of the same source
+  adds only interactions and contacts that are not already stored;
+* the user's merge decisions (confirmed / rejected pairs of contact ids, links of an unmatched
+  identity to a contact);
+* the user's edits per person (circle, roles, closeness 1-5, desired interval, notes);
+* suggestion state (done on a date, snoozed until a date);
+* contact logged from the app or the CLI (it becomes an interaction like any other);
+* settings (region, time zone, who "me" is in chat exports).
+
+Every write is one transaction: a crash or a kill halfway leaves the store as it was before.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import CloseknitError
+from analysis.importers.base import FileReport, ImportOptions, Skipped, SourceFile
+from analysis.model import (
+    CONTACT_COLUMNS,
+    concat_interactions,
+    contacts_frame,
+    empty_contacts,
+    interactions_frame,
+)
+
+STORE_ENV = "CLOSEKNIT_STORE"
+STORE_FILE = "closeknit.sqlite3"
+
+
+class StoreError(CloseknitError):
+    """The store file cannot be opened or is not a closeknit store."""
+
+
+# One entry per schema version; MIGRATIONS[i] brings version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: imported files and their records
+    """
+    CREATE TABLE files (
+        digest TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        label TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE TABLE contacts (
+        contact_id TEXT PRIMARY KEY,
+        file_digest TEXT NOT NULL REFERENCES files(digest) ON DELETE CASCADE,
+        ckey TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX contacts_file ON contacts(file_digest);
+    CREATE INDEX contacts_ckey ON contacts(ckey);
+    CREATE TABLE interaction_batches (
+        file_digest TEXT PRIMARY KEY REFERENCES files(digest) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
+    # 2: the user's decisions and edits
+    """
+    CREATE TABLE decisions (
+        kind TEXT NOT NULL CHECK (kind IN ('confirmed', 'rejected', 'link')),
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (kind, a, b)
+    );
+    CREATE TABLE person_edits (
+        person_id TEXT PRIMARY KEY,
+        circle INTEGER CHECK (circle BETWEEN 1 AND 4),
+        roles TEXT,
+        closeness INTEGER CHECK (closeness BETWEEN 1 AND 5),
+        desired_interval_days REAL CHECK (desired_interval_days > 0),
+        notes TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE suggestion_state (
+        person_id TEXT PRIMARY KEY,
+        done_on TEXT,
+        snoozed_until TEXT,
+        updated_at TEXT NOT NULL
+    );
+    """,
+    # 3: contact logged in the app, and settings
+    """
+    CREATE TABLE logged_contacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        who TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        direction TEXT NOT NULL DEFAULT 'outgoing',
+        note TEXT NOT NULL DEFAULT '',
+        logged_at TEXT NOT NULL
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+LOGGED_SOURCE = "logged in closeknit"
+
+
+def default_store_path() -> Path:
+    """``$CLOSEKNIT_STORE`` if set, else ``closeknit.sqlite3`` in the user's data directory."""
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("closeknit", appauthor=False)) / STORE_FILE
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What adding one file to the store did."""
+
+    file: str
+    already_imported: bool
+    report: FileReport
+    contacts_added: int = 0
+    interactions_added: int = 0
+    duplicates_skipped: int = 0
+
+
+@dataclass
+class PersonEdit:
+    """The user's edits of one person; None means "not set" (the engine decides)."""
+
+    person_id: str
+    circle: int | None = None
+    roles: tuple[str, ...] | None = None
+    closeness: int | None = None
+    desired_interval_days: float | None = None
+    notes: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` with mode 0600 (and its directory with 0700) if it does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
+    """A 64-bit content key per interaction: the same contact event in two exports of one source
+    (time to the minute, identity as written, channel, direction, event) gets the same key."""
+    if not len(interactions):
+        return np.zeros(0, dtype=np.uint64)
+    frame = pd.DataFrame(
+        {
+            "t": interactions["timestamp"].dt.floor("min").astype("int64").to_numpy(),
+            "who": interactions["who"].astype(str).str.strip().str.casefold().to_numpy(),
+            "channel": interactions["channel"].astype(str).to_numpy(),
+            "direction": interactions["direction"].astype(str).to_numpy(),
+            "event": interactions["event_id"].astype(str).to_numpy(),
+        }
+    )
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+
+
+def contact_key(row: dict) -> str:
+    """The content key of a contact record: its identity without the file it came from."""
+    parts = [
+        row.get("full_name", ""),
+        "|".join(sorted(row.get("emails") or [])),
+        "|".join(sorted(row.get("phones") or [])),
+        row.get("org", ""),
+    ]
+    import hashlib
+
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
+    out = pd.DataFrame(
+        {
+            "timestamp": frame["timestamp"].to_numpy(),
+            "who": frame["who"].astype(str).to_numpy(),
+            "channel": frame["channel"].astype(str).to_numpy(),
+            "direction": frame["direction"].astype(str).to_numpy(),
+            "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
+            "event_id": frame["event_id"].astype(str).to_numpy(),
+            "note": frame["note"].astype(str).to_numpy(),
+            "source": frame["source"].astype(str).to_numpy(),
+            "ikey": keys,
+        }
+    )
+    for col in ("who", "channel", "direction", "event_id", "note", "source"):
+        out[col] = out[col].astype("category")
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
+def _blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
+    raw = pd.read_parquet(io.BytesIO(blob))
+    frame = interactions_frame(
+        raw["timestamp"],
+        raw["who"].astype(object),
+        raw["channel"].astype(object),
+        raw["direction"].astype(object),
+        raw["duration_min"],
+        raw["event_id"].astype(object),
+        raw["note"].astype(object),
+        raw["source"].astype(object),
+    )
+    return frame, raw["ikey"].to_numpy(dtype=np.uint64)
+
+
+def _report_to_json(report: FileReport) -> str:
+    return json.dumps(
+        {
+            "file": report.file,
+            "format": report.format,
+            "label": report.label,
+            "read": report.read,
+            "imported": report.imported,
+            "skipped": [[s.where, s.reason] for s in report.skipped],
+            "warnings": report.warnings,
+            "notes": report.notes,
+            "error": report.error,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _report_from_json(text: str) -> FileReport:
+    d = json.loads(text)
+    return FileReport(
+        d["file"],
+        d["format"],
+        d["label"],
+        d["read"],
+        d["imported"],
+        [Skipped(w, r) for w, r in d["skipped"]],
+        d["warnings"],
+        d["notes"],
+        d.get("error"),
+    )
+
+
+class Store:
+    """An open closeknit store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = Path(path) if path else default_store_path()
+        try:
+            _create_private(self.path)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable closeknit store ({exc})") from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, target: int = SCHEMA_VERSION) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer closeknit (schema {current}, this one knows "
+                f"{SCHEMA_VERSION}); update closeknit"
+            )
+        for v in range(current, target):
+            # one script: the schema change and the version bump commit together or not at all
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;{MIGRATIONS[v]};PRAGMA user_version = {v + 1};COMMIT;"
+            )
+
+    def _transaction(self):
+        conn = self.conn
+
+        class _Tx:
+            def __enter__(self_inner):
+                conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_inner, exc_type, *_):
+                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+                return False
+
+        return _Tx()
+
+    # -- files and records -------------------------------------------------------------------
+    def has_file(self, digest: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM files WHERE digest=?", (digest,)).fetchone()
+            is not None
+        )
+
+    def add_file(self, source: SourceFile, options: ImportOptions | None = None) -> ImportOutcome:
+        """Import one file into the store, in one transaction.
+
+        The same content (by digest) a second time changes nothing. A newer export of a source
+        already stored adds only the interactions and contacts not already there (by content
+        key). A file that is refused is not stored; its report says why.
+        """
+        from analysis.importers import import_file
+
+        if self.has_file(source.digest):
+            row = self.conn.execute(
+                "SELECT report FROM files WHERE digest=?", (source.digest,)
+            ).fetchone()
+            return ImportOutcome(source.name, True, _report_from_json(row[0]))
+        result = import_file(source, options or ImportOptions())
+        report = result.report
+        if report.error or not report.usable:
+            return ImportOutcome(source.name, False, report)
+        inter = result.interactions
+        keys = interaction_keys(inter)
+        existing = self._interaction_keys()
+        new = ~np.isin(keys, existing)
+        # also drop repeats inside the file itself only when they were already stored elsewhere
+        added = inter[new]
+        dup = int((~new).sum())
+        contact_rows = []
+        stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
+        for rec in result.contacts.to_dict("records"):
+            key = contact_key(rec)
+            if key in stored_ckeys:
+                dup += 1
+                continue
+            stored_ckeys.add(key)
+            contact_rows.append((rec["contact_id"], source.digest, key, _contact_json(rec)))
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO files VALUES (?,?,?,?,?,?)",
+                (
+                    source.digest,
+                    source.name,
+                    report.format,
+                    report.label,
+                    _now(),
+                    _report_to_json(report),
+                ),
+            )
+            self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
+            if len(added):
+                self.conn.execute(
+                    "INSERT INTO interaction_batches VALUES (?,?,?)",
+                    (source.digest, int(len(added)), _batch_to_blob(added, keys[new])),
+                )
+        return ImportOutcome(source.name, False, report, len(contact_rows), int(len(added)), dup)
+
+    def _interaction_keys(self) -> np.ndarray:
+        keys = []
+        for (blob,) in self.conn.execute("SELECT data FROM interaction_batches"):
+            keys.append(
+                pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
+            )
+        return np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+
+    def files(self) -> pd.DataFrame:
+        """Imported files: digest, name, label, imported_at, contacts, interactions."""
+        rows = self.conn.execute(
+            """SELECT f.digest, f.name, f.label, f.imported_at,
+                      (SELECT COUNT(*) FROM contacts c WHERE c.file_digest=f.digest),
+                      COALESCE((SELECT n FROM interaction_batches b WHERE b.file_digest=f.digest), 0)
+               FROM files f ORDER BY f.imported_at, f.name"""
+        ).fetchall()
+        return pd.DataFrame(
+            rows, columns=["digest", "name", "label", "imported_at", "contacts", "interactions"]
+        )
+
+    def reports(self) -> list[FileReport]:
+        """The import report of every stored file, oldest first."""
+        return [
+            _report_from_json(r[0])
+            for r in self.conn.execute("SELECT report FROM files ORDER BY imported_at, name")
+        ]
+
+    def remove_file(self, digest: str) -> bool:
+        """Remove one imported file and the records it added. True if it was there."""
+        with self._transaction():
+            cur = self.conn.execute("DELETE FROM files WHERE digest=?", (digest,))
+        return cur.rowcount > 0
+
+    def contacts(self) -> pd.DataFrame:
+        """Every stored contact record, as a contacts DataFrame (model.CONTACT_COLUMNS)."""
+        recs = [
+            json.loads(r[0])
+            for r in self.conn.execute("SELECT record FROM contacts ORDER BY contact_id")
+        ]
+        for rec in recs:
+            rec["related"] = [tuple(x) for x in rec.get("related") or []]
+        return contacts_frame(recs) if recs else empty_contacts()
+
+    def interactions(self) -> pd.DataFrame:
+        """Every stored interaction, imported and logged, as an interactions DataFrame."""
+        frames = []
+        for (blob,) in self.conn.execute(
+            "SELECT data FROM interaction_batches ORDER BY file_digest"
+        ):
+            frames.append(_blob_to_batch(blob)[0])
+        frames.append(self.logged_interactions())
+        return concat_interactions(frames)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts, for tests and the Data page."""
+        c = self.conn
+        return {
+            "files": c.execute("SELECT COUNT(*) FROM files").fetchone()[0],
+            "contacts": c.execute("SELECT COUNT(*) FROM contacts").fetchone()[0],
+            "interactions": c.execute(
+                "SELECT COALESCE(SUM(n), 0) FROM interaction_batches"
+            ).fetchone()[0]
+            + c.execute("SELECT COUNT(*) FROM logged_contacts").fetchone()[0],
+            "decisions": c.execute("SELECT COUNT(*) FROM decisions").fetchone()[0],
+            "edits": c.execute("SELECT COUNT(*) FROM person_edits").fetchone()[0],
+            "logged": c.execute("SELECT COUNT(*) FROM logged_contacts").fetchone()[0],
+        }
+
+    # -- logged contact ----------------------------------------------------------------------
+    def log_contact(
+        self,
+        who: str,
+        channel: str,
+        when: datetime | pd.Timestamp | None = None,
+        direction: str = "outgoing",
+        note: str = "",
+    ) -> None:
+        """Record contact the user had (``who`` as a name, phone, e-mail or person id)."""
+        from analysis.model import CHANNELS, DIRECTIONS
+
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+        if direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {direction!r}; one of {', '.join(DIRECTIONS)}")
+        ts = pd.Timestamp(when if when is not None else datetime.now(UTC))
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO logged_contacts (who, timestamp, channel, direction, note, logged_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (who, ts.isoformat(), channel, direction, note, _now()),
+            )
+
+    def logged_interactions(self) -> pd.DataFrame:
+        rows = self.conn.execute(
+            "SELECT timestamp, who, channel, direction, note FROM logged_contacts ORDER BY id"
+        ).fetchall()
+        if not rows:
+            return interactions_frame(pd.Series([], dtype="datetime64[ns, UTC]"), [], [])
+        ts, who, channel, direction, note = zip(*rows, strict=True)
+        return interactions_frame(
+            pd.to_datetime(list(ts), utc=True, format="ISO8601"),
+            list(who),
+            list(channel),
+            list(direction),
+            float("nan"),
+            "",
+            list(note),
+            LOGGED_SOURCE,
+        )
+
+    # -- decisions ---------------------------------------------------------------------------
+    def decide(self, kind: str, a: str, b: str) -> None:
+        """Keep a merge decision: ``confirmed``/``rejected`` (two contact ids) or ``link``
+        (an unmatched identity, a contact id). Confirming a rejected pair replaces it."""
+        if kind not in ("confirmed", "rejected", "link"):
+            raise ValueError(f"unknown decision {kind!r}")
+        if kind != "link":
+            a, b = sorted((a, b))
+        with self._transaction():
+            if kind != "link":
+                self.conn.execute(
+                    "DELETE FROM decisions WHERE kind IN ('confirmed','rejected') AND a=? AND b=?",
+                    (a, b),
+                )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?)", (kind, a, b, _now())
+            )
+
+    def decisions(self):
+        """The user's merge decisions as :class:`analysis.identity.MergeDecisions`."""
+        from analysis.identity import MergeDecisions
+
+        rows = self.conn.execute("SELECT kind, a, b FROM decisions ORDER BY kind, a, b").fetchall()
+        return MergeDecisions(
+            confirmed=tuple((a, b) for k, a, b in rows if k == "confirmed"),
+            rejected=tuple((a, b) for k, a, b in rows if k == "rejected"),
+            links=tuple((a, b) for k, a, b in rows if k == "link"),
+        )
+
+    # -- person edits ------------------------------------------------------------------------
+    def save_edit(self, edit: PersonEdit) -> None:
+        """Keep the user's edits of one person (replacing earlier ones)."""
+        with self._transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO person_edits VALUES (?,?,?,?,?,?,?)",
+                (
+                    edit.person_id,
+                    edit.circle,
+                    json.dumps(list(edit.roles)) if edit.roles is not None else None,
+                    edit.closeness,
+                    edit.desired_interval_days,
+                    edit.notes or "",
+                    _now(),
+                ),
+            )
+
+    def edits(self) -> dict[str, PersonEdit]:
+        out = {}
+        for pid, circle, roles, closeness, interval, notes, _ in self.conn.execute(
+            "SELECT * FROM person_edits"
+        ):
+            out[pid] = PersonEdit(
+                pid,
+                circle,
+                tuple(json.loads(roles)) if roles else None,
+                closeness,
+                interval,
+                notes or "",
+            )
+        return out
+
+    # -- suggestion state --------------------------------------------------------------------
+    def mark_done(self, person_id: str, on: date) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO suggestion_state (person_id, done_on, snoozed_until, updated_at)"
+                " VALUES (?,?,NULL,?) ON CONFLICT(person_id) DO UPDATE SET done_on=excluded.done_on,"
+                " updated_at=excluded.updated_at",
+                (person_id, on.isoformat(), _now()),
+            )
+
+    def snooze(self, person_id: str, until: date) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO suggestion_state (person_id, done_on, snoozed_until, updated_at)"
+                " VALUES (?,NULL,?,?) ON CONFLICT(person_id) DO UPDATE SET"
+                " snoozed_until=excluded.snoozed_until, updated_at=excluded.updated_at",
+                (person_id, until.isoformat(), _now()),
+            )
+
+    def suggestion_state(self) -> tuple[dict[str, date], dict[str, date]]:
+        """``(done, snoozed_until)``: person_id -> date maps."""
+        done, snoozed = {}, {}
+        for pid, d, s in self.conn.execute(
+            "SELECT person_id, done_on, snoozed_until FROM suggestion_state"
+        ):
+            if d:
+                done[pid] = date.fromisoformat(d)
+            if s:
+                snoozed[pid] = date.fromisoformat(s)
+        return done, snoozed
+
+    def overrides(self):
+        """The user's edits and suggestion state as :class:`analysis.engine.Overrides`."""
+        from analysis.engine import Overrides
+
+        edits = self.edits()
+        done, snoozed = self.suggestion_state()
+        return Overrides(
+            circle={p: e.circle for p, e in edits.items() if e.circle is not None},
+            roles={p: e.roles for p, e in edits.items() if e.roles is not None},
+            closeness={p: e.closeness for p, e in edits.items() if e.closeness is not None},
+            desired_interval_days={
+                p: e.desired_interval_days
+                for p, e in edits.items()
+                if e.desired_interval_days is not None
+            },
+            done=done,
+            snoozed_until=snoozed,
+        )
+
+    # -- settings ----------------------------------------------------------------------------
+    def set_setting(self, key: str, value: object) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO settings VALUES (?,?)", (key, json.dumps(value))
+            )
+
+    def setting(self, key: str, default: object = None) -> object:
+        row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def import_options(self) -> ImportOptions:
+        """The import options the user set (region, time zone, date order, me)."""
+        return ImportOptions(
+            region=str(self.setting("region", "US")),
+            timezone=str(self.setting("timezone", "UTC")),
+            dayfirst=self.setting("dayfirst", None),
+            me=tuple(self.setting("me", []) or ()),
+        )
+
+
+def delete_store(path: str | os.PathLike) -> None:
+    """Delete the store file and its WAL/SHM companions (the user's "delete all my data")."""
+    p = Path(path)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        q = p.with_name(p.name + suffix)
+        if q.exists():
+            q.unlink()
+
+
+def _contact_json(rec: dict) -> str:
+    return json.dumps({k: rec[k] for k in CONTACT_COLUMNS}, ensure_ascii=False, default=list)
+
+
+def add_files(
+    store: Store, sources: Iterable[SourceFile], options: ImportOptions | None = None
+) -> list[ImportOutcome]:
+    """Add several files, each in its own transaction."""
+    return [store.add_file(s, options) for s in sources]
+
+
+def load_dataset(store: Store):
+    """Everything in the store as a :class:`analysis.pipeline.Dataset`."""
+    from analysis.pipeline import Dataset
+
+    return Dataset(store.contacts(), store.interactions(), store.reports())
+
+
+__all__: Sequence[str] = (
+    "ImportOutcome",
+    "PersonEdit",
+    "Store",
+    "StoreError",
+    "add_files",
+    "default_store_path",
+    "delete_store",
+    "interaction_keys",
+    "load_dataset",
+)

@@ -1,0 +1,243 @@
+"""The local SQLite store: round trips, idempotent and incremental import, atomicity,
+migrations, privacy of the file, and the user's edits feeding the analysis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.importers import import_file
+from analysis.importers.base import ImportOptions, SourceFile
+from analysis.store import MIGRATIONS, SCHEMA_VERSION, PersonEdit, Store, delete_store
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = "timestamp,contact,channel,direction,duration_min,event_id,note\n"
+VCARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.org\r\n"
+    "TEL:+49 151 23456789\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Berg\r\nTEL:+49 151 98765432\r\nEND:VCARD\r\n"
+)
+OPTS = ImportOptions(region="DE", timezone="Europe/Berlin")
+
+
+def log_rows(days: range, who: str = "Ana Lima") -> str:
+    return "".join(
+        f"2026-{1 + d // 28:02d}-{1 + d % 28:02d} 18:00,{who},Coffee,outgoing,60,,\n" for d in days
+    )
+
+
+def src(name: str, text: str) -> SourceFile:
+    return SourceFile(name, text.encode("utf-8"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite3") as s:
+        yield s
+
+
+def test_round_trip_keeps_every_record(store):
+    files = [src("phone.vcf", VCARD), src("log.csv", HEADER + log_rows(range(0, 20, 2)))]
+    for f in files:
+        store.add_file(f, OPTS)
+    direct = [import_file(f, OPTS) for f in files]
+    assert store.contacts()[["contact_id", "full_name", "emails", "phones"]].to_dict(
+        "records"
+    ) == direct[0].contacts[["contact_id", "full_name", "emails", "phones"]].sort_values(
+        "contact_id"
+    ).to_dict("records")
+    got = store.interactions().sort_values("timestamp").reset_index(drop=True)
+    want = direct[1].interactions.sort_values("timestamp").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert [r.file for r in store.reports()] == ["phone.vcf", "log.csv"]
+
+
+def test_importing_the_same_file_again_changes_nothing(store):
+    f = src("log.csv", HEADER + log_rows(range(10)))
+    first = store.add_file(f, OPTS)
+    before = store.counts()
+    again = store.add_file(SourceFile("renamed.csv", f.data), OPTS)
+    assert first.interactions_added == 10
+    assert again.already_imported
+    assert store.counts() == before
+
+
+def test_newer_overlapping_export_adds_exactly_the_new_records(store):
+    store.add_file(src("phone.vcf", VCARD), OPTS)
+    store.add_file(src("log-2026-02.csv", HEADER + log_rows(range(0, 10))), OPTS)
+    newer_vcf = VCARD + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cem Yilmaz\r\nEND:VCARD\r\n"
+    out_v = store.add_file(src("phone-newer.vcf", newer_vcf), OPTS)
+    out = store.add_file(src("log-2026-03.csv", HEADER + log_rows(range(5, 15))), OPTS)
+    assert (out.interactions_added, out.duplicates_skipped) == (5, 5)
+    assert (out_v.contacts_added, out_v.duplicates_skipped) == (1, 2)
+    assert store.counts()["interactions"] == 15
+    assert store.counts()["contacts"] == 3
+
+
+def test_refused_file_is_not_stored(store):
+    out = store.add_file(src("notes.txt", "just some words\n"), OPTS)
+    assert out.report.error
+    assert store.counts()["files"] == 0
+
+
+def test_removing_a_file_removes_its_records(store):
+    a = store.add_file(src("phone.vcf", VCARD), OPTS)
+    store.add_file(src("log.csv", HEADER + log_rows(range(4))), OPTS)
+    digest = store.files().set_index("name").loc["phone.vcf", "digest"]
+    assert a.contacts_added == 2
+    assert store.remove_file(digest)
+    assert store.counts()["contacts"] == 0
+    assert store.counts()["interactions"] == 4
+
+
+def test_store_file_is_private_and_deletable(tmp_path):
+    path = tmp_path / "sub" / "closeknit.sqlite3"
+    with Store(path) as s:
+        s.add_file(src("phone.vcf", VCARD), OPTS)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    delete_store(path)
+    assert not any(p.name.startswith("closeknit.sqlite3") for p in path.parent.iterdir())
+
+
+def test_store_path_follows_the_environment(tmp_path, monkeypatch):
+    from analysis.store import default_store_path
+
+    monkeypatch.setenv("CLOSEKNIT_STORE", str(tmp_path / "x.sqlite3"))
+    assert default_store_path() == tmp_path / "x.sqlite3"
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_migrates_from_every_earlier_schema_version(tmp_path, version):
+    path = tmp_path / f"v{version}.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {version}")
+    if version >= 1:
+        conn.execute(
+            "INSERT INTO files VALUES ('d1','old.vcf','vcard','vCard 3.0','2025-01-01',"
+            "'{\"file\":\"old.vcf\",\"format\":\"vcard\",\"label\":\"vCard 3.0\",\"read\":1,"
+            "\"imported\":1,\"skipped\":[],\"warnings\":[],\"notes\":[],\"error\":null}')"
+        )
+    if version >= 2:
+        conn.execute(
+            "INSERT INTO person_edits VALUES ('p1', 2, NULL, 4, NULL, 'kind', '2025-01-01')"
+        )
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        assert s.version == SCHEMA_VERSION
+        assert s.counts()["files"] == (1 if version >= 1 else 0)
+        if version >= 2:
+            assert s.edits()["p1"].closeness == 4
+        s.log_contact("Ana Lima", "call")
+        assert s.counts()["logged"] == 1
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    from analysis.store import StoreError
+
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer closeknit"):
+        Store(path)
+
+
+KILLER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import analysis.store as st
+    from analysis.importers.base import ImportOptions, SourceFile
+
+    marker = Path(sys.argv[3])
+    real = st._batch_to_blob
+
+    def slow(frame, keys):
+        blob = real(frame, keys)
+        marker.write_text("inside the transaction")
+        time.sleep(60)
+        return blob
+
+    st._batch_to_blob = slow
+    with st.Store(sys.argv[1]) as s:
+        s.add_file(SourceFile.from_path(sys.argv[2]), ImportOptions(region="DE"))
+    """
+)
+
+
+def test_a_killed_import_leaves_the_store_as_it_was(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    with Store(path) as s:
+        s.add_file(src("phone.vcf", VCARD), OPTS)
+        s.add_file(src("old.csv", HEADER + log_rows(range(3))), OPTS)
+        before = s.counts()
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + log_rows(range(100, 400), who="Ben Berg"), encoding="utf-8")
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(path), str(big), str(marker)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), "the import never reached its transaction"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store(path) as s:
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert s.counts() == before
+        assert "big.csv" not in set(s.files()["name"])
+        again = s.add_file(SourceFile.from_path(str(big)), OPTS)
+        assert again.interactions_added == 300
+
+
+def test_decisions_edits_and_suggestion_state_persist(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with Store(path) as s:
+        s.decide("rejected", "c2", "c1")
+        s.decide("link", "+49 30 1234567", "c1")
+        s.save_edit(PersonEdit("p1", circle=1, roles=("friend",), closeness=5, notes="call Sundays"))
+        s.mark_done("p2", date(2026, 11, 20))
+        s.snooze("p3", date(2026, 12, 1))
+        s.set_setting("region", "DE")
+    with Store(path) as s:
+        d = s.decisions()
+        assert d.rejected == (("c1", "c2"),)
+        assert d.links == (("+49 30 1234567", "c1"),)
+        o = s.overrides()
+        assert o.circle == {"p1": 1}
+        assert o.roles == {"p1": ("friend",)}
+        assert o.closeness == {"p1": 5}
+        assert o.done == {"p2": date(2026, 11, 20)}
+        assert o.snoozed_until == {"p3": date(2026, 12, 1)}
+        assert s.edits()["p1"].notes == "call Sundays"
+        assert s.import_options().region == "DE"
+        s.decide("confirmed", "c1", "c2")
+        assert s.decisions().rejected == ()
+        assert s.decisions().confirmed == (("c1", "c2"),)
+
+
+def test_logged_contact_is_an_interaction_like_any_other(store):
+    store.log_contact("Ana Lima", "in_person", pd.Timestamp("2026-11-20 18:00", tz="UTC"))
+    inter = store.interactions()
+    assert len(inter) == 1
+    row = inter.iloc[0]
+    assert (row.who, row.channel, row["mode"], row.direction) == (
+        "Ana Lima", "in_person", "offline", "outgoing",
+    )
+    with pytest.raises(ValueError, match="unknown channel"):
+        store.log_contact("Ana Lima", "pigeon")
