@@ -45,8 +45,13 @@ def test_import_json_counts_people_matches_and_unmatched(files, capsys):
     assert status == 0
     assert [f["format"] for f in out["files"]] == ["vCard 3.0", "Interaction log CSV"]
     assert out["files"][0] == {
-        "file": "phone.vcf", "format": "vCard 3.0", "read": 2, "imported": 2, "skipped": [],
-        "warnings": out["files"][0]["warnings"], "notes": out["files"][0]["notes"],
+        "file": "phone.vcf",
+        "format": "vCard 3.0",
+        "read": 2,
+        "imported": 2,
+        "skipped": [],
+        "warnings": out["files"][0]["warnings"],
+        "notes": out["files"][0]["notes"],
     }
     assert out["people"] == 2
     assert out["contacts"] == 2
@@ -89,7 +94,10 @@ def test_console_script_runs_as_a_module(files):
     vcf, _ = files
     proc = subprocess.run(
         [sys.executable, "-m", "analysis.cli", "import", str(vcf), "--json"],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["people"] == 2

@@ -126,8 +126,8 @@ def test_migrates_from_every_earlier_schema_version(tmp_path, version):
     if version >= 1:
         conn.execute(
             "INSERT INTO files VALUES ('d1','old.vcf','vcard','vCard 3.0','2025-01-01',"
-            "'{\"file\":\"old.vcf\",\"format\":\"vcard\",\"label\":\"vCard 3.0\",\"read\":1,"
-            "\"imported\":1,\"skipped\":[],\"warnings\":[],\"notes\":[],\"error\":null}')"
+            '\'{"file":"old.vcf","format":"vcard","label":"vCard 3.0","read":1,'
+            '"imported":1,"skipped":[],"warnings":[],"notes":[],"error":null}\')'
         )
     if version >= 2:
         conn.execute(
@@ -189,7 +189,8 @@ def test_a_killed_import_leaves_the_store_as_it_was(tmp_path):
     marker = tmp_path / "marker"
     proc = subprocess.Popen(
         [sys.executable, "-c", KILLER, str(path), str(big), str(marker)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -210,7 +211,9 @@ def test_decisions_edits_and_suggestion_state_persist(tmp_path):
     with Store(path) as s:
         s.decide("rejected", "c2", "c1")
         s.decide("link", "+49 30 1234567", "c1")
-        s.save_edit(PersonEdit("p1", circle=1, roles=("friend",), closeness=5, notes="call Sundays"))
+        s.save_edit(
+            PersonEdit("p1", circle=1, roles=("friend",), closeness=5, notes="call Sundays")
+        )
         s.mark_done("p2", date(2026, 11, 20))
         s.snooze("p3", date(2026, 12, 1))
         s.set_setting("region", "DE")
@@ -237,7 +240,10 @@ def test_logged_contact_is_an_interaction_like_any_other(store):
     assert len(inter) == 1
     row = inter.iloc[0]
     assert (row.who, row.channel, row["mode"], row.direction) == (
-        "Ana Lima", "in_person", "offline", "outgoing",
+        "Ana Lima",
+        "in_person",
+        "offline",
+        "outgoing",
     )
     with pytest.raises(ValueError, match="unknown channel"):
         store.log_contact("Ana Lima", "pigeon")
