@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 CHANNELS: tuple[str, ...] = ("in_person", "video", "call", "message", "email", "social", "other")
@@ -178,9 +179,11 @@ def concat_contacts(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 def _col(values: Any, n: int, dtype: Any) -> pd.Series:
     if isinstance(values, str) or not hasattr(values, "__len__"):
         return pd.Series([values] * n, dtype=dtype)
-    return pd.Series(
-        list(values) if not isinstance(values, pd.Series) else values.values, dtype=dtype
-    )
+    if isinstance(values, pd.Series):
+        values = values.to_numpy()
+    elif not isinstance(values, np.ndarray):
+        values = np.asarray(list(values), dtype=object if dtype is object else None)
+    return pd.Series(values, dtype=dtype)
 
 
 def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:

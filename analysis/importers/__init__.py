@@ -113,7 +113,12 @@ def import_file(source: SourceFile, options: ImportOptions | None = None) -> Imp
     try:
         det = detect(source)
     except UnrecognisedFormatError as exc:
-        return ImportResult(report=FileReport(source.name, "unknown", "unknown", error=str(exc)))
+        mapped = _mapped_csv(source, options)
+        if mapped is None:
+            return ImportResult(
+                report=FileReport(source.name, "unknown", "unknown", error=str(exc))
+            )
+        det = mapped
     mod = IMPORTERS[det.format]
     try:
         result = mod.parse(source, options)
@@ -124,6 +129,17 @@ def import_file(source: SourceFile, options: ImportOptions | None = None) -> Imp
         rep.notes[:0] = [n for n in det.notes if n not in rep.notes]
     result.report = rep
     return result
+
+
+def _mapped_csv(source: SourceFile, options: ImportOptions) -> Detection | None:
+    """A CSV the detector could not place but the user mapped by hand (``options.column_map``):
+    a map with a time and a contact column makes it a log, otherwise a contact list."""
+    cmap = options.column_map_dict()
+    if not cmap or looks_binary(source.data):
+        return None
+    if cmap.keys() & {"timestamp", "date"} and cmap.keys() & {"contact", "who"}:
+        return Detection("interactions_csv", "Interaction log CSV (your column mapping)", 0.5)
+    return Detection("contacts_csv", "Contact CSV (your column mapping)", 0.5)
 
 
 __all__ = [
