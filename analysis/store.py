@@ -401,7 +401,7 @@ class Store:
             """SELECT f.digest, f.name, f.label, f.imported_at,
                       (SELECT COUNT(*) FROM contacts c WHERE c.file_digest=f.digest),
                       COALESCE((SELECT n FROM interaction_batches b WHERE b.file_digest=f.digest), 0)
-               FROM files f ORDER BY f.imported_at, f.name"""
+               FROM files f ORDER BY f.rowid"""
         ).fetchall()
         return pd.DataFrame(
             rows, columns=["digest", "name", "label", "imported_at", "contacts", "interactions"]
@@ -411,7 +411,7 @@ class Store:
         """The import report of every stored file, oldest first."""
         return [
             _report_from_json(r[0])
-            for r in self.conn.execute("SELECT report FROM files ORDER BY imported_at, name")
+            for r in self.conn.execute("SELECT report FROM files ORDER BY rowid")
         ]
 
     def remove_file(self, digest: str) -> bool:

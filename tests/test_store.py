@@ -31,8 +31,9 @@ OPTS = ImportOptions(region="DE", timezone="Europe/Berlin")
 
 
 def log_rows(days: range, who: str = "Ana Lima") -> str:
+    base = pd.Timestamp("2025-01-01 18:00")
     return "".join(
-        f"2026-{1 + d // 28:02d}-{1 + d % 28:02d} 18:00,{who},Coffee,outgoing,60,,\n" for d in days
+        f"{(base + pd.Timedelta(days=d)):%Y-%m-%d %H:%M},{who},Coffee,outgoing,60,,\n" for d in days
     )
 
 
