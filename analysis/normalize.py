@@ -56,6 +56,7 @@ NON_PERSON_LOCALPARTS = frozenset(
     }
 )
 """Local parts of e-mail addresses that belong to organisations or machines, not people."""
+_NON_PERSON_BASES = frozenset(p.replace("-", "") for p in NON_PERSON_LOCALPARTS)
 
 
 def nfc(text: str | None) -> str:
@@ -85,7 +86,7 @@ def is_non_person_email(email: str) -> bool:
     base = re.sub(r"[._+-]", "", local)
     return (
         local in NON_PERSON_LOCALPARTS
-        or base in {p.replace("-", "") for p in NON_PERSON_LOCALPARTS}
+        or base in _NON_PERSON_BASES
         or local.startswith(("noreply", "no-reply", "donotreply", "bounce"))
         or "+bounce" in local
     )
