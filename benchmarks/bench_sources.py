@@ -148,8 +148,9 @@ def write_whatsapp(path: Path, n_lines: int, seed: int = 1) -> None:
     day = dt.datetime(2019, 3, 12)
     while len(lines) < n_lines:
         day += dt.timedelta(days=1)
-        for _ in range(rnd.randint(1, 6)):
-            t = day + dt.timedelta(minutes=rnd.randint(7 * 60, 22 * 60))
+        t = day
+        for _ in range(rnd.randint(1, 6)):  # bursts in time order, as WhatsApp writes them
+            t = max(t, day + dt.timedelta(minutes=rnd.randint(7 * 60, 22 * 60)))
             for _ in range(rnd.randint(2, 60)):
                 t += dt.timedelta(seconds=rnd.randint(5, 400))
                 head = f"{t:%d/%m/%Y, %H:%M} - {rnd.choice(names)}: "
