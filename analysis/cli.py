@@ -180,7 +180,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.engine import analyze
-    from analysis.report import to_json_dict, to_markdown
+    from analysis.report import to_dict, to_markdown
 
     dataset, resolution = _load_and_resolve(args)
     print(format_report_text(dataset.reports), file=sys.stderr)
@@ -196,7 +196,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(
             json.dumps(
-                to_json_dict(result, files=files, unmatched=unmatched),
+                to_dict(result, files=files, unmatched=unmatched),
                 ensure_ascii=False,
                 indent=2,
                 default=str,

@@ -44,7 +44,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         from analysis.identity import resolve
         from analysis.importers.base import ImportOptions, SourceFile
         from analysis.pipeline import load
-        from analysis.report import to_json_dict
+        from analysis.report import to_dict
 
         t = time.perf_counter()
         opts = ImportOptions(region="DE")
@@ -54,7 +54,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         t_resolve = time.perf_counter()
         result = analyze(res.people, res.interactions, as_of=pd.Timestamp(AS_OF))
         t_analyze = time.perf_counter()
-        out = to_json_dict(result, files=[r.to_dict() for r in ds.reports], unmatched=[])
+        out = to_dict(result, files=[r.to_dict() for r in ds.reports], unmatched=[])
         total = time.perf_counter() - t
         report_phase(total, load=t_load - t, resolve=t_resolve - t_load,
                      analyze=t_analyze - t_resolve, people=len(out["people"]),
