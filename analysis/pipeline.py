@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.importers import import_file
 from analysis.importers.base import FileReport, ImportOptions, SourceFile
 from analysis.model import concat_contacts, concat_interactions
+
+if TYPE_CHECKING:
+    from analysis.engine import Analysis, Overrides
+    from analysis.identity import MergeDecisions, Resolution
 
 ProgressFn = Callable[[int, int, str], None]
 """``progress(done, total, file_name)``: called before each file and once at the end."""
@@ -65,3 +70,87 @@ def load(
     if progress:
         progress(len(sources), len(sources), "")
     return Dataset(concat_contacts(contacts), concat_interactions(interactions), reports)
+
+
+RESOLVER_VERSION = "1"
+"""Bump when identity resolution changes its output, so cached resolutions are not reused."""
+
+_RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactions", "unmatched")
+
+
+@dataclass
+class Run:
+    """One pass of the whole pipeline: what was imported, who is who, and the analysis."""
+
+    dataset: Dataset
+    resolution: Resolution
+    analysis: Analysis
+
+
+def analysis_from_files(
+    sources: Sequence[SourceFile],
+    options: ImportOptions | None = None,
+    as_of: object = None,
+    decisions: MergeDecisions | None = None,
+    overrides: Overrides | None = None,
+    window_days: int = 90,
+    progress: ProgressFn | None = None,
+) -> Run:
+    """Import ``sources``, resolve identities and analyse, as the CLI does without a store."""
+    from analysis.engine import analyze
+    from analysis.identity import resolve
+
+    options = options or ImportOptions()
+    dataset = load(sources, options, progress)
+    resolution = resolve(
+        dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
+    )
+    result = analyze(
+        resolution.people,
+        resolution.interactions,
+        as_of=as_of,
+        overrides=overrides,
+        window_days=window_days,
+        timezone=options.timezone,
+    )
+    return Run(dataset, resolution, result)
+
+
+def analysis_from_store(store_or_path: object, as_of: object = None, window_days: int = 90) -> Run:
+    """Everything the store holds, resolved (reusing the stored resolution when nothing it depends
+    on changed) and analysed with the user's edits and suggestion state."""
+    from analysis.engine import analyze
+    from analysis.identity import Resolution, resolve
+    from analysis.store import Store
+
+    store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)
+    try:
+        options = store.import_options()
+        decisions = store.decisions()
+        key = store.data_key(options.region, decisions, RESOLVER_VERSION)
+        cached = store.load_resolution(key)
+        if cached is not None:
+            resolution = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
+            dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
+        else:
+            dataset = Dataset(store.contacts(), store.interactions(), store.reports())
+            resolution = resolve(
+                dataset.contacts,
+                dataset.interactions,
+                region=options.region,
+                decisions=decisions,
+            )
+            store.save_resolution(key, {k: getattr(resolution, k) for k in _RESOLUTION_FRAMES})
+        overrides = store.overrides()
+    finally:
+        if store is not store_or_path:
+            store.close()
+    result = analyze(
+        resolution.people,
+        resolution.interactions,
+        as_of=as_of,
+        overrides=overrides,
+        window_days=window_days,
+        timezone=options.timezone,
+    )
+    return Run(dataset, resolution, result)

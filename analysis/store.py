@@ -120,6 +120,15 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: the last identity resolution, so a cold start need not redo it
+    """
+    CREATE TABLE resolution_cache (
+        key TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        frames TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -191,16 +200,14 @@ def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
 
 
 def contact_key(row: dict) -> str:
-    """The content key of a contact record: its identity without the file it came from."""
-    parts = [
-        row.get("full_name", ""),
-        "|".join(sorted(row.get("emails") or [])),
-        "|".join(sorted(row.get("phones") or [])),
-        row.get("org", ""),
-    ]
+    """The content key of a contact record: everything it says, without the file it came from or
+    its place there. A newer export of the same address book repeats unchanged records with the
+    same key; a record that changed (a new phone number) is a new record."""
     import hashlib
 
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+    content = {k: row.get(k) for k in CONTACT_COLUMNS if k not in ("contact_id", "source", "where")}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
@@ -237,6 +244,41 @@ def _blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
         raw["source"].astype(object),
     )
     return frame, raw["ikey"].to_numpy(dtype=np.uint64)
+
+
+def frame_to_blob(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
+    stored as JSON text and restored by :func:`frame_from_blob`."""
+    out = frame.reset_index(drop=True).copy()
+    json_cols = []
+    for col in out.columns:
+        if out[col].dtype == object and any(
+            isinstance(v, (list, tuple)) for v in out[col].head(200)
+        ):
+            out[col] = [json.dumps(v, ensure_ascii=False, default=str) for v in out[col]]
+            json_cols.append(col)
+    object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False, compression="zstd")
+    head = json.dumps({"json": json_cols, "object": object_cols}).encode()
+    return len(head).to_bytes(4, "big") + head + buf.getvalue()
+
+
+def frame_from_blob(blob: bytes) -> pd.DataFrame:
+    """The DataFrame written by :func:`frame_to_blob`, with its list columns and its object
+    (string) columns as they were."""
+    n = int.from_bytes(blob[:4], "big")
+    head = json.loads(blob[4 : 4 + n])
+    frame = pd.read_parquet(io.BytesIO(blob[4 + n :]))
+    for col in head["json"]:
+        frame[col] = [
+            [tuple(x) if isinstance(x, list) else x for x in json.loads(v)] for v in frame[col]
+        ]
+    for col in head["object"]:
+        if frame[col].dtype != object:
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
+    return frame
 
 
 def _report_to_json(report: FileReport) -> str:
@@ -608,6 +650,53 @@ class Store:
             done=done,
             snoozed_until=snoozed,
         )
+
+    # -- resolution cache --------------------------------------------------------------------
+    def data_key(self, region: str, decisions: object, extra: str = "") -> str:
+        """A digest of everything identity resolution depends on: the stored files, the logged
+        contact, the decisions and the region (and ``extra``, e.g. the resolver's version)."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for (digest,) in self.conn.execute("SELECT digest FROM files ORDER BY digest"):
+            h.update(digest.encode())
+        h.update(
+            repr(
+                self.conn.execute(
+                    "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM logged_contacts"
+                ).fetchone()
+            ).encode()
+        )
+        h.update(repr((region, decisions, extra)).encode())
+        return h.hexdigest()
+
+    def save_resolution(self, key: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Keep one resolution (a dict of named DataFrames) under ``key``, replacing any other."""
+        names, blobs = [], []
+        for name, frame in frames.items():
+            names.append(name)
+            blobs.append(frame_to_blob(frame))
+        sizes = [len(b) for b in blobs]
+        with self._transaction():
+            self.conn.execute("DELETE FROM resolution_cache")
+            self.conn.execute(
+                "INSERT INTO resolution_cache VALUES (?,?,?,?)",
+                (key, _now(), json.dumps({"names": names, "sizes": sizes}), b"".join(blobs)),
+            )
+
+    def load_resolution(self, key: str) -> dict[str, pd.DataFrame] | None:
+        """The frames saved under ``key``, or None when the data changed since."""
+        row = self.conn.execute(
+            "SELECT frames, data FROM resolution_cache WHERE key=?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        meta, data = json.loads(row[0]), row[1]
+        out, pos = {}, 0
+        for name, size in zip(meta["names"], meta["sizes"], strict=True):
+            out[name] = frame_from_blob(data[pos : pos + size])
+            pos += size
+        return out
 
     # -- settings ----------------------------------------------------------------------------
     def set_setting(self, key: str, value: object) -> None:

@@ -17,7 +17,9 @@ def run_phase(script: Path, phase: str, *args: str, repeat: int = 3) -> dict:
     for _ in range(repeat):
         out = subprocess.run(
             [sys.executable, str(script), "--phase", phase, *args],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         res = json.loads(out.strip().splitlines()[-1])
         if best is None or res["seconds"] < best["seconds"]:

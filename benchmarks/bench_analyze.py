@@ -20,9 +20,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _measure import report_phase, run_phase  # noqa: E402
-
 import synth  # noqa: E402
+from _measure import report_phase, run_phase  # noqa: E402
 
 AS_OF = "2026-11-01"
 
@@ -56,9 +55,14 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         t_analyze = time.perf_counter()
         out = to_dict(result, files=[r.to_dict() for r in ds.reports], unmatched=[])
         total = time.perf_counter() - t
-        report_phase(total, load=t_load - t, resolve=t_resolve - t_load,
-                     analyze=t_analyze - t_resolve, people=len(out["people"]),
-                     suggestions=len(out["suggestions"]))
+        report_phase(
+            total,
+            load=t_load - t,
+            resolve=t_resolve - t_load,
+            analyze=t_analyze - t_resolve,
+            people=len(out["people"]),
+            suggestions=len(out["suggestions"]),
+        )
 
 
 def main() -> None:
@@ -79,15 +83,23 @@ def main() -> None:
         print(f"{args.cards:,} contacts (vCard, 10% with 30 KB photos), {args.rows:,} interactions")
         floor = run_phase(Path(__file__), "floor", "--dir", tmp)
         ours = run_phase(Path(__file__), "closeknit", "--dir", tmp)
-        print(f"  floor: vobject + pandas.read_csv  {floor['seconds']:6.2f} s  "
-              f"peak {floor['peak_mb']:5.0f} MB")
-        print(f"  closeknit analyze (end to end)    {ours['seconds']:6.2f} s  "
-              f"peak {ours['peak_mb']:5.0f} MB")
-        print(f"    load {ours['load']:.2f} s, resolve {ours['resolve']:.2f} s, "
-              f"analyze {ours['analyze']:.2f} s; {ours['people']:,} people, "
-              f"{ours['suggestions']} suggestions")
-        print(f"  ratio closeknit / floor           {ours['seconds'] / floor['seconds']:6.2f}x  "
-              "(targets: under 5 s, at most 1.5x, peak under 1.5 GB)")
+        print(
+            f"  floor: vobject + pandas.read_csv  {floor['seconds']:6.2f} s  "
+            f"peak {floor['peak_mb']:5.0f} MB"
+        )
+        print(
+            f"  closeknit analyze (end to end)    {ours['seconds']:6.2f} s  "
+            f"peak {ours['peak_mb']:5.0f} MB"
+        )
+        print(
+            f"    load {ours['load']:.2f} s, resolve {ours['resolve']:.2f} s, "
+            f"analyze {ours['analyze']:.2f} s; {ours['people']:,} people, "
+            f"{ours['suggestions']} suggestions"
+        )
+        print(
+            f"  ratio closeknit / floor           {ours['seconds'] / floor['seconds']:6.2f}x  "
+            "(targets: under 5 s, at most 1.5x, peak under 1.5 GB)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _measure import report_phase, run_phase  # noqa: E402
-
 import synth  # noqa: E402
+from _measure import report_phase, run_phase  # noqa: E402
 
 
 def phase(name: str, vcf: Path, log: Path) -> None:
@@ -61,8 +60,12 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         t_import = time.perf_counter() - t
         r = resolve(contacts, res.interactions, region="DE")
         matched = int(r.interactions["person_id"].notna().sum())
-        report_phase(time.perf_counter() - t, records=len(r.interactions), matched=matched,
-                     import_seconds=t_import)
+        report_phase(
+            time.perf_counter() - t,
+            records=len(r.interactions),
+            matched=matched,
+            import_seconds=t_import,
+        )
 
 
 def main() -> None:
@@ -85,18 +88,28 @@ def main() -> None:
         extra = ("--dir", tmp)
         bare = run_phase(Path(__file__), "bare_vobject", *extra)
         ours = run_phase(Path(__file__), "closeknit_vcard", *extra)
-        print(f"  bare vobject.readComponents  {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB")
-        print(f"  closeknit vCard import       {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
-              f"  ({ours['records']:,} cards imported)")
-        print(f"  ratio closeknit / bare       {ours['seconds'] / bare['seconds']:7.2f}x  (target <= 1.2x)")
+        print(
+            f"  bare vobject.readComponents  {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB"
+        )
+        print(
+            f"  closeknit vCard import       {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
+            f"  ({ours['records']:,} cards imported)"
+        )
+        print(
+            f"  ratio closeknit / bare       {ours['seconds'] / bare['seconds']:7.2f}x  (target <= 1.2x)"
+        )
         mb = (d / "log.csv").stat().st_size / 1e6
         print(f"Interaction log: {args.rows:,} rows, {mb:.1f} MB, {args.cards:,} distinct contacts")
         bare = run_phase(Path(__file__), "bare_read_csv", *extra)
         ours = run_phase(Path(__file__), "closeknit_log", *extra)
-        print(f"  bare pandas.read_csv         {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB")
-        print(f"  closeknit import + resolve   {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
-              f"  (import {ours['import_seconds']:.2f} s; {ours['matched']:,} of "
-              f"{ours['records']:,} matched)")
+        print(
+            f"  bare pandas.read_csv         {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB"
+        )
+        print(
+            f"  closeknit import + resolve   {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
+            f"  (import {ours['import_seconds']:.2f} s; {ours['matched']:,} of "
+            f"{ours['records']:,} matched)"
+        )
         print("  target: under 3 s, peak under 1.5 GB")
 
 

@@ -19,9 +19,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _measure import report_phase, run_phase  # noqa: E402
-
 import synth  # noqa: E402
+from _measure import report_phase, run_phase  # noqa: E402
 
 AS_OF = "2026-11-01"
 
@@ -48,7 +47,7 @@ def phase(name: str, d: Path) -> None:
         result = analysis_from_files(files, opts, as_of=pd.Timestamp(AS_OF))
     else:
         result = analysis_from_store(d / "store.sqlite3", as_of=pd.Timestamp(AS_OF))
-    report_phase(time.perf_counter() - t, people=len(result.people))
+    report_phase(time.perf_counter() - t, people=len(result.analysis.people))
 
 
 def main() -> None:
@@ -72,8 +71,10 @@ def main() -> None:
         st = run_phase(Path(__file__), "store", "--dir", tmp)
         print(f"  re-import the files  {re['seconds']:6.2f} s  peak {re['peak_mb']:5.0f} MB")
         print(f"  cold start (store)   {st['seconds']:6.2f} s  peak {st['peak_mb']:5.0f} MB")
-        print(f"  store is {re['seconds'] / st['seconds']:.1f}x faster "
-              "(targets: at least 5x, under 2 s)")
+        print(
+            f"  store is {re['seconds'] / st['seconds']:.1f}x faster "
+            "(targets: at least 5x, under 2 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""The whole pipeline over the sample persona, from files and from the store, and the user's
+edits in the store feeding the analysis."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.importers.base import ImportOptions, SourceFile
+from analysis.pipeline import analysis_from_files, analysis_from_store
+from analysis.store import PersonEdit, Store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+PERSONA = json.loads((SAMPLES / "persona.json").read_text(encoding="utf-8"))
+AS_OF = pd.Timestamp(PERSONA["as_of"])
+ME = (
+    PERSONA["me"]["name"],
+    PERSONA["me"]["email"],
+    *PERSONA["me"].get("other_emails", []),
+)
+OPTS = ImportOptions(region=PERSONA["me"]["region"], timezone=PERSONA["me"]["timezone"], me=ME)
+FILES = (
+    "phone_contacts.vcf",
+    "google_contacts.csv",
+    "interactions.csv",
+    "whatsapp_family.txt",
+    "calendar.ics",
+)
+
+
+def sources() -> list[SourceFile]:
+    return [SourceFile.from_path(str(SAMPLES / f)) for f in FILES]
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    s = Store(tmp_path / "store.sqlite3")
+    s.set_setting("region", OPTS.region)
+    s.set_setting("timezone", OPTS.timezone)
+    s.set_setting("me", list(ME))
+    for src in sources():
+        s.add_file(src, OPTS)
+    yield s
+    s.close()
+
+
+def person(run, name: str) -> pd.Series:
+    p = run.analysis.people
+    rows = p[p["name"] == name]
+    assert len(rows) == 1, name
+    return rows.iloc[0]
+
+
+def test_store_gives_the_same_analysis_as_the_files(store):
+    direct = analysis_from_files(sources(), OPTS, as_of=AS_OF)
+    stored = analysis_from_store(store, as_of=AS_OF)
+    cols = ["person_id", "name", "circle", "status", "interactions", "tie_strength"]
+    a = direct.analysis.people[cols].sort_values("person_id").reset_index(drop=True)
+    b = stored.analysis.people[cols].sort_values("person_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(direct.analysis.suggestions["person_id"]) == list(
+        stored.analysis.suggestions["person_id"]
+    )
+
+
+def test_a_cold_start_reuses_the_stored_resolution(store):
+    first = analysis_from_store(store, as_of=AS_OF)
+    key = store.data_key(OPTS.region, store.decisions(), "1")
+    assert store.load_resolution(key) is not None
+    again = analysis_from_store(store, as_of=AS_OF)
+    pd.testing.assert_frame_equal(
+        first.resolution.people.reset_index(drop=True),
+        again.resolution.people.reset_index(drop=True),
+    )
+    assert list(first.resolution.interactions["person_id"]) == list(
+        again.resolution.interactions["person_id"]
+    )
+    store.log_contact("Lena Vogt", "in_person", AS_OF)
+    assert store.load_resolution(store.data_key(OPTS.region, store.decisions(), "1")) is None
+
+
+def test_logging_contact_resets_the_clock_and_clears_the_suggestion(store):
+    before = analysis_from_store(store, as_of=AS_OF)
+    lena = person(before, "Lena Vogt")
+    assert lena.status in ("overdue", "neglected")
+    assert lena.person_id in set(before.analysis.suggestions["person_id"])
+    store.log_contact("Lena Vogt", "in_person", AS_OF - pd.Timedelta(hours=2))
+    after = analysis_from_store(store, as_of=AS_OF)
+    assert person(after, "Lena Vogt").status == "ok"
+    assert lena.person_id not in set(after.analysis.suggestions["person_id"])
+
+
+def test_circle_override_and_closeness_change_the_analysis(store):
+    before = analysis_from_store(store, as_of=AS_OF)
+    colleague = before.analysis.people[
+        before.analysis.people["circle"].eq(3) & ~before.analysis.people["intimate"]
+    ].iloc[0]
+    store.save_edit(PersonEdit(colleague.person_id, circle=1, closeness=5))
+    after = analysis_from_store(store, as_of=AS_OF)
+    row = after.analysis.people.set_index("person_id").loc[colleague.person_id]
+    assert row.circle == 1
+    assert bool(row.intimate)
+    assert row.tie_strength > colleague.tie_strength
+
+
+def test_desired_interval_makes_someone_due(store):
+    before = analysis_from_store(store, as_of=AS_OF)
+    p = before.analysis.people
+    ok = p[(p["status"] == "ok") & (p["days_since"] >= 5)].iloc[0]
+    store.save_edit(PersonEdit(ok.person_id, desired_interval_days=1.0))
+    after = analysis_from_store(store, as_of=AS_OF)
+    assert after.analysis.people.set_index("person_id").loc[ok.person_id, "status"] != "ok"
+
+
+def test_done_and_snoozed_suggestions_leave_the_list(store):
+    before = analysis_from_store(store, as_of=AS_OF)
+    first, second = before.analysis.suggestions["person_id"].iloc[:2]
+    store.mark_done(first, AS_OF.date())
+    store.snooze(second, (AS_OF + pd.Timedelta(days=7)).date())
+    after = analysis_from_store(store, as_of=AS_OF)
+    remaining = set(after.analysis.suggestions["person_id"])
+    assert first not in remaining and second not in remaining
