@@ -134,6 +134,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 LOGGED_SOURCE = "logged in closeknit"
 
+CACHE_FORMAT = 2
+"""Version of the cached-resolution encoding (part of its key: an older cache is not read)."""
+
 
 def default_store_path() -> Path:
     """``$CLOSEKNIT_STORE`` if set, else ``closeknit.sqlite3`` in the user's data directory."""
@@ -258,9 +261,16 @@ def frame_to_blob(frame: pd.DataFrame) -> bytes:
             out[col] = [json.dumps(v, ensure_ascii=False, default=str) for v in out[col]]
             json_cols.append(col)
     object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
+    for col in object_cols:  # dictionary-encoded: few distinct values in a million rows
+        out[col] = out[col].astype("category")
     buf = io.BytesIO()
     out.to_parquet(buf, index=False, compression="zstd")
-    head = json.dumps({"json": json_cols, "object": object_cols}).encode()
+    tuple_cols = [
+        c
+        for c in json_cols
+        if any(isinstance(x, tuple) for v in out[c].head(200) for x in json.loads(v))
+    ]
+    head = json.dumps({"json": json_cols, "tuples": tuple_cols, "object": object_cols}).encode()
     return len(head).to_bytes(4, "big") + head + buf.getvalue()
 
 
@@ -271,13 +281,22 @@ def frame_from_blob(blob: bytes) -> pd.DataFrame:
     head = json.loads(blob[4 : 4 + n])
     frame = pd.read_parquet(io.BytesIO(blob[4 + n :]))
     for col in head["json"]:
-        frame[col] = [
-            [tuple(x) if isinstance(x, list) else x for x in json.loads(v)] for v in frame[col]
-        ]
+        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")  # one parse a column
+        if col in head.get("tuples", ()):
+            values = [[tuple(x) for x in v] for v in values]
+        frame[col] = values
     for col in head["object"]:
-        if frame[col].dtype != object:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            cat = frame[col].array
+            cats = np.append(np.asarray(cat.categories, dtype=object), None)
+            # code -1 (missing) picks the trailing None; dtype=object keeps pandas from
+            # inferring its own string dtype
+            frame[col] = pd.Series(cats[cat.codes], index=frame.index, dtype=object)
+        else:
             values = frame[col].astype(object)
-            frame[col] = values.where(values.notna(), None)
+            frame[col] = pd.Series(
+                values.where(values.notna(), None), index=frame.index, dtype=object
+            )
     return frame
 
 
@@ -667,7 +686,7 @@ class Store:
                 ).fetchone()
             ).encode()
         )
-        h.update(repr((region, decisions, extra)).encode())
+        h.update(repr((region, decisions, extra, CACHE_FORMAT)).encode())
         return h.hexdigest()
 
     def save_resolution(self, key: str, frames: dict[str, pd.DataFrame]) -> None:
