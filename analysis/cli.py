@@ -120,7 +120,7 @@ def _load_and_resolve(args: argparse.Namespace):
     resolution = resolve(
         dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
     )
-    return dataset, resolution
+    return dataset, resolution, options
 
 
 def import_summary(dataset, resolution) -> dict:
@@ -148,7 +148,7 @@ def unmatched_list(resolution) -> list[dict]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    dataset, resolution = _load_and_resolve(args)
+    dataset, resolution, options = _load_and_resolve(args)
     summary = import_summary(dataset, resolution)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -182,14 +182,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.engine import analyze
     from analysis.report import to_dict, to_markdown
 
-    dataset, resolution = _load_and_resolve(args)
+    dataset, resolution, options = _load_and_resolve(args)
     print(format_report_text(dataset.reports), file=sys.stderr)
     status = _exit_status(dataset)
     if status != EXIT_OK:
         return status
     as_of = pd.Timestamp(args.as_of) if args.as_of else None
+    overrides = None
+    if args.store:
+        from analysis.store import Store
+
+        with Store(args.store) as store:
+            overrides = store.overrides()
     result = analyze(
-        resolution.people, resolution.interactions, as_of=as_of, window_days=args.window
+        resolution.people,
+        resolution.interactions,
+        as_of=as_of,
+        overrides=overrides,
+        window_days=args.window,
+        timezone=options.timezone,
+        me=options.me,
     )
     files = [r.to_dict() for r in dataset.reports]
     unmatched = unmatched_list(resolution)
@@ -251,20 +263,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export reminders (.ics), people and metrics (.csv) or the report (.md/.html)."""
     import pandas as pd
 
-    from analysis.engine import analyze
     from analysis.exports import people_csv, reminders_ics, report_html
+    from analysis.pipeline import analysis_from_store
     from analysis.report import to_markdown
-
-    args.files = []
-    args.region = args.tz = args.dayfirst = args.me = None
-    dataset, resolution = _load_and_resolve(args)
     from analysis.store import Store
 
-    with Store(args.store) as store:
-        overrides = store.overrides()
-        tz = store.import_options().timezone
     as_of = pd.Timestamp(args.as_of) if args.as_of else None
-    result = analyze(resolution.people, resolution.interactions, as_of=as_of, overrides=overrides)
+    with Store(args.store) as store:
+        tz = store.import_options().timezone
+        run = analysis_from_store(store, as_of=as_of)
+    dataset, resolution, result = run.dataset, run.resolution, run.analysis
     if args.what == "ics":
         data: bytes = reminders_ics(result.suggestions, result.as_of.date(), timezone=tz)
     elif args.what == "csv":

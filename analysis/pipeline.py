@@ -112,6 +112,7 @@ def analysis_from_files(
         overrides=overrides,
         window_days=window_days,
         timezone=options.timezone,
+        me=options.me,
     )
     return Run(dataset, resolution, result)
 
@@ -152,5 +153,6 @@ def analysis_from_store(store_or_path: object, as_of: object = None, window_days
         overrides=overrides,
         window_days=window_days,
         timezone=options.timezone,
+        me=options.me,
     )
     return Run(dataset, resolution, result)

@@ -1,0 +1,246 @@
+"""Online versus offline balance: overall, per person, per circle, monthly, and who has gone
+screen-only.
+
+The unit is the **person-day by mode**: a day with in-person contact with someone counts once as
+offline, a day with any screen contact with them counts once as online (a day with both counts
+once each). Counting raw rows would let one evening of chat messages outweigh a month of weekly
+dinners. ``offline_share = offline / (offline + online)``.
+
+*Screen-only* (Teo et al. 2015: in-person contact, not phone or e-mail, predicted lower depression
+two years on): an intimate-circle person with online contact in the last ``SCREEN_ONLY_DAYS`` days
+and no in-person contact in that time (or ever).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis import constants as C
+from analysis.cadence import day_number
+
+
+@dataclass
+class Balance:
+    """Balance figures as of a date.
+
+    ``window_days``; ``offline_share`` in the window (NaN without contact); ``trend`` = that
+    share minus the share in the window before (NaN when either is empty); ``monthly``: columns
+    ``month`` (Timestamp UTC, month start), ``offline``, ``online``, ``offline_share``;
+    ``by_circle``: ``circle, offline, online, offline_share`` (in the window); ``screen_only``:
+    ``person_id, name, circle, days_since_in_person (NaN = never), messages_in_window``.
+    """
+
+    window_days: int
+    offline_share: float
+    trend: float
+    monthly: pd.DataFrame
+    by_circle: pd.DataFrame
+    screen_only: pd.DataFrame
+
+
+def mode_days(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Unique (person_id, day, offline) rows: one per person-day and mode, sorted by person, day,
+    online before offline. Vectorised over the (person, day) runs of the sorted frame."""
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    offline = (prepared["mode"].cat.codes.to_numpy() == 0).astype("int8")
+    if len(pc) == 0:
+        return pd.DataFrame(
+            {
+                "person_id": prepared["person_id"].iloc[:0].to_numpy(),
+                "day": day[:0],
+                "offline": np.zeros(0, dtype=bool),
+            }
+        )
+    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    has_off = np.maximum.reduceat(offline, bounds).astype(bool)
+    has_on = np.minimum.reduceat(offline, bounds) == 0
+    rows = np.concatenate([bounds[has_on], bounds[has_off]])
+    flag = np.concatenate([np.zeros(has_on.sum(), bool), np.ones(has_off.sum(), bool)])
+    order = np.lexsort((flag, rows))
+    rows, flag = rows[order], flag[order]
+    return pd.DataFrame(
+        {"person_id": prepared["person_id"].to_numpy()[rows], "day": day[rows], "offline": flag}
+    )
+
+
+def _share(offline: float, online: float) -> float:
+    total = offline + online
+    return float(offline / total) if total else float("nan")
+
+
+def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> pd.DataFrame:
+    """Per person (index person_id), vectorised over the sorted rows: ``offline_days``, ``online_days`` (in the window),
+    ``offline_share`` (in the window), ``offline_share_all`` (whole history), ``last_in_person``
+    (Timestamp or NaT), ``days_since_in_person`` (NaN = never), ``messages_in_window`` (online
+    interactions in the window), ``online_recent`` (online contact within ``SCREEN_ONLY_DAYS``),
+    ``days_known`` (days since the first contact)."""
+    today = day_number(as_of)
+    cats = prepared["person_id"].cat.categories
+    n = len(cats)
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    off_row = prepared["mode"].cat.codes.to_numpy() == 0
+    # person-day-mode rows (see mode_days), straight from the sorted frame
+    if len(pc):
+        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+        has_off = np.maximum.reduceat(off_row.astype("int8"), bounds).astype(bool)
+        has_on = np.minimum.reduceat(off_row.astype("int8"), bounds) == 0
+    else:
+        bounds = np.zeros(0, dtype="int64")
+        has_off = has_on = np.zeros(0, dtype=bool)
+    dp, dday = pc[bounds], day[bounds]
+    win_d = dday > today - window_days
+    n_off_all = np.bincount(dp, weights=has_off, minlength=n)
+    n_on_all = np.bincount(dp, weights=has_on, minlength=n)
+    n_off = np.bincount(dp, weights=has_off & win_d, minlength=n).astype("int64")
+    n_on = np.bincount(dp, weights=has_on & win_d, minlength=n).astype("int64")
+    present = (n_off_all + n_on_all) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_all = n_off_all / (n_off_all + n_on_all)
+        share_win = np.where(n_off + n_on > 0, n_off / np.maximum(n_off + n_on, 1), np.nan)
+    last_off_day = np.full(n, np.nan)
+    if has_off.any():
+        np.fmax.at(last_off_day, dp[has_off], dday[has_off].astype("float64"))
+    last_on_day = np.full(n, np.nan)
+    if has_on.any():
+        np.fmax.at(last_on_day, dp[has_on], dday[has_on].astype("float64"))
+    first_day = np.full(n, np.nan)
+    if len(bounds):
+        np.fmin.at(first_day, dp, dday.astype("float64"))
+    # the timestamp of the last in-person row per person
+    off_idx = np.flatnonzero(off_row)
+    last_ip = pd.Series(pd.NaT, index=range(n), dtype=prepared["timestamp"].dtype)
+    if len(off_idx):
+        op = pc[off_idx]
+        last_rows = off_idx[np.r_[op[1:] != op[:-1], True]]
+        last_ip.iloc[pc[last_rows]] = prepared["timestamp"].iloc[last_rows].to_numpy()
+    on_win_rows = ~off_row & (day > today - window_days)
+    msgs = np.bincount(pc[on_win_rows], minlength=n).astype("int64")
+    out = pd.DataFrame(
+        {
+            "offline_share_all": share_all,
+            "offline_days": n_off,
+            "online_days": n_on,
+            "offline_share": share_win,
+            "last_in_person": last_ip.to_numpy(),
+            "days_since_in_person": today - last_off_day,
+            "messages_in_window": msgs,
+            "online_recent": (today - last_on_day) < C.SCREEN_ONLY_DAYS,
+            "days_known": today - first_day,
+        },
+        index=pd.Index(np.asarray(cats, dtype=object), name="person_id"),
+    )
+    out["last_in_person"] = pd.to_datetime(out["last_in_person"], utc=True)
+    return out.loc[present]
+
+
+def screen_only(per_person: pd.DataFrame, circle: pd.Series) -> pd.Series:
+    """True for intimate-circle people with recent online contact and no in-person contact for
+    ``SCREEN_ONLY_DAYS``+ days (or never), known for at least that long (one call with someone
+    new is not a relationship gone screen-only). Indexed like ``per_person``."""
+    inner = circle.reindex(per_person.index).isin(list(C.INTIMATE_LAYERS)).fillna(False)
+    no_meet = per_person["days_since_in_person"].isna() | (
+        per_person["days_since_in_person"] >= C.SCREEN_ONLY_DAYS
+    )
+    known = per_person["days_known"] >= C.SCREEN_ONLY_DAYS
+    return (
+        (inner & no_meet & known & per_person["online_recent"]).astype(bool).rename("screen_only")
+    )
+
+
+def monthly(prepared: pd.DataFrame, md: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Offline/online person-days per calendar month (UTC), every month from the first to the
+    last with contact (months without contact are zeros). ``md``: :func:`mode_days`, if known."""
+    md = mode_days(prepared) if md is None else md
+    cols = {
+        "month": pd.Series([], dtype="datetime64[ns, UTC]"),
+        "offline": [],
+        "online": [],
+        "offline_share": [],
+    }
+    if md.empty:
+        return pd.DataFrame(cols).astype(
+            {"offline": "int64", "online": "int64", "offline_share": "float64"}
+        )
+    month = md["day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+    frame = pd.DataFrame({"month": month, "offline": md["offline"].to_numpy()})
+    g = frame.groupby("month")["offline"]
+    off = g.sum().astype("int64")
+    on = (g.size() - off).astype("int64")
+    idx = pd.date_range(off.index.min(), off.index.max(), freq="MS")
+    out = pd.DataFrame(
+        {"offline": off.reindex(idx, fill_value=0), "online": on.reindex(idx, fill_value=0)}
+    )
+    tot = out["offline"] + out["online"]
+    out["offline_share"] = (out["offline"] / tot.where(tot > 0)).astype("float64")
+    out.index = out.index.tz_localize("UTC")
+    return out.rename_axis("month").reset_index()
+
+
+def overall(
+    prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int, md: pd.DataFrame | None = None
+) -> tuple[float, float]:
+    """``(offline_share in the window, trend)``; trend = share now minus share in the window
+    before (NaN when either window has no contact)."""
+    today = day_number(as_of)
+    md = mode_days(prepared) if md is None else md
+    d = md["day"].to_numpy()
+    now = md["offline"].to_numpy()[d > today - window_days]
+    before = md["offline"].to_numpy()[(d > today - 2 * window_days) & (d <= today - window_days)]
+    share_now = _share(now.sum(), (~now).sum())
+    share_before = _share(before.sum(), (~before).sum())
+    return share_now, share_now - share_before
+
+
+def by_circle(per_person: pd.DataFrame, circle: pd.Series) -> pd.DataFrame:
+    """Offline/online person-days in the window per circle 1..4 (circles with nobody are zeros)."""
+    c = circle.reindex(per_person.index)
+    frame = per_person.assign(circle=c).dropna(subset=["circle"])
+    g = frame.groupby("circle")[["offline_days", "online_days"]].sum()
+    g = g.reindex(pd.Index([1, 2, 3, 4], name="circle"), fill_value=0)
+    out = pd.DataFrame(
+        {
+            "circle": g.index.astype("int64"),
+            "offline": g["offline_days"].to_numpy(),
+            "online": g["online_days"].to_numpy(),
+        }
+    )
+    tot = out["offline"] + out["online"]
+    out["offline_share"] = np.where(tot > 0, out["offline"] / tot.where(tot > 0), np.nan)
+    return out
+
+
+def balance(
+    prepared: pd.DataFrame,
+    per_person: pd.DataFrame,
+    people: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+) -> Balance:
+    """Assemble :class:`Balance`. ``people`` is the engine's people table (``person_id, name,
+    circle, screen_only, days_since_in_person, messages_in_window``)."""
+    md = mode_days(prepared)
+    share, trend = overall(prepared, as_of, window_days, md)
+    circle = people.set_index("person_id")["circle"]
+    so = people.loc[
+        people["screen_only"].astype(bool),
+        ["person_id", "name", "circle", "days_since_in_person", "messages_in_window"],
+    ]
+    so = so.sort_values(
+        ["circle", "days_since_in_person", "person_id"],
+        ascending=[True, False, True],
+        na_position="first",
+        kind="stable",
+    )
+    return Balance(
+        window_days=int(window_days),
+        offline_share=share,
+        trend=trend,
+        monthly=monthly(prepared, md),
+        by_circle=by_circle(per_person, circle),
+        screen_only=so.reset_index(drop=True),
+    )

@@ -1,0 +1,74 @@
+"""Reciprocity: who starts contact, and runs of reach-outs that got no answer.
+
+* ``initiated_share``: per person, the share of *conversation starts* the user made. A start is
+  the first directed interaction (``outgoing`` or ``incoming``) of each contact day, so a burst of
+  forty messages counts once and the measure says who reaches out, not who types more. NaN when no
+  interaction with the person has a known direction.
+* ``unanswered_run``: the number of the user's most recent contact days that had outgoing contact
+  and no answer -- no incoming or mutual interaction and no in-person meeting -- counted back from
+  the last day the person answered (or from the start). Days with only unknown direction neither
+  count nor break the run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Per person (index person_id, people with contact only): ``initiated_share`` (float or
+    NaN), ``started`` (conversation starts by the user), ``starts`` (all known starts),
+    ``unanswered_run`` (int). ``prepared`` is :func:`analysis.cadence.prepare`'s output (sorted by
+    person and time); the work is vectorised over rows with numpy."""
+    cats = prepared["person_id"].cat.categories
+    n_people = len(cats)
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    dcode = prepared["direction"].cat.codes.to_numpy()
+    dirs = list(prepared["direction"].cat.categories)
+    out_c, in_c, mu_c = (dirs.index(x) for x in ("outgoing", "incoming", "mutual"))
+    # conversation starts: the first directed row of each (person, day)
+    directed = (dcode == out_c) | (dcode == in_c)
+    dp, dd, dc = pc[directed], day[directed], dcode[directed]
+    first = np.ones(len(dp), dtype=bool)
+    first[1:] = (dp[1:] != dp[:-1]) | (dd[1:] != dd[:-1])
+    starts = np.bincount(dp[first], minlength=n_people)
+    started = np.bincount(dp[first], weights=(dc[first] == out_c), minlength=n_people)
+    # per (person, day): answered? any outgoing?
+    answered = (
+        (dcode == in_c)
+        | (dcode == mu_c)
+        | (
+            prepared["channel"].cat.codes.to_numpy()
+            == list(prepared["channel"].cat.categories).index("in_person")
+        )
+    )
+    outgoing = dcode == out_c
+    bounds = (
+        np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+        if len(pc)
+        else np.zeros(0, dtype="int64")
+    )
+    if len(bounds):
+        day_p = pc[bounds]
+        day_ans = np.maximum.reduceat(answered.astype("int8"), bounds).astype(bool)
+        day_out = np.maximum.reduceat(outgoing.astype("int8"), bounds).astype(bool)
+        # last answered day index per person, then count outgoing-unanswered days after it
+        idx = np.arange(len(bounds))
+        last_ans = np.full(n_people, -1, dtype="int64")
+        np.maximum.at(last_ans, day_p[day_ans], idx[day_ans])
+        pending = day_out & ~day_ans & (idx > last_ans[day_p])
+        run = np.bincount(day_p[pending], minlength=n_people)
+    else:
+        run = np.zeros(n_people, dtype="int64")
+    frame = pd.DataFrame(
+        {"started": started.astype("int64"), "starts": starts.astype("int64")},
+        index=pd.Index(np.asarray(cats, dtype=object), name="person_id"),
+    )
+    frame["initiated_share"] = (
+        frame["started"] / frame["starts"].where(frame["starts"] > 0)
+    ).astype("float64")
+    frame["unanswered_run"] = run.astype("int64")
+    present = np.bincount(pc, minlength=n_people) > 0
+    return frame.loc[present]

@@ -1,0 +1,75 @@
+"""Online/offline balance, counted in person-days by mode."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.balance import by_circle, monthly, overall, person_balance, screen_only
+from analysis.cadence import as_of_timestamp, prepare
+from tests.engine_helpers import log
+
+AS_OF = as_of_timestamp("2025-04-30")
+
+
+def prep(rows):
+    return prepare(log(rows), AS_OF)
+
+
+ROWS = [
+    # a: in the 90-day window (from 2025-01-31): 2 meeting days, 3 chat days (one day has both)
+    ("a", "2025-03-01", "in_person", "mutual"),
+    ("a", "2025-03-01T20:00", "message", "outgoing"),
+    ("a", "2025-03-10", "in_person", "mutual"),
+    *[("a", f"2025-04-01T1{i}:00", "message", "outgoing") for i in range(5)],
+    ("a", "2025-04-20", "message", "incoming"),
+    # b: only screens in the window, met in person long ago
+    ("b", "2024-12-01", "in_person", "mutual"),
+    ("b", "2025-04-25", "video", "outgoing"),
+    ("b", "2025-04-28", "message", "incoming"),
+]
+
+
+def test_person_offline_share_counts_person_days_not_rows():
+    pb = person_balance(prep(ROWS), AS_OF, 90)
+    assert pb.loc["a", "offline_days"] == 2 and pb.loc["a", "online_days"] == 3
+    assert pb.loc["a", "offline_share"] == pytest.approx(2 / 5)
+    assert pb.loc["a", "messages_in_window"] == 7
+    assert pb.loc["b", "offline_share"] == 0.0
+    assert pb.loc["b", "offline_share_all"] == pytest.approx(1 / 3)
+    assert pb.loc["b", "days_since_in_person"] == 150
+    assert pb.loc["a", "days_since_in_person"] == 51
+
+
+def test_screen_only_needs_inner_circle_recent_screens_and_no_meeting_for_60_days():
+    pb = person_balance(prep(ROWS), AS_OF, 90)
+    assert screen_only(pb, pd.Series({"a": 1, "b": 1})).to_dict() == {"a": False, "b": True}
+    assert not screen_only(pb, pd.Series({"a": 1, "b": 3}))["b"]  # outside the intimate circle
+
+
+def test_overall_share_and_trend_against_previous_window():
+    share, trend = overall(prep(ROWS), AS_OF, 90)
+    # window: a 2 offline + 3 online, b 2 online -> 2/7; window before: b 1 offline -> 1.0
+    assert share == pytest.approx(2 / 7)
+    assert trend == pytest.approx(2 / 7 - 1.0)
+
+
+def test_monthly_fills_empty_months_with_zeros():
+    m = monthly(prep(ROWS))
+    assert list(m["month"].dt.strftime("%Y-%m")) == [
+        "2024-12",
+        "2025-01",
+        "2025-02",
+        "2025-03",
+        "2025-04",
+    ]
+    assert list(m["offline"]) == [1, 0, 0, 2, 0]
+    assert list(m["online"]) == [0, 0, 0, 1, 4]
+    assert math.isnan(m.loc[1, "offline_share"])
+
+
+def test_by_circle_sums_window_days():
+    pb = person_balance(prep(ROWS), AS_OF, 90)
+    bc = by_circle(pb, pd.Series({"a": 1, "b": 1})).set_index("circle")
+    assert bc.loc[1, "offline"] == 2 and bc.loc[1, "online"] == 5
+    assert bc.loc[2, "offline"] == 0 and math.isnan(bc.loc[2, "offline_share"])

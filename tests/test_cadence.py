@@ -1,0 +1,142 @@
+"""Rhythm, expected interval and status, on small logs computed by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import constants as C
+from analysis.cadence import (
+    as_of_timestamp,
+    expected_interval,
+    person_stats,
+    prepare,
+    status,
+    weighted_median_gap,
+)
+from tests.engine_helpers import every, log
+
+AS_OF = as_of_timestamp("2025-03-02")
+
+
+def stats_of(rows, as_of=AS_OF):
+    return person_stats(prepare(log(rows), as_of), as_of)
+
+
+def test_frequency_counts_contact_days_over_span_to_as_of():
+    # 2025-01-01 and 2025-01-31, as of 2025-03-02: span 60 days, 2 contact days
+    s = stats_of([("a", "2025-01-01", "call"), ("a", "2025-01-31", "call")]).loc["a"]
+    assert s["contact_days"] == 2
+    assert s["days_since"] == 30
+    assert s["span_days"] == 60
+    assert s["contacts_per_year"] == pytest.approx(2 / 60 * 365.25)
+    assert s["n_gaps"] == 1 and s["median_gap_days"] == 30
+
+
+def test_many_messages_on_one_day_are_one_contact_day():
+    rows = [("a", f"2025-02-01T0{h}:00", "message", "outgoing") for h in range(1, 9)]
+    s = stats_of(rows).loc["a"]
+    assert s["interactions"] == 8
+    assert s["contact_days"] == 1
+    assert s["n_gaps"] == 0 and math.isnan(s["rhythm_days"])
+
+
+def test_short_history_span_is_at_least_thirty_days():
+    s = stats_of([("a", "2025-02-28", "call"), ("a", "2025-03-01", "call")]).loc["a"]
+    assert s["span_days"] == C.MIN_SPAN_DAYS
+    assert s["contacts_per_year"] == pytest.approx(2 / 30 * 365.25)
+
+
+def test_contact_after_as_of_is_ignored():
+    s = stats_of([("a", "2025-01-01", "call"), ("a", "2025-06-01", "call")]).loc["a"]
+    assert s["contact_days"] == 1 and s["days_since"] == 60
+
+
+def test_contact_on_the_as_of_day_counts_as_zero_days_since():
+    s = stats_of([("a", "2025-03-02T23:30", "call")]).loc["a"]
+    assert s["days_since"] == 0
+
+
+def test_length_weighted_median_ignores_bursts():
+    # a week of daily chat then two months of quiet: plain median 1, typical silence 60
+    gaps = pd.DataFrame({"person_id": ["a"] * 7, "gap": [1.0] * 6 + [60.0]})
+    assert weighted_median_gap(gaps).loc["a"] == 60.0
+    # regular weekly with one three-week holiday: still 7
+    gaps = pd.DataFrame({"person_id": ["b"] * 11, "gap": [7.0] * 10 + [21.0]})
+    assert weighted_median_gap(gaps).loc["b"] == 7.0
+
+
+def test_q90_gap_of_person():
+    rows = every("a", "2024-01-01", 7, 10) + [("a", "2024-05-10", "call")]
+    s = stats_of(rows).loc["a"]
+    # gaps: nine of 7 days, then 2024-03-04 -> 2024-05-10 = 67 days
+    assert s["n_gaps"] == 10
+    assert s["q90_gap_days"] == pytest.approx(7 + 0.1 * (67 - 7))
+
+
+def _tau(n_gaps, rhythm, circle, kin=False, desired=None):
+    stats = pd.DataFrame({"n_gaps": [n_gaps], "rhythm_days": [rhythm]}, index=["a"])
+    return expected_interval(stats, pd.Series({"a": circle}), pd.Series({"a": kin}), desired).loc[
+        "a"
+    ]
+
+
+def test_expected_interval_shrinks_toward_layer_norm_with_few_gaps():
+    assert _tau(1, 10.0, 2) == pytest.approx((1 * 10 + 3 * 30) / 4)  # 25
+    assert _tau(0, float("nan"), 4) == pytest.approx(365)
+    assert _tau(97, 7.0, 1) == pytest.approx(7.0)
+    assert _tau(30, 14.0, 3) == pytest.approx((30 * 14 + 3 * 90) / 33)
+
+
+def test_family_gets_one_and_a_half_times_the_interval():
+    assert _tau(9, 14.0, 2, kin=True) == pytest.approx(1.5 * (9 * 14 + 3 * 30) / 12)
+
+
+def test_desired_interval_replaces_expected():
+    assert _tau(9, 14.0, 2, desired={"a": 60}) == 60
+
+
+def _status(dt, tau, q90=0.0, circle=1):
+    out = status(
+        pd.Series({"a": dt}), pd.Series({"a": tau}), pd.Series({"a": q90}), pd.Series({"a": circle})
+    )
+    return out.loc["a", "status"], out.loc["a", "overdue_ratio"]
+
+
+def test_status_thresholds_for_weekly_friend():
+    assert _status(7, 7) == ("ok", 1.0)
+    assert _status(10, 7)[0] == "due"
+    assert _status(11, 7)[0] == "overdue"  # > 1.5 * 7
+    assert _status(35, 7)[0] == "neglected"  # five weeks for a weekly friend
+
+
+def test_neglected_only_in_intimate_layers():
+    assert _status(35, 7, circle=3)[0] == "overdue"
+
+
+def test_overdue_waits_for_the_persons_own_long_gaps():
+    # a person who regularly goes 25 days between contacts is only due at 20
+    assert _status(20, 10, q90=25)[0] == "due"
+    assert _status(26, 10, q90=25)[0] == "neglected"
+
+
+def test_yearly_friend_is_not_overdue_at_200_days():
+    rows = every("a", "2020-03-01", 365, 5, "in_person", "mutual")  # last 2024-02-29
+    as_of = as_of_timestamp("2024-09-16")
+    s = person_stats(prepare(log(rows), as_of), as_of)
+    tau = expected_interval(s, pd.Series({"a": 4}), pd.Series({"a": False}))
+    st = status(s["days_since"], tau, s["q90_gap_days"], pd.Series({"a": 4}))
+    assert s.loc["a", "days_since"] == 200
+    assert st.loc["a", "status"] == "ok"
+
+
+def test_no_contact_status():
+    assert _status(float("nan"), 7)[0] == "no_contact"
+
+
+def test_prepare_drops_rows_without_person_and_sorts():
+    frame = log(
+        [(None, "2025-01-02", "call"), ("b", "2025-01-03", "call"), ("a", "2025-01-04", "call")]
+    )
+    p = prepare(frame.iloc[::-1], AS_OF)
+    assert list(p["person_id"].astype(str)) == ["a", "b"]

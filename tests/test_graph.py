@@ -1,0 +1,99 @@
+"""The ego graph, person-person edges, communities and structural measures."""
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from analysis import constants as C
+from analysis.cadence import as_of_timestamp, prepare
+from analysis.graph import ME, communities, ego_graph, person_edges, structural
+from tests.engine_helpers import log, people_frame
+
+AS_OF = as_of_timestamp("2025-03-01")
+
+
+def test_shared_events_related_links_and_weak_org_edges():
+    people = people_frame(
+        [
+            {"person_id": "a", "name": "Ann Berg", "related": [("sister", "Bea Berg")]},
+            {"person_id": "b", "name": "Bea Berg", "orgs": ["Acme"]},
+            {"person_id": "c", "name": "Cem Ak", "orgs": ["ACME"]},
+            {"person_id": "d", "name": "Dirk Nocontact", "orgs": ["Acme"]},
+        ]
+    )
+    rows = [
+        ("a", "2025-01-01", "in_person", "mutual", "ev1"),
+        ("b", "2025-01-01", "in_person", "mutual", "ev1"),
+        ("a", "2025-01-08", "in_person", "mutual", "ev2"),
+        ("b", "2025-01-08", "in_person", "mutual", "ev2"),
+        ("c", "2025-01-09", "call", "outgoing"),
+    ]
+    edges = person_edges(people, prepare(log(rows), AS_OF), ["a", "b", "c"]).set_index(["u", "v"])
+    assert edges.loc[("a", "b"), "kind"] == "event,related"
+    assert edges.loc[("a", "b"), "weight"] == 2 + C.RELATED_EDGE_WEIGHT
+    assert not edges.loc[("a", "b"), "weak"]
+    assert edges.loc[("b", "c"), "kind"] == "org" and edges.loc[("b", "c"), "weak"]
+    assert edges.loc[("b", "c"), "weight"] == C.WEAK_EDGE_WEIGHT
+    assert len(edges) == 2  # d has no contact: no node, no edge
+
+
+def test_huge_group_events_give_no_edges():
+    n = C.EVENT_MAX_PEOPLE + 1
+    people = people_frame([{"person_id": f"p{i:02d}", "name": f"P {i}"} for i in range(n)])
+    rows = [(f"p{i:02d}", "2025-01-01", "message", "incoming", "big") for i in range(n)]
+    assert person_edges(people, prepare(log(rows), AS_OF), people["person_id"]).empty
+
+
+def _two_cliques():
+    rows = []
+    for u in "abcd":
+        for v in "abcd":
+            if u < v:
+                rows.append((u, v, 1.0))
+    for u in "wxyz":
+        for v in "wxyz":
+            if u < v:
+                rows.append((u, v, 1.0))
+    rows.append(("d", "w", 0.25))
+    return pd.DataFrame(rows, columns=["u", "v", "weight"]).assign(kind="event", weak=False)
+
+
+def test_louvain_finds_two_cliques_deterministically():
+    edges = _two_cliques()
+    found = communities(edges)
+    assert found == [["a", "b", "c", "d"], ["w", "x", "y", "z"]]
+    assert communities(edges.iloc[::-1].reset_index(drop=True)) == found
+
+
+def test_structural_measures_equal_networkx():
+    g = nx.les_miserables_graph()
+    edges = pd.DataFrame(
+        [(min(a, b), max(a, b), d["weight"]) for a, b, d in g.edges(data=True)],
+        columns=["u", "v", "weight"],
+    )
+    s = structural(edges)
+    es = nx.effective_size(g, weight="weight")
+    cs = nx.constraint(g, weight="weight")
+    for node in g.nodes:
+        assert s.loc[node, "effective_size"] == pytest.approx(es[node])
+        assert s.loc[node, "constraint"] == pytest.approx(cs[node])
+
+
+def test_ego_graph_has_me_edges_with_metrics_and_person_edges():
+    table = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "n"],
+            "name": ["A", "B", "N"],
+            "circle": pd.array([1, 3, None], dtype="Int64"),
+            "tie_strength": [0.9, 0.4, float("nan")],
+            "status": ["ok", "overdue", "no_contact"],
+        }
+    )
+    edges = pd.DataFrame(
+        {"u": ["a"], "v": ["b"], "weight": [1.0], "kind": ["event"], "weak": [False]}
+    )
+    g = ego_graph(table, edges)
+    assert set(g.nodes) == {ME, "a", "b"}  # no node for someone never in touch
+    assert g.edges[ME, "a"]["weight"] == 0.9 and g.edges[ME, "b"]["status"] == "overdue"
+    assert g.edges["a", "b"]["kind"] == "event"
+    assert g.nodes["a"]["circle"] == 1

@@ -1,0 +1,54 @@
+"""Who starts contact, and unanswered runs."""
+
+import math
+
+from analysis.cadence import as_of_timestamp, prepare
+from analysis.reciprocity import reciprocity
+from tests.engine_helpers import log
+
+AS_OF = as_of_timestamp("2025-03-01")
+
+
+def rec(rows):
+    return reciprocity(prepare(log(rows), AS_OF))
+
+
+def test_initiated_share_counts_who_started_each_contact_day():
+    rows = [
+        # day 1: I start, then a burst of replies
+        ("a", "2025-01-01T10:00", "message", "outgoing"),
+        *[("a", f"2025-01-01T1{i}:00", "message", "incoming") for i in range(1, 6)],
+        # day 2: they start
+        ("a", "2025-01-02T09:00", "message", "incoming"),
+        ("a", "2025-01-02T09:05", "message", "outgoing"),
+        # day 3: I start; day 4: only a meeting of unknown direction
+        ("a", "2025-01-03T09:00", "call", "outgoing"),
+        ("a", "2025-01-04T09:00", "in_person", "unknown"),
+    ]
+    r = rec(rows).loc["a"]
+    assert r["starts"] == 3 and r["started"] == 2
+    assert r["initiated_share"] == 2 / 3
+
+
+def test_unknown_direction_only_gives_nan_share():
+    r = rec([("a", "2025-01-01", "in_person", "mutual")]).loc["a"]
+    assert math.isnan(r["initiated_share"])
+
+
+def test_unanswered_run_counts_my_days_since_their_last_answer():
+    rows = [
+        ("a", "2025-01-01", "message", "incoming"),
+        ("a", "2025-01-05", "message", "outgoing"),
+        ("a", "2025-01-09", "message", "outgoing"),
+        ("a", "2025-01-09T18:00", "message", "outgoing"),  # same day: still one
+        ("a", "2025-01-12", "email", "unknown"),  # neither counts nor breaks
+        ("a", "2025-01-20", "call", "outgoing"),
+        ("b", "2025-01-05", "message", "outgoing"),
+        ("b", "2025-01-06", "in_person", "unknown"),  # meeting answers
+        ("c", "2025-01-05", "message", "outgoing"),
+        ("c", "2025-01-06", "message", "outgoing"),
+    ]
+    r = rec(rows)
+    assert r.loc["a", "unanswered_run"] == 3
+    assert r.loc["b", "unanswered_run"] == 0
+    assert r.loc["c", "unanswered_run"] == 2

@@ -1,0 +1,81 @@
+"""JSON and Markdown forms of the analysis."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.engine import analyze
+from analysis.importers.base import FileReport
+from analysis.report import PERSON_FIELDS, plain, to_dict, to_markdown
+from tests.engine_helpers import AS_OF_SCENARIO, scenario
+
+
+@pytest.fixture(scope="module")
+def result():
+    people, inter = scenario()
+    return analyze(people, inter, as_of=AS_OF_SCENARIO)
+
+
+FILES = [FileReport("phone.vcf", "vcard", "vCard 3.0", read=3, imported=3)]
+UNMATCHED = pd.DataFrame({"who": ["+4917000000"], "kind": ["phone"], "interactions": [1]})
+
+
+def test_json_form_has_the_contract_keys_and_serialises(result):
+    d = to_dict(result, FILES, UNMATCHED)
+    text = json.dumps(d, allow_nan=False)  # no NaN, no numpy, no Timestamps left
+    back = json.loads(text)
+    assert {
+        "as_of",
+        "files",
+        "people",
+        "unmatched",
+        "balance",
+        "communities",
+        "suggestions",
+    } <= set(back)
+    assert back["as_of"] == AS_OF_SCENARIO
+    assert back["files"][0]["file"] == "phone.vcf"
+    assert back["unmatched"] == [{"who": "+4917000000", "kind": "phone", "interactions": 1}]
+    assert {"window_days", "offline_share", "monthly"} <= set(back["balance"])
+    person = {p["person_id"]: p for p in back["people"]}
+    assert set(PERSON_FIELDS) <= set(person["cara"])
+    assert person["cara"]["circle"] == 1 and person["cara"]["intimate"] is True
+    assert person["cara"]["status"] == "neglected"
+    assert person["dan"]["circle"] is None and person["dan"]["last_contact"] is None
+    assert person["anna"]["roles"] == ["friend"]
+    s = back["suggestions"]
+    assert [x["rank"] for x in s] == list(range(1, len(s) + 1))
+    assert {"person_id", "name", "reason", "action", "draft"} <= set(s[0])
+
+
+def test_plain_converts_missing_values_and_numpy():
+    import numpy as np
+
+    assert plain(
+        {
+            "a": np.int64(3),
+            "b": float("nan"),
+            "c": pd.NA,
+            "d": pd.NaT,
+            "e": (1, np.float32(0.5)),
+            "f": pd.Timestamp("2025-01-01", tz="UTC"),
+        }
+    ) == {"a": 3, "b": None, "c": None, "d": None, "e": [1, 0.5], "f": "2025-01-01T00:00:00+00:00"}
+
+
+def test_markdown_report_is_readable(result):
+    md = to_markdown(result, FILES, UNMATCHED)
+    assert md.startswith(f"# Your support network, as of {AS_OF_SCENARIO}")
+    for heading in (
+        "## Reach out",
+        "## Circles",
+        "## Who is due",
+        "## In person and on screens",
+        "## Outside your intimate circle",
+        "## Imported files",
+    ):
+        assert heading in md
+    assert "1. **Cara Drift**: You were in touch about every 7 days; it has been 9 months." in md
+    assert "phone.vcf (vCard 3.0): 3 imported, 0 skipped" in md
+    assert "1 identity matched nobody" in md
