@@ -325,13 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("files", nargs="+", metavar="FILE", help="exports to read")
+        p.add_argument("files", nargs="*", metavar="FILE", help="exports to read")
         p.add_argument(
-            "--region",
-            default="US",
-            help="country code for phone numbers without +prefix (default US)",
+            "--region", help="country code for phone numbers without +prefix (default US)"
         )
-        p.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
+        p.add_argument("--tz", help="time zone of naive timestamps (default UTC)")
+        p.add_argument(
+            "--store", metavar="PATH", help="keep the files and your choices in this SQLite store"
+        )
         order = p.add_mutually_exclusive_group()
         order.add_argument(
             "--dayfirst",

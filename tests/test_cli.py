@@ -101,3 +101,113 @@ def test_console_script_runs_as_a_module(files):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["people"] == 2
+
+
+SAMPLE_ARGS = [
+    *(
+        str(SAMPLES / f)
+        for f in (
+            "phone_contacts.vcf",
+            "google_contacts.csv",
+            "interactions.csv",
+            "whatsapp_family.txt",
+            "calendar.ics",
+        )
+    ),
+    "--region",
+    "DE",
+    "--tz",
+    "Europe/Berlin",
+    "--me",
+    "Mara Jensen",
+    "--me",
+    "mara.jensen@example.org",
+    "--me",
+    "mara.jensen@hafenlicht.example.com",
+]
+
+
+def test_analyze_json_has_the_documented_shape(capsys):
+    assert main(["analyze", *SAMPLE_ARGS, "--as-of", "2026-11-20", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2026-11-20"
+    assert {"files", "people", "unmatched", "balance", "communities", "suggestions"} <= set(out)
+    person_keys = {
+        "person_id",
+        "name",
+        "circle",
+        "intimate",
+        "roles",
+        "tie_strength",
+        "interactions",
+        "last_contact",
+        "days_since",
+        "expected_interval_days",
+        "overdue_ratio",
+        "status",
+        "offline_share",
+        "initiated_share",
+    }
+    assert all(person_keys <= set(p) for p in out["people"])
+    assert {"window_days", "offline_share", "monthly"} <= set(out["balance"])
+    names = [s["name"] for s in out["suggestions"]]
+    assert "Lena Vogt" in names[:4] and "Mara Jensen" not in names
+    assert all(
+        {"person_id", "name", "reason", "action", "draft"} <= set(s) for s in out["suggestions"]
+    )
+    assert {"who": "no-reply@accounts.example.com", "interactions": 6} in out["unmatched"]
+
+
+def test_analyze_markdown_is_a_readable_report(capsys):
+    assert main(["analyze", *SAMPLE_ARGS, "--as-of", "2026-11-20"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# Your support network, as of 2026-11-20")
+    assert "## Reach out" in captured.out
+    assert "phone_contacts.vcf: vCard 2.1 - read 119, imported 119" in captured.err
+
+
+def test_store_log_and_export_round_trip(tmp_path, capsys):
+    store = str(tmp_path / "ck.sqlite3")
+    assert main(["import", *SAMPLE_ARGS, "--store", store]) == 0
+    capsys.readouterr()
+    assert main(["analyze", "--store", store, "--as-of", "2026-11-20", "--format", "json"]) == 0
+    before = [s["name"] for s in json.loads(capsys.readouterr().out)["suggestions"]]
+    assert "Lena Vogt" in before
+    assert (
+        main(
+            [
+                "log",
+                "Lena Vogt",
+                "--channel",
+                "in_person",
+                "--when",
+                "2026-11-19 18:00",
+                "--store",
+                store,
+            ]
+        )
+        == 0
+    )
+    assert "logged in person contact with Lena Vogt" in capsys.readouterr().out
+    assert main(["analyze", "--store", store, "--as-of", "2026-11-20", "--format", "json"]) == 0
+    after = [s["name"] for s in json.loads(capsys.readouterr().out)["suggestions"]]
+    assert "Lena Vogt" not in after
+    ics = tmp_path / "reach-out.ics"
+    assert main(["export", "ics", "-o", str(ics), "--as-of", "2026-11-20", "--store", store]) == 0
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert [str(e["summary"]).split(":")[0] for e in events] == [f"Reach out to {n}" for n in after]
+    csv_path = tmp_path / "people.csv"
+    assert (
+        main(["export", "csv", "-o", str(csv_path), "--as-of", "2026-11-20", "--store", store]) == 0
+    )
+    assert csv_path.read_text(encoding="utf-8").startswith("person_id,name,circle")
+
+
+def test_log_refuses_an_unknown_person(tmp_path, capsys):
+    store = str(tmp_path / "ck.sqlite3")
+    assert main(["import", *SAMPLE_ARGS, "--store", store]) == 0
+    capsys.readouterr()
+    assert main(["log", "Nobody Atall", "--store", store]) == 2
+    assert "matches nobody" in capsys.readouterr().err
