@@ -117,9 +117,18 @@ def analysis_from_files(
     return Run(dataset, resolution, result)
 
 
-def analysis_from_store(store_or_path: object, as_of: object = None, window_days: int = 90) -> Run:
-    """Everything the store holds, resolved (reusing the stored resolution when nothing it depends
-    on changed) and analysed with the user's edits and suggestion state."""
+def analysis_from_store(
+    store_or_path: object, as_of: object = None, window_days: int = 90, use_cache: bool = True
+) -> Run:
+    """Everything the store holds, resolved and analysed with the user's edits and suggestion
+    state. The store keeps the last resolution and the last analysis: when nothing they depend on
+    changed (files, logged contact, decisions, settings, edits, the as-of date), they are read
+    back instead of recomputed (``use_cache=False`` recomputes and refreshes them)."""
+    import hashlib
+
+    import pandas as pd
+
+    from analysis import snapshot
     from analysis.engine import analyze
     from analysis.identity import Resolution, resolve
     from analysis.store import Store
@@ -129,7 +138,7 @@ def analysis_from_store(store_or_path: object, as_of: object = None, window_days
         options = store.import_options()
         decisions = store.decisions()
         key = store.data_key(options.region, decisions, RESOLVER_VERSION)
-        cached = store.load_resolution(key)
+        cached = store.load_resolution(key) if use_cache else None
         if cached is not None:
             resolution = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
             dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
@@ -143,16 +152,48 @@ def analysis_from_store(store_or_path: object, as_of: object = None, window_days
             )
             store.save_resolution(key, {k: getattr(resolution, k) for k in _RESOLUTION_FRAMES})
         overrides = store.overrides()
+        day = (
+            pd.Timestamp(as_of).normalize()
+            if as_of is not None
+            else pd.Timestamp.now("UTC").tz_localize(None).normalize()
+        )
+        akey = hashlib.sha256(
+            repr(
+                (
+                    key,
+                    day.isoformat(),
+                    window_days,
+                    options.timezone,
+                    options.me,
+                    sorted(
+                        (f, sorted(getattr(overrides, f).items()))
+                        for f in (
+                            "circle",
+                            "roles",
+                            "closeness",
+                            "desired_interval_days",
+                            "done",
+                            "snoozed_until",
+                        )
+                    ),
+                    snapshot.FORMAT,
+                )
+            ).encode()
+        ).hexdigest()
+        blob = store.load_analysis(akey) if use_cache else None
+        if blob is not None:
+            return Run(dataset, resolution, snapshot.loads(blob))
+        result = analyze(
+            resolution.people,
+            resolution.interactions,
+            as_of=day,
+            overrides=overrides,
+            window_days=window_days,
+            timezone=options.timezone,
+            me=options.me,
+        )
+        store.save_analysis(akey, snapshot.dumps(result))
+        return Run(dataset, resolution, result)
     finally:
         if store is not store_or_path:
             store.close()
-    result = analyze(
-        resolution.people,
-        resolution.interactions,
-        as_of=as_of,
-        overrides=overrides,
-        window_days=window_days,
-        timezone=options.timezone,
-        me=options.me,
-    )
-    return Run(dataset, resolution, result)

@@ -129,6 +129,14 @@ MIGRATIONS: tuple[str, ...] = (
         data BLOB NOT NULL
     );
     """,
+    # 5: the last analysis, so a restart on the same day draws at once
+    """
+    CREATE TABLE analysis_cache (
+        key TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -716,6 +724,17 @@ class Store:
             out[name] = frame_from_blob(data[pos : pos + size])
             pos += size
         return out
+
+    def save_analysis(self, key: str, data: bytes) -> None:
+        """Keep one analysis snapshot (:mod:`analysis.snapshot`) under ``key``, replacing any."""
+        with self._transaction():
+            self.conn.execute("DELETE FROM analysis_cache")
+            self.conn.execute("INSERT INTO analysis_cache VALUES (?,?,?)", (key, _now(), data))
+
+    def load_analysis(self, key: str) -> bytes | None:
+        """The snapshot saved under ``key``, or None when anything it depends on changed."""
+        row = self.conn.execute("SELECT data FROM analysis_cache WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
     # -- settings ----------------------------------------------------------------------------
     def set_setting(self, key: str, value: object) -> None:

@@ -123,3 +123,17 @@ def test_done_and_snoozed_suggestions_leave_the_list(store):
     after = analysis_from_store(store, as_of=AS_OF)
     remaining = set(after.analysis.suggestions["person_id"])
     assert first not in remaining and second not in remaining
+
+
+def test_a_restart_the_same_day_reads_the_stored_analysis(store):
+    first = analysis_from_store(store, as_of=AS_OF)
+    again = analysis_from_store(store, as_of=AS_OF)
+    assert store.conn.execute("SELECT COUNT(*) FROM analysis_cache").fetchone()[0] == 1
+    assert list(again.analysis.suggestions["name"]) == list(first.analysis.suggestions["name"])
+    store.snooze(
+        first.analysis.suggestions["person_id"].iloc[0], AS_OF.date() + pd.Timedelta(days=3)
+    )
+    after = analysis_from_store(store, as_of=AS_OF)
+    assert first.analysis.suggestions["person_id"].iloc[0] not in set(
+        after.analysis.suggestions["person_id"]
+    )

@@ -1,0 +1,107 @@
+"""An :class:`analysis.engine.Analysis` as bytes and back, so the store can keep the last one.
+
+A restart on the same day, with the same data and edits, then draws the dashboard without
+recomputing anything. Frames are stored as Parquet (:func:`analysis.store.frame_to_blob`); the
+graph as its node and edge lists with JSON-ready attributes (:func:`analysis.report.plain`:
+NaN becomes None and timestamps ISO strings there; the people frame keeps the exact values).
+No pickle: a store file never runs code when it is read.
+"""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pandas as pd
+
+from analysis.balance import Balance
+from analysis.engine import Analysis
+from analysis.outside import Outside
+from analysis.report import plain
+
+FORMAT = 1
+"""Version of this encoding; part of the cache key, so an older snapshot is never read."""
+
+
+def dumps(analysis: Analysis) -> bytes:
+    """The analysis as bytes (a JSON header followed by the Parquet blobs of its frames)."""
+    from analysis.store import frame_to_blob
+
+    frames = {
+        "people": analysis.people,
+        "suggestions": analysis.suggestions,
+        "balance.monthly": analysis.balance.monthly,
+        "balance.by_circle": analysis.balance.by_circle,
+        "balance.screen_only": analysis.balance.screen_only,
+        "outside.weak_active": analysis.outside.weak_active,
+        "outside.weak_fading": analysis.outside.weak_fading,
+    }
+    blobs = {name: frame_to_blob(frame) for name, frame in frames.items()}
+    g = analysis.graph
+    head = {
+        "format": FORMAT,
+        "as_of": analysis.as_of.isoformat(),
+        "window_days": analysis.window_days,
+        "balance": {
+            "window_days": analysis.balance.window_days,
+            "offline_share": _num(analysis.balance.offline_share),
+            "trend": _num(analysis.balance.trend),
+        },
+        "outside": {
+            "roles_covered": plain(analysis.outside.roles_covered),
+            "roles_missing": list(analysis.outside.roles_missing),
+        },
+        "communities": [list(c) for c in analysis.communities],
+        "graph": {
+            "nodes": [[n, plain(a)] for n, a in g.nodes(data=True)],
+            "edges": [[u, v, plain(a)] for u, v, a in g.edges(data=True)],
+        },
+        "frames": [[name, len(blob)] for name, blob in blobs.items()],
+    }
+    text = json.dumps(head, ensure_ascii=False).encode()
+    return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
+
+
+def _num(x: object) -> float | None:
+    """A float kept exactly (JSON round-trips doubles), None for NaN."""
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def loads(data: bytes) -> Analysis:
+    """The analysis written by :func:`dumps`. Raises ``ValueError`` for another format."""
+    from analysis.store import frame_from_blob
+
+    n = int.from_bytes(data[:8], "big")
+    head = json.loads(data[8 : 8 + n])
+    if head.get("format") != FORMAT:
+        raise ValueError(f"analysis snapshot format {head.get('format')!r}, expected {FORMAT}")
+    frames, pos = {}, 8 + n
+    for name, size in head["frames"]:
+        frames[name] = frame_from_blob(data[pos : pos + size])
+        pos += size
+    graph = nx.Graph()
+    graph.add_nodes_from((node, attrs) for node, attrs in head["graph"]["nodes"])
+    graph.add_edges_from((u, v, attrs) for u, v, attrs in head["graph"]["edges"])
+    bal, out = head["balance"], head["outside"]
+    return Analysis(
+        as_of=pd.Timestamp(head["as_of"]),
+        window_days=head["window_days"],
+        people=frames["people"],
+        balance=Balance(
+            window_days=bal["window_days"],
+            offline_share=float("nan") if bal["offline_share"] is None else bal["offline_share"],
+            trend=float("nan") if bal["trend"] is None else bal["trend"],
+            monthly=frames["balance.monthly"],
+            by_circle=frames["balance.by_circle"],
+            screen_only=frames["balance.screen_only"],
+        ),
+        outside=Outside(
+            roles_covered=dict(out["roles_covered"]),
+            roles_missing=list(out["roles_missing"]),
+            weak_active=frames["outside.weak_active"],
+            weak_fading=frames["outside.weak_fading"],
+        ),
+        graph=graph,
+        communities=[list(c) for c in head["communities"]],
+        suggestions=frames["suggestions"],
+    )
