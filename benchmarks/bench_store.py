@@ -10,6 +10,7 @@ Usage: python benchmarks/bench_store.py [--cards N] [--rows N]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -45,6 +46,9 @@ def phase(name: str, d: Path) -> None:
     t = time.perf_counter()
     if name == "reimport":
         result = analysis_from_files(files, opts, as_of=pd.Timestamp(AS_OF))
+    elif name == "store_newday":  # a day not analysed before: the analysis is recomputed
+        day = pd.Timestamp(AS_OF) + pd.Timedelta(days=1 + os.getpid() % 997)
+        result = analysis_from_store(d / "store.sqlite3", as_of=day)
     else:
         result = analysis_from_store(d / "store.sqlite3", as_of=pd.Timestamp(AS_OF))
     report_phase(time.perf_counter() - t, people=len(result.analysis.people))
@@ -68,13 +72,19 @@ def main() -> None:
         size = (d / "store.sqlite3").stat().st_size / 1e6
         print(f"{args.cards:,} contacts, {args.rows:,} interactions; store file {size:.0f} MB")
         re = run_phase(Path(__file__), "reimport", "--dir", tmp)
+        run_phase(Path(__file__), "store", "--dir", tmp, repeat=1)  # leaves today's analysis
         st = run_phase(Path(__file__), "store", "--dir", tmp)
-        print(f"  re-import the files  {re['seconds']:6.2f} s  peak {re['peak_mb']:5.0f} MB")
-        print(f"  cold start (store)   {st['seconds']:6.2f} s  peak {st['peak_mb']:5.0f} MB")
+        nd = run_phase(Path(__file__), "store_newday", "--dir", tmp)
+        print(f"  re-import the files     {re['seconds']:6.2f} s  peak {re['peak_mb']:5.0f} MB")
         print(
-            f"  store is {re['seconds'] / st['seconds']:.1f}x faster "
-            "(targets: at least 5x, under 2 s)"
+            f"  cold start, same day    {st['seconds']:6.2f} s  peak {st['peak_mb']:5.0f} MB"
+            f"  ({re['seconds'] / st['seconds']:.1f}x faster)"
         )
+        print(
+            f"  cold start, a new day   {nd['seconds']:6.2f} s  peak {nd['peak_mb']:5.0f} MB"
+            f"  ({re['seconds'] / nd['seconds']:.1f}x faster; the analysis is recomputed)"
+        )
+        print("  targets: at least 5x faster than re-importing, and under 2 s")
 
 
 if __name__ == "__main__":
