@@ -112,13 +112,17 @@ def main() -> int:
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
 
-    fr = None if args.no_browser else first_render()
-    if fr is None:
+    trials = [] if args.no_browser else [first_render() for _ in range(3)]
+    trials = [t for t in trials if t]
+    if not trials:
         print("first render: skipped (no /usr/bin/chromium)")
     else:
-        verdict = "ok" if fr["first_render_s"] < 3 else "OVER the 3 s target"
-        print(f"first render of the sample overview: {fr['first_render_s']:.2f} s "
-              f"(server ready after {fr['server_ready_s']:.2f} s) — {verdict}")  # fmt: skip
+        times = sorted(t["first_render_s"] for t in trials)
+        ready = statistics.median(t["server_ready_s"] for t in trials)
+        med = statistics.median(times)
+        verdict = "ok" if med < 3 else "OVER the 3 s target"
+        print(f"first render of the sample overview: median {med:.2f} s, best {times[0]:.2f} s "
+              f"of {len(times)} (server ready after {ready:.2f} s) — {verdict}")  # fmt: skip
     s = sample_rerun()
     print(f"sample: cold first run {s['cold_first_run_s']:.2f} s; network filter rerun "
           f"{1000 * s['filter_rerun_s']:.0f} ms (AppTest, whole page) — "

@@ -1,0 +1,56 @@
+"""closeknit's dashboard: ``streamlit run app.py``.
+
+Sets the page up, creates the session state (:mod:`app_pages.state`), declares the pages with
+``st.navigation`` and shows, on every page, whether you are looking at the bundled sample or at
+your own files. Everything stays on this machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages import state
+
+# A local file: a material-icon or emoji favicon would be fetched from the internet.
+ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
+
+st.set_page_config(
+    page_title="closeknit",
+    page_icon=str(ICON),
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+state.init()
+
+PAGES = {
+    "Your people": [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("app_pages/network.py", title="Network", icon=":material/hub:"),
+        st.Page("app_pages/neglected.py", title="Neglected ties", icon=":material/schedule:"),
+        st.Page("app_pages/balance.py", title="Balance", icon=":material/balance:"),
+        st.Page("app_pages/circles.py", title="Circles", icon=":material/radio_button_checked:"),
+        st.Page("app_pages/suggestions.py", title="Suggestions", icon=":material/favorite:"),
+    ],
+    "Your files": [
+        st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
+    ],
+}
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.caption("closeknit runs on this computer only. Nothing you load leaves it.")
+
+if state.on_sample():
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(
+            "**You are looking at a sample.** These are the invented people of a made-up person, "
+            "so you can see what closeknit does. None of it is yours."
+        )
+        if right.button("Start with my own files", type="primary", key="ck_start_own"):
+            state.use_own_files()
+            st.switch_page("app_pages/import_data.py")
+
+page.run()

@@ -1,0 +1,84 @@
+"""Balance: time online versus in person, over time, per person and by circle."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import figures, ui, words
+
+run = ui.require_run()
+bal = run.analysis.balance
+st.title("Online and in person")
+ui.as_of_caption(run)
+
+with st.container(border=True):
+    st.markdown(
+        "**Why in-person time matters.** In a study of about 11,000 older adults, how often people "
+        "met friends and family face to face predicted their risk of depression two years later; "
+        "phone calls, e-mail and written contact did not. Messages keep a tie alive; meeting "
+        "keeps it strong."
+    )
+    st.caption(
+        "Source: Teo, Choi, Andrea & Valenstein (2015), *Does mode of contact with different types "
+        "of social relationships predict depression in older adults?* Journal of the American "
+        "Geriatrics Society 63(10):2014–2022."
+    )
+
+c1, c2 = st.columns(2)
+trend = None if pd.isna(bal.trend) else f"{100 * bal.trend:+.0f} points"
+c1.metric(
+    f"Days in touch that were in person (last {bal.window_days} days)",
+    words.share(bal.offline_share),
+    trend,
+)
+c1.caption("The arrow compares with the period before.")
+c2.metric("Close people seen only on screens", len(bal.screen_only))
+c2.caption("Close people you message or call but haven't met in two months or more.")
+
+st.subheader("Month by month")
+if bal.monthly.empty:
+    st.caption("No contact recorded yet.")
+else:
+    st.plotly_chart(
+        figures.monthly_balance_figure(bal.monthly, "month", "online", "offline"),
+        key="ck_bal_monthly", width="stretch",
+    )  # fmt: skip
+
+st.subheader("Who has gone screen-only")
+if bal.screen_only.empty:
+    st.success("You have met all your close people in person lately.")
+else:
+    so = bal.screen_only
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name": so["name"].astype(str).to_numpy(),
+                "Circle": [words.circle_label(c) for c in so["circle"]],
+                "Last met in person": [
+                    "never, in these records" if pd.isna(d) else words.ago(d)
+                    for d in so["days_since_in_person"]
+                ],
+                f"Online contacts (last {bal.window_days} days)": so["messages_in_window"].to_numpy(),
+            }
+        ),
+        hide_index=True, width="stretch", key="ck_bal_screen",
+    )  # fmt: skip
+
+st.subheader("In person, by circle")
+bc = bal.by_circle
+if bc.empty:
+    st.caption("No contact in the window.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Circle": [words.circle_label(c) for c in bc["circle"]],
+                "Days in person": bc["offline"].to_numpy(),
+                "Days online": bc["online"].to_numpy(),
+                "In person": bc["offline_share"].to_numpy(),
+            }
+        ),
+        hide_index=True, width="stretch", key="ck_bal_circle",
+        column_config={"In person": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+    )  # fmt: skip

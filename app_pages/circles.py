@@ -1,0 +1,101 @@
+"""Circles: the concentric layers of your network, the roles covered, and the ties outside."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import data, figures, ui, words
+
+run = ui.require_run()
+an = run.analysis
+people = an.people[~an.people["non_person"].astype(bool)]
+st.title("Your circles")
+ui.as_of_caption(run)
+st.caption(
+    "People tend to keep about 5 very close ties, 15 close ones, 50 good friends and 150 "
+    "people they keep up with (Dunbar et al. 2015, Social Networks 43:39). closeknit places "
+    "each person by how often you are in touch; the inner two rings are your intimate circle."
+)
+
+left, right = st.columns([3, 2])
+with left:
+    positions = data.layout(run.digest, an)
+    st.plotly_chart(
+        figures.circles_figure(people, positions), key="ck_circles_fig", width="stretch"
+    )
+with right:
+    counts = pd.DataFrame(
+        {
+            "Circle": [words.circle_label(c) for c in (1, 2, 3, 4)],
+            "People": [int((people["circle"] == c).sum()) for c in (1, 2, 3, 4)],
+            "Typical size": [5, 15, 50, 150],
+        }
+    )
+    st.dataframe(counts, hide_index=True, width="stretch", key="ck_circles_counts")
+    st.caption(f"{int(people['circle'].isna().sum())} more people have no recent contact.")
+
+out = an.outside
+st.subheader("Roles outside your intimate circle")
+st.caption(
+    "Variety helps: people with ties in more parts of life (family, work, neighbours, clubs, "
+    "community) tend to be healthier (Cohen et al. 1997, JAMA 277:1940)."
+)
+covered = {k: v for k, v in out.roles_covered.items()}
+if covered:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Role": [words.ROLE_WORDS.get(r, "not labelled" if r == "unlabelled" else r) for r in covered],
+                "People in touch lately": list(covered.values()),
+            }
+        ),
+        hide_index=True, width="stretch", key="ck_circles_roles",
+    )  # fmt: skip
+if out.roles_missing:
+    st.markdown(
+        "Not in touch lately with anyone from: "
+        + ", ".join(words.ROLE_WORDS.get(r, r) for r in out.roles_missing)
+        + "."
+    )
+
+st.subheader("Valuable ties outside the inner circle")
+st.caption(
+    "Light, everyday contact with acquaintances lifts the mood of the day (Sandstrom & Dunn "
+    "2014, PSPB 40:910). These are the outer ties you are in touch with now."
+)
+wa = out.weak_active
+if wa.empty:
+    st.caption("None in the last few months.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name": wa["name"].astype(str).to_numpy(),
+                "Circle": [words.circle_label(c) for c in wa["circle"]],
+                "Roles": [words.roles_text(r) for r in wa["roles"]],
+                "Contacts lately": wa["contacts_in_window"].to_numpy(),
+                "Last contact (days ago)": wa["days_since"].round(0).to_numpy(),
+            }
+        ),
+        hide_index=True, width="stretch", key="ck_circles_weak",
+        column_config={"Last contact (days ago)": st.column_config.NumberColumn(format="%d")},
+    )  # fmt: skip
+wf = out.weak_fading
+if not wf.empty:
+    st.markdown("**Fading** — outer ties past their usual rhythm:")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name": wf["name"].astype(str).to_numpy(),
+                "Circle": [words.circle_label(c) for c in wf["circle"]],
+                "Last contact (days ago)": wf["days_since"].round(0).to_numpy(),
+                "Usual gap (days)": wf["expected_interval_days"].round(0).to_numpy(),
+            }
+        ),
+        hide_index=True, width="stretch", key="ck_circles_fading",
+        column_config={
+            "Last contact (days ago)": st.column_config.NumberColumn(format="%d"),
+            "Usual gap (days)": st.column_config.NumberColumn(format="%d"),
+        },
+    )  # fmt: skip

@@ -1,0 +1,164 @@
+"""Network: the picture of your support network; click a person to see their card."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.constants import ROLES
+from app_pages import data, figures, filters, selection, state, ui, words
+
+DEFAULT_TOP_N = 150
+CLOSENESS_WORDS = {1: "1 · distant", 2: "2", 3: "3 · fairly close", 4: "4", 5: "5 · very close"}
+CHART_KEY = "ck_net_chart"
+SEEN_KEY = "ck_net_seen"
+IDS_KEY = "ck_net_trace_ids"
+
+run = ui.require_run()
+st.title("Your network")
+ui.as_of_caption(run)
+st.caption(
+    "You are the star in the middle. The closer a ring, the closer the circle. Bigger dots are "
+    "stronger ties; a red ring marks someone slipping away or overdue. Click a person to see "
+    "their card."
+)
+
+
+def person_card(run: data.Run, pid: str) -> None:
+    """Everything about one person: status, rhythm, tie strength, contact over time, what to do."""
+    people = run.analysis.people
+    row = people[people["person_id"] == pid].iloc[0]
+    st.subheader(words.md_escape(row["name"]) or "(no name)")
+    roles = words.roles_text(row["roles"])
+    st.caption(f"{words.circle_label(row['circle'])}" + (f" · {roles}" if roles else ""))
+    st.badge(
+        words.status_label(row["status"]), color=words.STATUS_COLOUR.get(row["status"], "gray")
+    )
+    m1, m2 = st.columns(2)
+    strength = 0.0 if pd.isna(row["tie_strength"]) else float(row["tie_strength"])
+    m1.metric("Tie strength", f"{100 * strength:.0f} / 100")
+    m2.metric("You reached out first", words.share(row["initiated_share"]))
+    moved = state.circles().get(pid)
+    rated = state.closeness().get(pid)
+    c1, c2 = st.columns(2)
+    choice = c1.selectbox(
+        "Circle", [None, 1, 2, 3, 4], index=[None, 1, 2, 3, 4].index(moved),
+        format_func=lambda c: "as found" if c is None else words.circle_label(c),
+        key=f"ck_move_{pid}",
+        help="Frequency is not closeness: move anyone to the circle where they belong for you.",
+    )  # fmt: skip
+    rating = c2.selectbox(
+        "How close do you feel?", [None, 1, 2, 3, 4, 5], index=[None, 1, 2, 3, 4, 5].index(rated),
+        format_func=lambda r: "not rated" if r is None else CLOSENESS_WORDS[r],
+        key=f"ck_close_{pid}",
+        help="Your own rating wins over what the records suggest.",
+    )  # fmt: skip
+    if choice != moved or rating != rated:
+        state.move_to_circle(pid, choice)
+        state.rate_closeness(pid, rating)
+        st.rerun(scope="app")
+    rhythm = []
+    if not pd.isna(row["expected_interval_days"]):
+        rhythm.append(f"You are usually in touch {words.every(row['expected_interval_days'])}.")
+    if not pd.isna(row["days_since"]):
+        last = words.channel_label(row["last_channel"])
+        rhythm.append(
+            f"Last contact {words.ago(row['days_since'])}" + (f" ({last})." if last else ".")
+        )
+    if not pd.isna(row["days_since_in_person"]):
+        rhythm.append(f"Last met in person {words.ago(row['days_since_in_person'])}.")
+    elif not pd.isna(row["days_since"]):
+        rhythm.append("No in-person meeting in your records.")
+    if not pd.isna(row["unanswered_run"]) and int(row["unanswered_run"]) >= 2:
+        rhythm.append(f"Your last {int(row['unanswered_run'])} reach-outs had no reply yet.")
+    st.markdown(" ".join(rhythm) or "No contact recorded yet.")
+    tl = data.timeline(run, pid)
+    if not tl.empty:
+        st.plotly_chart(figures.timeline_figure(tl), key=f"ck_tl_{pid}", width="stretch")
+    sugg = run.analysis.suggestions
+    mine = sugg[sugg["person_id"] == pid]
+    st.markdown("**What to do**")
+    if not mine.empty:
+        s = mine.iloc[0]
+        st.markdown(f"{words.md_escape(s['reason'])}  \n{words.md_escape(s['action'])}")
+        st.code(str(s["draft"]), language=None, wrap_lines=True)
+    elif bool(row.get("screen_only", False)):
+        st.markdown(
+            "You keep in touch on screens, but it has been a while since you met. Suggest a walk or a coffee."
+        )
+    elif row["status"] in ("neglected", "overdue", "due"):
+        st.markdown("It has been a while. A short message would do.")
+    else:
+        st.markdown("Nothing needed now — you're in touch.")
+
+
+@st.fragment
+def network_view(run: data.Run) -> None:
+    an = run.analysis
+    positions = data.layout(run.digest, an)
+    # the picture holds the people of the graph: everyone with contact (cards alone are not ties)
+    people = an.people[an.people["person_id"].isin(positions.keys())]
+
+    f1, f2, f3, f4 = st.columns([2, 2, 1.4, 1.2])
+    circle_opts = [1, 2, 3, 4] + ([filters.NO_CIRCLE_KEY] if people["circle"].isna().any() else [])
+    circles = f1.multiselect(
+        "Circles", circle_opts, format_func=lambda c: words.circle_label(c or None),
+        placeholder="All circles", key="ck_net_circles",
+    )  # fmt: skip
+    present_roles = sorted(
+        {r for rs in people["roles"] for r in (rs or ())},
+        key=lambda r: ROLES.index(r) if r in ROLES else 99,
+    )
+    roles = f2.multiselect(
+        "Roles", present_roles, format_func=lambda r: words.ROLE_WORDS.get(r, r),
+        placeholder="All roles", key="ck_net_roles",
+    )  # fmt: skip
+    window = f3.selectbox("In touch", list(filters.WINDOWS), key="ck_net_window")
+    colour_by = f4.segmented_control(
+        "Colour by", ["circle", "community"], default="circle",
+        format_func=lambda v: "Circle" if v == "circle" else "Group", key="ck_net_colour",
+    ) or "circle"  # fmt: skip
+    n_people = int((~people["non_person"].astype(bool)).sum())
+    top_n = n_people
+    if n_people > 20:
+        top_n = st.slider(
+            "Show the strongest ties", 10, n_people, min(DEFAULT_TOP_N, n_people),
+            step=10 if n_people > 200 else 1, key="ck_net_top",
+        )  # fmt: skip
+
+    current = st.session_state.get(state.SELECTED)
+    view = filters.filter_people(
+        people, circles, roles, filters.WINDOWS[window], top_n, always=current
+    )
+    known = set(view["person_id"])
+    person, seen = selection.next_person(
+        current, st.session_state.get(CHART_KEY), st.session_state.get(SEEN_KEY, ()), known,
+        st.session_state.get(IDS_KEY, ()),
+    )  # fmt: skip
+    st.session_state[SEEN_KEY] = seen
+    if person != current:
+        st.session_state[state.SELECTED] = person
+
+    st.caption(f"Showing {len(view)} of {n_people} people you have been in touch with.")
+    left, right = st.columns([3, 2])
+    with left:
+        fig, ids = figures.network_figure(view, an.graph, positions, colour_by, selected=person)
+        st.session_state[IDS_KEY] = ids
+        st.plotly_chart(
+            fig, key=CHART_KEY, on_select="rerun", selection_mode="points", width="stretch",
+            config={"displaylogo": False, "scrollZoom": True},
+        )  # fmt: skip
+    with right:
+        names = dict(zip(view["person_id"], view["name"], strict=True))
+        st.selectbox(
+            "Or pick a person", [None, *names], key=state.SELECTED,
+            format_func=lambda p: "(nobody)" if p is None else (names.get(p) or "(no name)"),
+        )  # fmt: skip
+        chosen = st.session_state.get(state.SELECTED)
+        if chosen is None:
+            st.info("Click a dot in the picture, or pick a name above, to see that person's card.")
+        else:
+            person_card(run, chosen)
+
+
+network_view(run)
