@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import persist, state
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
@@ -35,6 +35,7 @@ PAGES = {
     ],
     "Your files": [
         st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
+        st.Page("app_pages/your_data.py", title="Your data", icon=":material/database:"),
     ],
 }
 page = st.navigation(PAGES)
@@ -53,4 +54,8 @@ if state.on_sample():
             state.use_own_files()
             st.switch_page("app_pages/import_data.py")
 
-page.run()
+persist.sync()  # what the last run changed (a button that reruns ends before the line below)
+try:
+    page.run()
+finally:
+    persist.sync()

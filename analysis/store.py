@@ -137,6 +137,14 @@ MIGRATIONS: tuple[str, ...] = (
         data BLOB NOT NULL
     );
     """,
+    # 6: the files as they were given, so changed settings (region, a column mapping) can be
+    # applied again by the dashboard without asking for the files once more
+    """
+    CREATE TABLE file_data (
+        digest TEXT PRIMARY KEY REFERENCES files(digest) ON DELETE CASCADE,
+        data BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -448,6 +456,7 @@ class Store:
                     _report_to_json(report),
                 ),
             )
+            self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
             self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
             if len(added):
                 self.conn.execute(
@@ -481,6 +490,16 @@ class Store:
         return [
             _report_from_json(r[0])
             for r in self.conn.execute("SELECT report FROM files ORDER BY rowid")
+        ]
+
+    def sources(self) -> list:
+        """The stored files as :class:`SourceFile` objects, in import order."""
+        return [
+            SourceFile(name, bytes(data))
+            for name, data in self.conn.execute(
+                "SELECT f.name, d.data FROM files f JOIN file_data d ON d.digest = f.digest"
+                " ORDER BY f.rowid"
+            )
         ]
 
     def remove_file(self, digest: str) -> bool:
@@ -596,6 +615,16 @@ class Store:
             links=tuple((a, b) for k, a, b in rows if k == "link"),
         )
 
+    def replace_decisions(self, decisions) -> None:
+        """Make the stored decisions exactly ``decisions`` (a MergeDecisions), in one go."""
+        now = _now()
+        rows = [("confirmed", *sorted(p), now) for p in decisions.confirmed]
+        rows += [("rejected", *sorted(p), now) for p in decisions.rejected]
+        rows += [("link", a, b, now) for a, b in decisions.links]
+        with self._transaction():
+            self.conn.execute("DELETE FROM decisions")
+            self.conn.executemany("INSERT OR REPLACE INTO decisions VALUES (?,?,?,?)", rows)
+
     # -- person edits ------------------------------------------------------------------------
     def save_edit(self, edit: PersonEdit) -> None:
         """Keep the user's edits of one person (replacing earlier ones)."""
@@ -628,6 +657,25 @@ class Store:
             )
         return out
 
+    def replace_edits(self, edits: Iterable[PersonEdit]) -> None:
+        """Make the stored person edits exactly ``edits`` (people without any edit are left out)."""
+        now = _now()
+        rows = [
+            (
+                e.person_id,
+                e.circle,
+                json.dumps(list(e.roles)) if e.roles is not None else None,
+                e.closeness,
+                e.desired_interval_days,
+                e.notes or "",
+                now,
+            )
+            for e in edits
+        ]
+        with self._transaction():
+            self.conn.execute("DELETE FROM person_edits")
+            self.conn.executemany("INSERT INTO person_edits VALUES (?,?,?,?,?,?,?)", rows)
+
     # -- suggestion state --------------------------------------------------------------------
     def mark_done(self, person_id: str, on: date) -> None:
         with self._transaction():
@@ -646,6 +694,23 @@ class Store:
                 " snoozed_until=excluded.snoozed_until, updated_at=excluded.updated_at",
                 (person_id, until.isoformat(), _now()),
             )
+
+    def replace_suggestion_state(self, done: dict[str, date], snoozed: dict[str, date]) -> None:
+        """Make the stored done/snoozed state exactly these two maps."""
+        now = _now()
+        ids = sorted(set(done) | set(snoozed))
+        rows = [
+            (
+                pid,
+                done[pid].isoformat() if pid in done else None,
+                snoozed[pid].isoformat() if pid in snoozed else None,
+                now,
+            )
+            for pid in ids
+        ]
+        with self._transaction():
+            self.conn.execute("DELETE FROM suggestion_state")
+            self.conn.executemany("INSERT INTO suggestion_state VALUES (?,?,?,?)", rows)
 
     def suggestion_state(self) -> tuple[dict[str, date], dict[str, date]]:
         """``(done, snoozed_until)``: person_id -> date maps."""

@@ -27,7 +27,7 @@ from analysis.importers.base import ImportOptions, SourceFile
 from analysis.layout import radial_layout
 from analysis.model import concat_contacts, concat_interactions
 from analysis.pipeline import Dataset, load
-from app_pages import state
+from app_pages import persist, state
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
 PERSONA_FILE = "persona.json"
@@ -190,6 +190,9 @@ def compute(
     snoozed: dict[str, date] | None = None,
     circles: dict[str, int] | None = None,
     closeness: dict[str, int] | None = None,
+    roles: dict[str, tuple[str, ...]] | None = None,
+    intervals: dict[str, float] | None = None,
+    logged: pd.DataFrame | None = None,
     window_days: int = WINDOW_DAYS,
     is_sample: bool = False,
     persona: dict | None = None,
@@ -200,16 +203,24 @@ def compute(
     decisions = decisions or state.Decisions()
     done, snoozed, circles = done or {}, snoozed or {}, circles or {}
     closeness = closeness or {}
+    roles, intervals = roles or {}, intervals or {}
     dataset = import_all(sources, region, timezone, column_maps, progress, me=tuple(me))
+    logged_key: tuple = ()
+    if logged is not None and len(logged):
+        # contact logged in the app is an interaction like any other
+        dataset = Dataset(
+            dataset.contacts, concat_interactions([dataset.interactions, logged]), dataset.reports
+        )
+        logged_key = tuple(map(str, logged["timestamp"])) + tuple(logged["who"])
     files_key = tuple((s.name, s.digest) for s in sources)
     maps_key = tuple(sorted((k, tuple(v)) for k, v in column_maps.items()))
     res_key = run_digest(
-        "resolve", files_key, region, timezone, tuple(me), maps_key, decisions.key()
+        "resolve", files_key, region, timezone, tuple(me), maps_key, decisions.key(), logged_key
     )
     resolution = resolved(res_key, dataset, region, merge_decisions(decisions))
     overrides = Overrides(
         circle=dict(circles), closeness=dict(closeness), done=dict(done),
-        snoozed_until=dict(snoozed),
+        snoozed_until=dict(snoozed), roles=dict(roles), desired_interval_days=dict(intervals),
     )  # fmt: skip
     an_key = run_digest(
         "analyze",
@@ -221,6 +232,8 @@ def compute(
         tuple(sorted((k, v.isoformat()) for k, v in snoozed.items())),
         tuple(sorted(circles.items())),
         tuple(sorted(closeness.items())),
+        tuple(sorted(roles.items())),
+        tuple(sorted(intervals.items())),
     )
     analysis = analysed(an_key, resolution, as_of, overrides, window_days, timezone, tuple(me))
     return Run(
@@ -242,7 +255,8 @@ def current(progress: Progress | None = None) -> Run | None:
     user chose their own files and has not added any yet)."""
     common = dict(
         done=state.done(), snoozed=state.snoozed(), circles=state.circles(),
-        closeness=state.closeness(), progress=progress,
+        closeness=state.closeness(), roles=state.roles(), intervals=state.intervals(),
+        progress=progress,
     )  # fmt: skip
     if state.on_sample():
         persona, sources = sample()
@@ -268,6 +282,7 @@ def current(progress: Progress | None = None) -> Run | None:
         me=state.me(),
         column_maps=state.column_maps(),
         decisions=state.decisions(),
+        logged=persist.logged_interactions(),
         **common,
     )
 

@@ -13,7 +13,7 @@ from analysis.errors import CloseknitError
 from analysis.importers import IMPORTERS, detect, head_text
 from analysis.importers.base import SourceFile, stable_id
 from analysis.importers.csvsniff import describe_columns
-from app_pages import data, state, ui, words
+from app_pages import data, persist, state, ui, words
 
 CSV_FORMATS = ("contacts_csv", "interactions_csv")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab")
@@ -278,6 +278,7 @@ for i, rep in enumerate(reports):
 
 if not sample and st.button("Remove all my files", key="ck_clear_all"):
     state.clear_files()
+    persist.sync()  # the store forgets them too (the sample below is never stored)
     state.use_sample()
     st.rerun()
 

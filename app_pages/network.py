@@ -57,6 +57,29 @@ def person_card(run: data.Run, pid: str) -> None:
         state.move_to_circle(pid, choice)
         state.rate_closeness(pid, rating)
         st.rerun(scope="app")
+    with st.expander("Roles, rhythm and notes"), st.form(key=f"ck_edit_{pid}", border=False):
+        given_roles = state.roles().get(pid)
+        new_roles = st.multiselect(
+            "Roles", list(ROLES), default=list(given_roles if given_roles is not None
+                                                else (row["roles"] or ())),
+            format_func=lambda r: words.ROLE_WORDS.get(r, r), key=f"ck_roles_{pid}",
+            help="Who they are to you: family, a friend, a colleague...",
+        )  # fmt: skip
+        wanted = state.intervals().get(pid)
+        interval = st.number_input(
+            "Be in touch every ... days (0: follow your own rhythm)", min_value=0, max_value=730,
+            value=int(wanted or 0), step=1, key=f"ck_interval_{pid}",
+        )  # fmt: skip
+        note = st.text_area("Notes", value=state.notes().get(pid, ""), key=f"ck_notes_{pid}")
+        if st.form_submit_button("Save"):
+            found = tuple(row["roles"] or ())
+            state.set_person_edit(
+                pid,
+                tuple(new_roles) if tuple(new_roles) != found else given_roles,
+                float(interval) if interval else None,
+                note.strip(),
+            )
+            st.rerun(scope="app")
     rhythm = []
     if not pd.isna(row["expected_interval_days"]):
         rhythm.append(f"You are usually in touch {words.every(row['expected_interval_days'])}.")

@@ -28,6 +28,11 @@ DONE = "ck_done"  # person_id -> date
 SNOOZED = "ck_snoozed"  # person_id -> date
 CIRCLES = "ck_circles"  # person_id -> circle 1..4 the user moved them to
 CLOSENESS = "ck_closeness"  # person_id -> the user's own closeness rating 1..5
+ROLES = "ck_roles"  # person_id -> tuple of roles the user gave
+INTERVALS = "ck_intervals"  # person_id -> how often the user wants contact (days)
+NOTES = "ck_notes"  # person_id -> the user's notes
+LOGGED = "ck_logged"  # contact logged in this session (sample mode, or a count in own mode)
+RESTORED = "ck_restored"  # the store was read into this session
 UPLOADER = "ck_uploader_n"  # bumps to clear the file uploader once its files are kept
 SELECTED = "ck_person"  # person_id shown in the network page's card
 
@@ -69,7 +74,16 @@ def init() -> None:
     ss.setdefault(SNOOZED, {})
     ss.setdefault(CIRCLES, {})
     ss.setdefault(CLOSENESS, {})
+    ss.setdefault(ROLES, {})
+    ss.setdefault(INTERVALS, {})
+    ss.setdefault(NOTES, {})
+    ss.setdefault(LOGGED, 0)
     ss.setdefault(UPLOADER, 0)
+    if not ss.get(RESTORED):
+        ss[RESTORED] = True
+        from app_pages import persist
+
+        persist.restore()
 
 
 def on_sample() -> bool:
@@ -185,3 +199,27 @@ def done() -> dict[str, date]:
 
 def snoozed() -> dict[str, date]:
     return dict(st.session_state.get(SNOOZED, {}))
+
+
+def set_person_edit(
+    person_id: str, roles: tuple[str, ...] | None, interval: float | None, notes: str
+) -> None:
+    """The user's roles for a person (None: as found), the interval they want (None: their own
+    rhythm) and free notes."""
+    for key, value in ((ROLES, roles), (INTERVALS, interval), (NOTES, notes or None)):
+        if value is None:
+            st.session_state[key].pop(person_id, None)
+        else:
+            st.session_state[key][person_id] = value
+
+
+def roles() -> dict[str, tuple[str, ...]]:
+    return dict(st.session_state.get(ROLES, {}))
+
+
+def intervals() -> dict[str, float]:
+    return dict(st.session_state.get(INTERVALS, {}))
+
+
+def notes() -> dict[str, str]:
+    return dict(st.session_state.get(NOTES, {}))

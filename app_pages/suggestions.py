@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from app_pages import state, ui, words
+from app_pages import persist, state, ui, words
 
-SNOOZE_DAYS = 7
+SNOOZE_CHOICES = (3, 7, 14)
+REACHED_OUT = {
+    "message": "A message",
+    "call": "A call",
+    "video": "A video call",
+    "in_person": "We met",
+    "email": "An e-mail",
+}
+"""How the user got in touch, as the channel it is logged under."""
 
 run = ui.require_run()
 an = run.analysis
@@ -29,15 +38,21 @@ for _, s in sugg.iterrows():
         st.markdown(f"**Why:** {words.md_escape(s['reason'])}")
         st.markdown(f"**A small step:** {words.md_escape(s['action'])}")
         st.code(str(s["draft"]), language=None, wrap_lines=True)
-        b1, b2, _ = st.columns([1, 1, 4])
-        if b1.button("Done", key=f"ck_done_{pid}", icon=":material/check:"):
+        c1, c2, c3, c4 = st.columns([1.4, 1.2, 1, 1.2], vertical_alignment="bottom")
+        channel = c1.selectbox(
+            "How", list(REACHED_OUT), format_func=REACHED_OUT.get, key=f"ck_how_{pid}",
+        )  # fmt: skip
+        if c2.button("I reached out", key=f"ck_done_{pid}", icon=":material/check:"):
+            persist.log_contact(str(s["name"]), channel, pd.Timestamp.now(tz="UTC"))
             state.mark_done(pid, run.as_of)
-            st.toast("Marked done.")
+            st.toast(f"Noted: {REACHED_OUT[channel].lower()} with {s['name']}.")
             st.rerun()
-        if b2.button(
-            f"Snooze {SNOOZE_DAYS} days", key=f"ck_snooze_{pid}", icon=":material/snooze:"
-        ):
-            state.snooze(pid, run.as_of + timedelta(days=SNOOZE_DAYS))
+        days = c3.selectbox(
+            "Snooze for", SNOOZE_CHOICES, index=1, format_func=lambda d: f"{d} days",
+            key=f"ck_snooze_days_{pid}",
+        )  # fmt: skip
+        if c4.button("Snooze", key=f"ck_snooze_{pid}", icon=":material/snooze:"):
+            state.snooze(pid, run.as_of + timedelta(days=days))
             st.rerun()
 
 done, snoozed = state.done(), state.snoozed()
@@ -52,4 +67,7 @@ if done or snoozed:
             st.session_state[state.DONE] = {}
             st.session_state[state.SNOOZED] = {}
             st.rerun()
-    st.caption("These choices last for this session.")
+    st.caption(
+        "These choices last for this session only while you look at the sample; with your own "
+        "files they are kept on this computer."
+    )

@@ -1,0 +1,53 @@
+"""Your data: what closeknit keeps on this computer, a file at a time, and deleting all of it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import persist, state
+
+st.title("Your data")
+st.caption(
+    "closeknit keeps your own files and your choices (merges, circles, notes, done and snoozed "
+    "suggestions, contact you logged) in one file on this computer, readable only by you. "
+    "Nothing is sent anywhere."
+)
+st.text(f"Stored in: {persist.store_path()}")
+
+stored = persist.stored_files()
+if stored.empty:
+    st.info("Nothing is stored yet. Files you add on the Import page are kept here.")
+else:
+    st.subheader("Imported files")
+    for row in stored.itertuples(index=False):
+        with st.container(border=True):
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.markdown(f"**{row.label}**")
+            left.text(
+                f"{row.name} · imported {row.imported_at[:10]} · {row.contacts} contacts, "
+                f"{row.interactions} interactions"
+            )
+            if right.button("Remove", key=f"ck_store_rm_{row.digest}"):
+                state.remove_file(row.digest)
+                persist.sync()
+                st.rerun()
+
+st.subheader("Delete all my data")
+st.markdown(
+    "This deletes the store file: every file, choice and note. It cannot be undone. The files "
+    "you exported from your phone or accounts are not touched."
+)
+
+
+def _delete() -> None:
+    persist.delete_everything()
+    st.session_state["ck_delete_sure"] = False
+    st.session_state["ck_deleted"] = True
+
+
+sure = st.checkbox("Yes, delete everything closeknit keeps about me", key="ck_delete_sure")
+st.button(
+    "Delete all my data", type="primary", disabled=not sure, key="ck_delete_all", on_click=_delete
+)
+if st.session_state.pop("ck_deleted", False):
+    st.success("Deleted. closeknit keeps nothing about you now.")
