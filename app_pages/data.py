@@ -86,6 +86,7 @@ def persona_settings(persona: dict) -> tuple[date, str, str, tuple[str, ...]]:
     me = persona.get("me", {}) or {}
     as_of = pd.Timestamp(persona.get("as_of") or date.today()).date()
     who = tuple(str(me[k]) for k in ("name", "email", "phone") if me.get(k))
+    who += tuple(str(e) for e in me.get("other_emails", []) or [])
     return as_of, me.get("region") or state.DEFAULT_REGION, me.get("timezone") or "UTC", who
 
 
