@@ -322,3 +322,27 @@ def monthly_counts(key: str, _interactions: pd.DataFrame, as_of: date, months: i
         by = grp.droplevel(0)
         out[pid] = [int(by.get(p, 0)) for p in periods]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# exports (the same functions as ``closeknit export``)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def exports(key: str, _run: Run) -> dict[str, bytes]:
+    """The run's exports: reminders (.ics), people and metrics (.csv), the report (.md, .html)."""
+    from analysis.exports import people_csv, reminders_ics, report_html
+    from analysis.report import to_markdown
+
+    an = _run.analysis
+    md = to_markdown(
+        an,
+        files=[r.to_dict() for r in _run.dataset.reports],
+        unmatched=_run.resolution.unmatched,
+    )
+    return {
+        "ics": reminders_ics(an.suggestions, _run.as_of, timezone=_run.timezone),
+        "csv": people_csv(an.people).encode("utf-8"),
+        "md": md.encode("utf-8"),
+        "html": report_html(md).encode("utf-8"),
+    }

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages import persist, state, ui, words
+from app_pages import data, persist, state, ui, words
 
 SNOOZE_CHOICES = (3, 7, 14)
 REACHED_OUT = {
@@ -29,6 +29,15 @@ st.caption(
 )
 
 sugg = an.suggestions
+if not sugg.empty:
+    st.download_button(
+        "Add these as reminders to your calendar (.ics)",
+        data.exports(run.digest, run)["ics"],
+        file_name="closeknit-reach-out.ics",
+        mime="text/calendar",
+        icon=":material/event:",
+        key="ck_dl_ics",
+    )
 if sugg.empty:
     st.success("Nothing to suggest today.")
 for _, s in sugg.iterrows():

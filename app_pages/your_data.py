@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import persist, state
+from app_pages import data, persist, state
 
 st.title("Your data")
 st.caption(
@@ -31,6 +31,24 @@ else:
                 state.remove_file(row.digest)
                 persist.sync()
                 st.rerun()
+
+run = None if state.on_sample() and not state.files() else data.current()
+if run is not None:
+    st.subheader("Take it with you")
+    st.caption(
+        "The same exports as `closeknit export`: spreadsheet cells that could run as formulas "
+        "are made safe."
+    )
+    files = data.exports(run.digest, run)
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button("People (.csv)", files["csv"], "closeknit-people.csv", "text/csv",
+                       key="ck_dl_csv")  # fmt: skip
+    d2.download_button("Report (.md)", files["md"], "closeknit-report.md", "text/markdown",
+                       key="ck_dl_md")  # fmt: skip
+    d3.download_button("Report (.html)", files["html"], "closeknit-report.html", "text/html",
+                       key="ck_dl_html")  # fmt: skip
+    d4.download_button("Reminders (.ics)", files["ics"], "closeknit-reach-out.ics",
+                       "text/calendar", key="ck_dl_ics2")  # fmt: skip
 
 st.subheader("Delete all my data")
 st.markdown(
