@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.importers import import_file
-from analysis.importers.base import FileReport, ImportOptions, SourceFile
+from analysis.importers import begin_import, import_file
+from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.model import concat_contacts, concat_interactions
 
 if TYPE_CHECKING:
@@ -45,31 +45,53 @@ def load(
     progress: ProgressFn | None = None,
 ) -> Dataset:
     """Import every file. A file that cannot be read is reported, never fatal; the same content
-    given twice (by digest) is read once and reported as a duplicate."""
+    given twice (by digest) is read once and reported as a duplicate. Files whose importer can
+    work in the background (a big vCard on worker processes) are started first, and the other
+    files are read meanwhile; results keep the order of ``sources``."""
     options = options or ImportOptions()
-    contacts, interactions, reports = [], [], []
     seen: dict[str, str] = {}
-    for i, src in enumerate(sources):
-        if progress:
-            progress(i, len(sources), src.name)
+    pending: list = []
+    for src in sources:
         if src.digest in seen:
-            reports.append(
-                FileReport(
-                    src.name,
-                    "duplicate",
-                    "duplicate",
-                    error=f"{src.name}: same content as {seen[src.digest]}; read once",
-                )
-            )
+            dup = FileReport(
+                src.name, "duplicate", "duplicate",
+                error=f"{src.name}: same content as {seen[src.digest]}; read once",
+            )  # fmt: skip
+            pending.append((src, None, ImportResult(report=dup)))
             continue
         seen[src.digest] = src.name
-        result = import_file(src, options)
-        contacts.append(result.contacts)
-        interactions.append(result.interactions)
-        reports.append(result.report)
+        started = _begin_if_big(src, options)
+        pending.append((src, started, None))
+    # files read here come first; files already being read in the background are collected last
+    order = sorted(
+        range(len(pending)),
+        key=lambda k: bool(getattr(pending[k][1], "background", False)),
+    )
+    results: list = [None] * len(pending)
+    for n, k in enumerate(order):
+        src, started, done = pending[k]
+        if progress:
+            progress(n, len(sources), src.name)
+        if done is None:
+            done = started() if started is not None else import_file(src, options)
+        results[k] = done
     if progress:
         progress(len(sources), len(sources), "")
+    contacts = [r.contacts for r in results]
+    interactions = [r.interactions for r in results]
+    reports = [r.report for r in results]
     return Dataset(concat_contacts(contacts), concat_interactions(interactions), reports)
+
+
+BACKGROUND_MIN_BYTES = 1_000_000
+"""Files at least this big are started before the others are read (see :func:`load`)."""
+
+
+def _begin_if_big(src: SourceFile, options: ImportOptions):
+    """The finisher of a big file whose importer can work in the background, else None."""
+    if len(src.data) < BACKGROUND_MIN_BYTES:
+        return None
+    return begin_import(src, options)
 
 
 RESOLVER_VERSION = "1"

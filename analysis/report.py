@@ -82,7 +82,10 @@ def _column(series: pd.Series) -> list:
         mask = series.isna().to_numpy()
         values = series.fillna(0).astype("int64").tolist()
         return [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
-    return [plain(v) for v in series.tolist()]
+    values = series.tolist()
+    if all(type(v) is str for v in values):  # the common case: names, statuses, ids
+        return values
+    return [plain(v) for v in values]
 
 
 def _records(frame: pd.DataFrame, fields: Sequence[str]) -> list[dict]:

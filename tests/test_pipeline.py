@@ -137,3 +137,24 @@ def test_a_restart_the_same_day_reads_the_stored_analysis(store):
     assert first.analysis.suggestions["person_id"].iloc[0] not in set(
         after.analysis.suggestions["person_id"]
     )
+
+
+def test_a_big_vcard_read_in_the_background_keeps_file_order_and_results():
+    from analysis.importers import import_file
+    from analysis.pipeline import load
+
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nEMAIL:p{i}@example.org\r\n"
+        f"NOTE:{'x' * 400}\r\nEND:VCARD\r\n"
+        for i in range(2_500)
+    ).encode()
+    assert len(cards) > 1_000_000
+    big = SourceFile("big.vcf", cards)
+    log = SourceFile.from_path(str(SAMPLES / "interactions.csv"))
+    ds = load([big, log, SourceFile("again.vcf", cards)], OPTS)
+    assert [r.file for r in ds.reports] == ["big.vcf", "interactions.csv", "again.vcf"]
+    assert ds.reports[2].error and "same content as big.vcf" in ds.reports[2].error
+    alone = import_file(big, OPTS)
+    assert ds.reports[0].imported == alone.report.imported == 2_500
+    assert list(ds.contacts["full_name"]) == list(alone.contacts["full_name"])
+    assert len(ds.interactions) == len(import_file(log, OPTS).interactions)

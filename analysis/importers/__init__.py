@@ -131,6 +131,40 @@ def import_file(source: SourceFile, options: ImportOptions | None = None) -> Imp
     return result
 
 
+def begin_import(source: SourceFile, options: ImportOptions | None = None):
+    """:func:`import_file` in two steps: start reading ``source`` and return the function that
+    gives its :class:`ImportResult`. Importers with a ``begin`` (the vCard importer, which parses
+    a big file on worker processes) do their work between the two calls, while the caller reads
+    other files; for the others the work happens in the returned function."""
+    options = options or ImportOptions()
+    try:
+        det = detect(source)
+    except UnrecognisedFormatError:
+        return lambda: import_file(source, options)
+    mod = IMPORTERS[det.format]
+    if not hasattr(mod, "begin"):
+        return lambda: import_file(source, options)
+    try:
+        finish = mod.begin(source, options)
+    except CloseknitError as exc:
+        err = ImportResult(report=FileReport(source.name, det.format, det.label, error=str(exc)))
+        return lambda: err
+
+    def done() -> ImportResult:
+        try:
+            result = finish()
+        except CloseknitError as exc:
+            return ImportResult(
+                report=FileReport(source.name, det.format, det.label, error=str(exc))
+            )
+        if det.notes:
+            result.report.notes[:0] = [n for n in det.notes if n not in result.report.notes]
+        return result
+
+    done.background = True  # type: ignore[attr-defined]  # work is under way already
+    return done
+
+
 def _mapped_csv(source: SourceFile, options: ImportOptions) -> Detection | None:
     """A CSV the detector could not place but the user mapped by hand (``options.column_map``):
     a map with a time and a contact column makes it a log, otherwise a contact list."""
@@ -153,5 +187,6 @@ __all__ = [
     "UnusableFileError",
     "decode",
     "detect",
+    "begin_import",
     "import_file",
 ]

@@ -28,7 +28,7 @@ import os
 import quopri
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -798,27 +798,48 @@ def _parse_all(
 ) -> tuple[list[tuple[dict | None, Skipped | None, list[str]]], str | None]:
     """Results for every card in card order, and a note when the parallel path was wanted but
     fell back to one process."""
+    return _start_all(cards, fallback, region, digest, label)()
+
+
+def _start_all(
+    cards: list[_Card], fallback: str, region: str, digest: str, label: str
+) -> Callable[[], tuple[list[tuple[dict | None, Skipped | None, list[str]]], str | None]]:
+    """Start parsing every card and return the function that waits for the results (see
+    :func:`_parse_all`). On the parallel path the worker processes are busy once this returns,
+    so the caller can do other work (read another file) meanwhile."""
+    args = (cards, fallback, region, digest, label)
     # Fork only from the main thread: a server (the dashboard) runs scripts in worker threads,
     # and forking a multi-threaded process can leave the child waiting on a lock another
     # thread held. There the cards are parsed on one process.
     on_main = threading.current_thread() is threading.main_thread()
-    if on_main and len(cards) >= PARALLEL_MIN_CARDS and (os.cpu_count() or 1) >= 2:
-        chunks = [
-            (cards[i : i + CHUNK_CARDS], fallback, region, digest, label)
-            for i in range(0, len(cards), CHUNK_CARDS)
-        ]
+    if not (on_main and len(cards) >= PARALLEL_MIN_CARDS and (os.cpu_count() or 1) >= 2):
+        return lambda: (_parse_chunk(args), None)
+    chunks = [
+        (cards[i : i + CHUNK_CARDS], fallback, region, digest, label)
+        for i in range(0, len(cards), CHUNK_CARDS)
+    ]
+    try:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        pool = ProcessPoolExecutor(max_workers=PARALLEL_WORKERS, mp_context=ctx)
+        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+    except (OSError, RuntimeError) as exc:  # BrokenProcessPool is a RuntimeError
+        note = f"parsed on one process ({type(exc).__name__} starting worker processes)"
+        return lambda: (_parse_chunk(args), note)
+
+    def wait() -> tuple[list, str | None]:
         try:
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-            with ProcessPoolExecutor(max_workers=PARALLEL_WORKERS, mp_context=ctx) as pool:
-                out: list = []
-                for part in pool.map(_parse_chunk, chunks):
-                    out.extend(part)
-                return out, None
-        except (OSError, RuntimeError) as exc:  # BrokenProcessPool is a RuntimeError
-            note = f"parsed on one process ({type(exc).__name__} starting worker processes)"
-            return _parse_chunk((cards, fallback, region, digest, label)), note
-    return _parse_chunk((cards, fallback, region, digest, label)), None
+            out: list = []
+            for fut in futures:
+                out.extend(fut.result())
+            return out, None
+        except (OSError, RuntimeError) as exc:
+            note = f"parsed on one process ({type(exc).__name__} in a worker process)"
+            return _parse_chunk(args), note
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return wait
 
 
 def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
@@ -827,25 +848,38 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     ``report.read`` is the number of BEGIN:VCARD lines; each card is imported or skipped with
     its place (``card 7 (line 212)``) and reason. Raises :class:`UnusableFileError` only when
     the file holds no BEGIN:VCARD at all."""
+    return begin(source, options)()
+
+
+def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResult]:
+    """:func:`parse` in two steps: split the file and start parsing its cards (on worker
+    processes for a big file), then return the function that collects the result. The pipeline
+    reads other files in between, so a big address book and a big log are read side by side.
+    Raises :class:`UnusableFileError` at once when the file holds no BEGIN:VCARD."""
     lines, enc, notes = _file_lines(source)
     cards, warnings = _split_cards(lines)
     if not cards:
         raise UnusableFileError(source.name, "no BEGIN:VCARD line found: this is not a vCard file")
     label = _label({c.version for c in cards if c.version})
     source_label = f"{source.name} ({label})"
-    results, pnote = _parse_all(cards, enc, options.region, source.digest, source_label)
-    report = FileReport(file=source.name, format="vcard", label=label)
-    report.notes.extend(notes)
-    if pnote:
-        report.notes.append(pnote)
-    records = []
-    for record, skipped, card_warnings in results:
-        report.warnings.extend(card_warnings)
-        if record is not None:
-            records.append(record)
-            report.read += 1
-            report.imported += 1
-        else:
-            report.skip(skipped.where, skipped.reason)
-    report.warnings.extend(warnings)
-    return ImportResult(contacts=contacts_frame(records), report=report)
+    wait = _start_all(cards, enc, options.region, source.digest, source_label)
+
+    def finish() -> ImportResult:
+        results, pnote = wait()
+        report = FileReport(file=source.name, format="vcard", label=label)
+        report.notes.extend(notes)
+        if pnote:
+            report.notes.append(pnote)
+        records = []
+        for record, skipped, card_warnings in results:
+            report.warnings.extend(card_warnings)
+            if record is not None:
+                records.append(record)
+                report.read += 1
+                report.imported += 1
+            else:
+                report.skip(skipped.where, skipped.reason)
+        report.warnings.extend(warnings)
+        return ImportResult(contacts=contacts_frame(records), report=report)
+
+    return finish
