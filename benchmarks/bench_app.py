@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import sys
 import tempfile
@@ -111,6 +112,9 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=60_000)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
+    # never touch the user's own store: this run's uploads go to a store of its own
+    store_dir = tempfile.mkdtemp(prefix="closeknit-")
+    os.environ["CLOSEKNIT_STORE"] = str(Path(store_dir) / "closeknit.sqlite3")
 
     trials = [] if args.no_browser else [first_render() for _ in range(3)]
     trials = [t for t in trials if t]

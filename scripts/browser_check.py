@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -242,6 +243,9 @@ def main() -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--readme", action="store_true", help="also write docs/screenshot.png")
     args = ap.parse_args()
+    # never touch the user's own store: this run's uploads go to a store of its own
+    store_dir = tempfile.mkdtemp(prefix="closeknit-")
+    os.environ["CLOSEKNIT_STORE"] = str(Path(store_dir) / "closeknit.sqlite3")
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         print("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
         return 2
