@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.importers import begin_import, import_file
+from analysis.importers import begin_import
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.model import concat_contacts, concat_interactions
 
@@ -60,7 +60,7 @@ def load(
             pending.append((src, None, ImportResult(report=dup)))
             continue
         seen[src.digest] = src.name
-        started = _begin_if_big(src, options)
+        started = begin_import(src, options)
         pending.append((src, started, None))
     # files read here come first; files already being read in the background are collected last
     order = sorted(
@@ -73,7 +73,7 @@ def load(
         if progress:
             progress(n, len(sources), src.name)
         if done is None:
-            done = started() if started is not None else import_file(src, options)
+            done = started()
         results[k] = done
     if progress:
         progress(len(sources), len(sources), "")
@@ -83,21 +83,25 @@ def load(
     return Dataset(concat_contacts(contacts), concat_interactions(interactions), reports)
 
 
-BACKGROUND_MIN_BYTES = 1_000_000
-"""Files at least this big are started before the others are read (see :func:`load`)."""
-
-
-def _begin_if_big(src: SourceFile, options: ImportOptions):
-    """The finisher of a big file whose importer can work in the background, else None."""
-    if len(src.data) < BACKGROUND_MIN_BYTES:
-        return None
-    return begin_import(src, options)
-
-
 RESOLVER_VERSION = "1"
 """Bump when identity resolution changes its output, so cached resolutions are not reused."""
 
 _RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactions", "unmatched")
+
+
+def _analyze(resolution, options: ImportOptions, as_of, overrides, window_days: int):
+    """The engine over a resolution, with the user's time zone and "me" from the options."""
+    from analysis.engine import analyze
+
+    return analyze(
+        resolution.people,
+        resolution.interactions,
+        as_of=as_of,
+        overrides=overrides,
+        window_days=window_days,
+        timezone=options.timezone,
+        me=options.me,
+    )
 
 
 @dataclass
@@ -119,7 +123,6 @@ def analysis_from_files(
     progress: ProgressFn | None = None,
 ) -> Run:
     """Import ``sources``, resolve identities and analyse, as the CLI does without a store."""
-    from analysis.engine import analyze
     from analysis.identity import resolve
 
     options = options or ImportOptions()
@@ -127,15 +130,7 @@ def analysis_from_files(
     resolution = resolve(
         dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
     )
-    result = analyze(
-        resolution.people,
-        resolution.interactions,
-        as_of=as_of,
-        overrides=overrides,
-        window_days=window_days,
-        timezone=options.timezone,
-        me=options.me,
-    )
+    result = _analyze(resolution, options, as_of, overrides, window_days)
     return Run(dataset, resolution, result)
 
 
@@ -151,7 +146,6 @@ def analysis_from_store(
     import pandas as pd
 
     from analysis import snapshot
-    from analysis.engine import analyze
     from analysis.identity import Resolution, resolve
     from analysis.store import Store
 
@@ -205,15 +199,7 @@ def analysis_from_store(
         blob = store.load_analysis(akey) if use_cache else None
         if blob is not None:
             return Run(dataset, resolution, snapshot.loads(blob))
-        result = analyze(
-            resolution.people,
-            resolution.interactions,
-            as_of=day,
-            overrides=overrides,
-            window_days=window_days,
-            timezone=options.timezone,
-            me=options.me,
-        )
+        result = _analyze(resolution, options, day, overrides, window_days)
         store.save_analysis(akey, snapshot.dumps(result))
         return Run(dataset, resolution, result)
     finally:

@@ -9,6 +9,7 @@ even for a file it refuses.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 
 from analysis.errors import CloseknitError, UnrecognisedFormatError, UnusableFileError
@@ -109,57 +110,54 @@ def detect(source: SourceFile) -> Detection:
 def import_file(source: SourceFile, options: ImportOptions | None = None) -> ImportResult:
     """Detect and read one file. Never raises for bad content: a refused or unusable file comes
     back with an empty result and ``report.error`` set."""
+    return begin_import(source, options)()
+
+
+def begin_import(
+    source: SourceFile, options: ImportOptions | None = None
+) -> Callable[[], ImportResult]:
+    """:func:`import_file` in two steps: detect and start reading ``source``, and return the
+    function that gives its :class:`ImportResult`. Importers with a ``begin`` (the vCard
+    importer, which parses a big file on worker processes) work between the two calls, while the
+    caller reads other files; the returned function then carries ``background = True``. For the
+    others the reading happens in the returned function."""
     options = options or ImportOptions()
     try:
         det = detect(source)
     except UnrecognisedFormatError as exc:
         mapped = _mapped_csv(source, options)
         if mapped is None:
-            return ImportResult(
+            refused = ImportResult(
                 report=FileReport(source.name, "unknown", "unknown", error=str(exc))
             )
+            return lambda: refused
         det = mapped
     mod = IMPORTERS[det.format]
-    try:
-        result = mod.parse(source, options)
-    except CloseknitError as exc:
+
+    def failed(exc: CloseknitError) -> ImportResult:
         return ImportResult(report=FileReport(source.name, det.format, det.label, error=str(exc)))
-    rep = result.report or FileReport(source.name, det.format, det.label)
-    if det.notes:
-        rep.notes[:0] = [n for n in det.notes if n not in rep.notes]
-    result.report = rep
-    return result
 
+    def finish(read: Callable[[], ImportResult]) -> ImportResult:
+        try:
+            result = read()
+        except CloseknitError as exc:
+            return failed(exc)
+        rep = result.report or FileReport(source.name, det.format, det.label)
+        if det.notes:
+            rep.notes[:0] = [n for n in det.notes if n not in rep.notes]
+        result.report = rep
+        return result
 
-def begin_import(source: SourceFile, options: ImportOptions | None = None):
-    """:func:`import_file` in two steps: start reading ``source`` and return the function that
-    gives its :class:`ImportResult`. Importers with a ``begin`` (the vCard importer, which parses
-    a big file on worker processes) do their work between the two calls, while the caller reads
-    other files; for the others the work happens in the returned function."""
-    options = options or ImportOptions()
-    try:
-        det = detect(source)
-    except UnrecognisedFormatError:
-        return lambda: import_file(source, options)
-    mod = IMPORTERS[det.format]
     if not hasattr(mod, "begin"):
-        return lambda: import_file(source, options)
+        return lambda: finish(lambda: mod.parse(source, options))
     try:
-        finish = mod.begin(source, options)
+        started = mod.begin(source, options)
     except CloseknitError as exc:
-        err = ImportResult(report=FileReport(source.name, det.format, det.label, error=str(exc)))
-        return lambda: err
+        error = failed(exc)
+        return lambda: error
 
     def done() -> ImportResult:
-        try:
-            result = finish()
-        except CloseknitError as exc:
-            return ImportResult(
-                report=FileReport(source.name, det.format, det.label, error=str(exc))
-            )
-        if det.notes:
-            result.report.notes[:0] = [n for n in det.notes if n not in result.report.notes]
-        return result
+        return finish(started)
 
     done.background = True  # type: ignore[attr-defined]  # work is under way already
     return done
