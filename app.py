@@ -1,6 +1,6 @@
 """closeknit's dashboard: ``streamlit run app.py``.
 
-Sets the page up, creates the session state (:mod:`app_pages.state`), declares the pages with
+Sets the page up, creates the session state (:mod:`dashboard.state`), declares the pages with
 ``st.navigation`` and shows, on every page, whether you are looking at the bundled sample or at
 your own files. Everything stays on this machine.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import persist, state
+from dashboard import persist, state
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"

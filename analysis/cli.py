@@ -102,12 +102,13 @@ def _load_and_resolve(args: argparse.Namespace):
     sources, problems = _read_sources(args.files or ())
     store_path = getattr(args, "store", None)
     if store_path:
-        from analysis.store import Store, load_dataset
+        from analysis.pipeline import dataset_from_store
+        from analysis.store import Store
 
         with Store(store_path) as store:
             options = _options(args, store)
             outcomes = [store.add_file(src, options) for src in sources]
-            dataset = load_dataset(store)
+            dataset = dataset_from_store(store)
             decisions = store.decisions()
         # report on the files named now (or, with none named, on everything stored)
         if sources:
@@ -229,10 +230,11 @@ def cmd_log(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.identity import resolve
-    from analysis.store import Store, load_dataset
+    from analysis.pipeline import dataset_from_store
+    from analysis.store import Store
 
     with Store(args.store) as store:
-        ds = load_dataset(store)
+        ds = dataset_from_store(store)
         res = resolve(
             ds.contacts,
             ds.interactions,

@@ -23,8 +23,8 @@ import networkx as nx
 import pandas as pd
 
 from analysis import constants as C
-from analysis.balance import Balance, balance, person_balance, screen_only
-from analysis.cadence import (
+from analysis.metrics.balance import Balance, balance, person_balance, screen_only
+from analysis.metrics.cadence import (
     as_of_timestamp,
     contact_days,
     day_number,
@@ -33,13 +33,13 @@ from analysis.cadence import (
     prepare,
     status,
 )
-from analysis.circles import assign_circles, derive_roles
-from analysis.graph import communities, community_of, ego_graph, person_edges, structural
+from analysis.metrics.circles import assign_circles, derive_roles
+from analysis.metrics.graph import communities, community_of, ego_graph, person_edges, structural
+from analysis.metrics.outside import Outside, outside
+from analysis.metrics.reciprocity import reciprocity
+from analysis.metrics.ties import channel_profile, components, tie_strength
 from analysis.normalize import looks_like_phone, normalize_email, normalize_name, normalize_phone
-from analysis.outside import Outside, outside
-from analysis.reciprocity import reciprocity
 from analysis.suggest import suggest
-from analysis.ties import channel_profile, components, tie_strength
 
 __all__ = ["Analysis", "Balance", "Outside", "Overrides", "analyze", "person_timeline"]
 
@@ -85,8 +85,8 @@ class Analysis:
     screen_only`` (bool). Reciprocity: ``initiated_share`` (NaN when direction unknown),
     ``unanswered_run`` (int).
 
-    ``balance``: :class:`analysis.balance.Balance`; ``outside``: :class:`analysis.outside.Outside`;
-    ``graph``: the ego graph of :mod:`analysis.graph`; ``communities``: lists of person_ids
+    ``balance``: :class:`analysis.metrics.balance.Balance`; ``outside``: :class:`analysis.metrics.outside.Outside`;
+    ``graph``: the ego graph of :mod:`analysis.metrics.graph`; ``communities``: lists of person_ids
     (largest first); ``suggestions``: ``rank, person_id, name, kind
     (meet|check_in|reconnect|weak_tie), reason, action, draft, score, circle, status`` (rank 1
     first; see :mod:`analysis.suggest`).

@@ -44,3 +44,7 @@ class RecordError(CloseknitError):
         self.where = where
         self.reason = reason
         super().__init__(f"{where}: {reason}")
+
+
+class StoreError(CloseknitError):
+    """The store file cannot be opened or is not a closeknit store."""

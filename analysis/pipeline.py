@@ -7,19 +7,18 @@ interactions linked to them, unmatched identities, merge suggestions).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.engine import Analysis, Overrides, analyze
+from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.importers import begin_import
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.model import concat_contacts, concat_interactions
-
-if TYPE_CHECKING:
-    from analysis.engine import Analysis, Overrides
-    from analysis.identity import MergeDecisions, Resolution
+from analysis.store import Store, snapshot
 
 ProgressFn = Callable[[int, int, str], None]
 """``progress(done, total, file_name)``: called before each file and once at the end."""
@@ -83,6 +82,11 @@ def load(
     return Dataset(concat_contacts(contacts), concat_interactions(interactions), reports)
 
 
+def dataset_from_store(store: Store) -> Dataset:
+    """Everything the store holds, as a :class:`Dataset` (before identity resolution)."""
+    return Dataset(store.contacts(), store.interactions(), store.reports())
+
+
 RESOLVER_VERSION = "1"
 """Bump when identity resolution changes its output, so cached resolutions are not reused."""
 
@@ -91,8 +95,6 @@ _RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactio
 
 def _analyze(resolution, options: ImportOptions, as_of, overrides, window_days: int):
     """The engine over a resolution, with the user's time zone and "me" from the options."""
-    from analysis.engine import analyze
-
     return analyze(
         resolution.people,
         resolution.interactions,
@@ -123,8 +125,6 @@ def analysis_from_files(
     progress: ProgressFn | None = None,
 ) -> Run:
     """Import ``sources``, resolve identities and analyse, as the CLI does without a store."""
-    from analysis.identity import resolve
-
     options = options or ImportOptions()
     dataset = load(sources, options, progress)
     resolution = resolve(
@@ -141,14 +141,6 @@ def analysis_from_store(
     state. The store keeps the last resolution and the last analysis: when nothing they depend on
     changed (files, logged contact, decisions, settings, edits, the as-of date), they are read
     back instead of recomputed (``use_cache=False`` recomputes and refreshes them)."""
-    import hashlib
-
-    import pandas as pd
-
-    from analysis import snapshot
-    from analysis.identity import Resolution, resolve
-    from analysis.store import Store
-
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)
     try:
         options = store.import_options()

@@ -13,7 +13,7 @@ from analysis.errors import CloseknitError
 from analysis.importers import IMPORTERS, detect, head_text
 from analysis.importers.base import SourceFile, stable_id
 from analysis.importers.csvsniff import describe_columns
-from app_pages import data, persist, state, ui, words
+from dashboard import data, persist, state, ui, words
 
 CSV_FORMATS = ("contacts_csv", "interactions_csv")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab")

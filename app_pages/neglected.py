@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, ui, words
+from dashboard import data, ui, words
 
 SHOWN = ("neglected", "overdue", "due")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.constants import ROLES
-from app_pages import data, figures, filters, selection, state, ui, words
+from dashboard import data, figures, filters, selection, state, ui, words
 
 DEFAULT_TOP_N = 150
 CLOSENESS_WORDS = {1: "1 · distant", 2: "2", 3: "3 · fairly close", 4: "4", 5: "5 · very close"}

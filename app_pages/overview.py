@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui, words
+from dashboard import ui, words
 
 run = ui.require_run()
 an = run.analysis

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, persist, state, ui, words
+from dashboard import data, persist, state, ui, words
 
 SNOOZE_CHOICES = (3, 7, 14)
 REACHED_OUT = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import data, persist, state
+from dashboard import data, persist, state
 
 st.title("Your data")
 st.caption(

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.balance import by_circle, monthly, overall, person_balance, screen_only
-from analysis.cadence import as_of_timestamp, prepare
+from analysis.metrics.balance import by_circle, monthly, overall, person_balance, screen_only
+from analysis.metrics.cadence import as_of_timestamp, prepare
 from tests.engine_helpers import log
 
 AS_OF = as_of_timestamp("2025-04-30")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis.cadence import (
+from analysis.metrics.cadence import (
     as_of_timestamp,
     expected_interval,
     person_stats,

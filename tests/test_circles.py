@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cadence import as_of_timestamp, prepare
-from analysis.circles import (
+from analysis.metrics.cadence import as_of_timestamp, prepare
+from analysis.metrics.circles import (
     assign_circles,
     ckmeans,
     derive_roles,

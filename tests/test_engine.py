@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from analysis import constants as C
 from analysis.engine import Analysis, Overrides, analyze, person_timeline
-from analysis.graph import ME
+from analysis.metrics.graph import ME
 from tests.engine_helpers import AS_OF_SCENARIO, log, people_frame, scenario
 
 STATUS_RANK = {"ok": 0, "due": 1, "overdue": 2, "neglected": 3}

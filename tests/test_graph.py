@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis.cadence import as_of_timestamp, prepare
-from analysis.graph import ME, communities, ego_graph, person_edges, structural
+from analysis.metrics.cadence import as_of_timestamp, prepare
+from analysis.metrics.graph import ME, communities, ego_graph, person_edges, structural
 from tests.engine_helpers import log, people_frame
 
 AS_OF = as_of_timestamp("2025-03-01")

@@ -3,7 +3,7 @@ import math
 import networkx as nx
 import pandas as pd
 
-from analysis.layout import OUTER_RADIUS, RING_RADIUS, radial_layout
+from analysis.metrics.layout import OUTER_RADIUS, RING_RADIUS, radial_layout
 
 
 def _people(rows):

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.outside import outside
+from analysis.metrics.outside import outside
 
 
 def table():

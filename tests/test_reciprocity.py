@@ -2,8 +2,8 @@
 
 import math
 
-from analysis.cadence import as_of_timestamp, prepare
-from analysis.reciprocity import reciprocity
+from analysis.metrics.cadence import as_of_timestamp, prepare
+from analysis.metrics.reciprocity import reciprocity
 from tests.engine_helpers import log
 
 AS_OF = as_of_timestamp("2025-03-01")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import snapshot
 from analysis.importers.base import ImportOptions, SourceFile
 from analysis.pipeline import analysis_from_files
+from analysis.store import snapshot
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

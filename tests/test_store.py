@@ -18,7 +18,8 @@ import pytest
 
 from analysis.importers import import_file
 from analysis.importers.base import ImportOptions, SourceFile
-from analysis.store import MIGRATIONS, SCHEMA_VERSION, PersonEdit, Store, delete_store
+from analysis.store import PersonEdit, Store, delete_store
+from analysis.store.store import MIGRATIONS, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "timestamp,contact,channel,direction,duration_min,event_id,note\n"
@@ -146,7 +147,7 @@ def test_migrates_from_every_earlier_schema_version(tmp_path, version):
 
 
 def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
-    from analysis.store import StoreError
+    from analysis.errors import StoreError
 
     path = tmp_path / "future.sqlite3"
     conn = sqlite3.connect(path)
@@ -160,11 +161,11 @@ KILLER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import analysis.store as st
+    import analysis.store.store as st
     from analysis.importers.base import ImportOptions, SourceFile
 
     marker = Path(sys.argv[3])
-    real = st._batch_to_blob
+    real = st.batch_to_blob
 
     def slow(frame, keys):
         blob = real(frame, keys)
@@ -172,7 +173,7 @@ KILLER = textwrap.dedent(
         time.sleep(60)
         return blob
 
-    st._batch_to_blob = slow
+    st.batch_to_blob = slow
     with st.Store(sys.argv[1]) as s:
         s.add_file(SourceFile.from_path(sys.argv[2]), ImportOptions(region="DE"))
     """

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis.cadence import as_of_timestamp, prepare
-from analysis.ties import channel_profile, components, tie_strength
+from analysis.metrics.cadence import as_of_timestamp, prepare
+from analysis.metrics.ties import channel_profile, components, tie_strength
 from tests.engine_helpers import log
 
 

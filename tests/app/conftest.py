@@ -67,7 +67,7 @@ def _expected(sources, region, timezone, as_of, me=()):
 @pytest.fixture(scope="session")
 def expected_sample():
     """(dataset, resolution, analysis) of the bundled sample, computed without the app."""
-    from app_pages.data import SAMPLE_DIR, persona_settings, read_sample
+    from dashboard.data import SAMPLE_DIR, persona_settings, read_sample
 
     persona, sources = read_sample(SAMPLE_DIR)
     as_of, region, tz, me = persona_settings(persona)

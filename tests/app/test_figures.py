@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from analysis.layout import radial_layout
-from app_pages.figures import hover_safe, network_figure
-from app_pages.selection import person_from_selection
+from analysis.metrics.layout import radial_layout
+from dashboard.figures import hover_safe, network_figure
+from dashboard.selection import person_from_selection
 
 PEOPLE = pd.DataFrame(
     {

@@ -4,7 +4,7 @@ confirmed, an unknown number linked to a person."""
 from __future__ import annotations
 
 from analysis.importers.base import SourceFile
-from app_pages import words
+from dashboard import words
 from tests.app import files
 from tests.app.conftest import metric, new_app, open_page, table, texts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_pages import words
+from dashboard import words
 from tests.app.conftest import metric, open_page, table, texts
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.filters import NO_CIRCLE_KEY, filter_people
-from app_pages.selection import next_person, person_from_selection, selected_ids
-from app_pages.words import md_escape
+from dashboard.filters import NO_CIRCLE_KEY, filter_people
+from dashboard.selection import next_person, person_from_selection, selected_ids
+from dashboard.words import md_escape
 
 
 def _event(*points):

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from app_pages import words
+from dashboard import words
 
 
 def test_days_read_as_people_say_them():

@@ -1,7 +1,7 @@
 """An :class:`analysis.engine.Analysis` as bytes and back, so the store can keep the last one.
 
 A restart on the same day, with the same data and edits, then draws the dashboard without
-recomputing anything. Frames are stored as Parquet (:func:`analysis.store.frame_to_blob`); the
+recomputing anything. Frames are stored as Parquet (:func:`analysis.store.frames.frame_to_blob`); the
 graph as its node and edge lists with JSON-ready attributes (:func:`analysis.report.plain`:
 NaN becomes None and timestamps ISO strings there; the people frame keeps the exact values).
 No pickle: a store file never runs code when it is read.
@@ -14,10 +14,11 @@ import json
 import networkx as nx
 import pandas as pd
 
-from analysis.balance import Balance
 from analysis.engine import Analysis
-from analysis.outside import Outside
+from analysis.metrics.balance import Balance
+from analysis.metrics.outside import Outside
 from analysis.report import plain
+from analysis.store.frames import frame_from_blob, frame_to_blob
 
 FORMAT = 1
 """Version of this encoding; part of the cache key, so an older snapshot is never read."""
@@ -25,8 +26,6 @@ FORMAT = 1
 
 def dumps(analysis: Analysis) -> bytes:
     """The analysis as bytes (a JSON header followed by the Parquet blobs of its frames)."""
-    from analysis.store import frame_to_blob
-
     frames = {
         "people": analysis.people,
         "suggestions": analysis.suggestions,
@@ -69,8 +68,6 @@ def _num(x: object) -> float | None:
 
 def loads(data: bytes) -> Analysis:
     """The analysis written by :func:`dumps`. Raises ``ValueError`` for another format."""
-    from analysis.store import frame_from_blob
-
     n = int.from_bytes(data[:8], "big")
     head = json.loads(data[8 : 8 + n])
     if head.get("format") != FORMAT:

@@ -24,10 +24,10 @@ import streamlit as st
 from analysis.engine import Analysis, Overrides, analyze, person_timeline
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.importers.base import ImportOptions, SourceFile
-from analysis.layout import radial_layout
+from analysis.metrics.layout import radial_layout
 from analysis.model import concat_contacts, concat_interactions
 from analysis.pipeline import Dataset, load
-from app_pages import persist, state
+from dashboard import persist, state
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
 PERSONA_FILE = "persona.json"

@@ -4,7 +4,7 @@ Components (Granovetter 1973: time, emotional intensity, intimacy, reciprocal se
 & Karahalios 2009: intensity, recency, duration, intimacy, structural and multiplexity signals):
 
 * ``frequency``: ``log1p(f) / log1p(FREQ_SATURATION_PER_YEAR)``, capped at 1 (f = contact days
-  per year, :mod:`analysis.cadence`);
+  per year, :mod:`analysis.metrics.cadence`);
 * ``recency`` against the person's own rhythm: 1 while ``overdue_ratio <= 1``, then
   ``exp(-(ratio - 1))`` (twice the usual interval -> 0.37);
 * ``richness``: mean ``CHANNEL_RICHNESS`` of the person's contact days, each day scored by its

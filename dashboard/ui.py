@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import data, state, words
+from dashboard import data, state, words
 
 
 def require_run() -> data.Run:

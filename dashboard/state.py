@@ -81,7 +81,7 @@ def init() -> None:
     ss.setdefault(UPLOADER, 0)
     if not ss.get(RESTORED):
         ss[RESTORED] = True
-        from app_pages import persist
+        from dashboard import persist
 
         persist.restore()
 

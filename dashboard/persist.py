@@ -1,7 +1,7 @@
 """Keeping the user's own files and choices across restarts, in the local store
 (:mod:`analysis.store`).
 
-The session state (:mod:`app_pages.state`) is the working copy; this module reads the store into
+The session state (:mod:`dashboard.state`) is the working copy; this module reads the store into
 it once per session (:func:`restore`) and writes changes back (:func:`sync`, called by ``app.py``
 around every run). Only the user's own files are kept: the bundled sample never touches the
 store. The store is ``$CLOSEKNIT_STORE``, else ``closeknit.sqlite3`` in the user's data directory.
@@ -18,7 +18,7 @@ import streamlit as st
 
 from analysis.identity import MergeDecisions
 from analysis.store import PersonEdit, Store, default_store_path, delete_store
-from app_pages import state
+from dashboard import state
 
 SYNCED = "ck_synced"  # digest of what the store holds of this session's choices
 
@@ -96,7 +96,7 @@ def sync() -> None:
         return
     if not state.files() and not has_store():
         return
-    from app_pages.data import options_for
+    from dashboard.data import options_for
 
     ss = st.session_state
     region, tz, me = ss[state.REGION], ss[state.TIMEZONE], state.me()

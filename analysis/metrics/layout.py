@@ -1,7 +1,7 @@
 """Where to draw each person in the picture of the support network: a radial, ego-centred layout.
 
 ``me`` sits at the centre; each person sits on the ring of their circle (1 = innermost, the
-Dunbar layers of :mod:`analysis.circles`), people without a circle on an outer ring. Each ring is
+Dunbar layers of :mod:`analysis.metrics.circles`), people without a circle on an outer ring. Each ring is
 filled evenly all the way round, in the same order of communities (largest first) on every
 ring, so people who know each other sit next to each other and, roughly, on the same side of the
 picture whichever ring they are on; within a community, stronger ties come first. The same inputs always give the same positions (no randomness), and the

@@ -23,6 +23,7 @@ Every write is one transaction: a crash or a kill halfway leaves the store as it
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -34,23 +35,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from platformdirs import user_data_dir
 
-from analysis.errors import CloseknitError
+from analysis.engine import Overrides
+from analysis.errors import StoreError
+from analysis.identity import MergeDecisions
+from analysis.importers import import_file
 from analysis.importers.base import FileReport, ImportOptions, Skipped, SourceFile
 from analysis.model import (
+    CHANNELS,
     CONTACT_COLUMNS,
+    DIRECTIONS,
     concat_interactions,
     contacts_frame,
     empty_contacts,
     interactions_frame,
 )
+from analysis.store.frames import batch_to_blob, blob_to_batch, frame_from_blob, frame_to_blob
 
 STORE_ENV = "CLOSEKNIT_STORE"
 STORE_FILE = "closeknit.sqlite3"
-
-
-class StoreError(CloseknitError):
-    """The store file cannot be opened or is not a closeknit store."""
 
 
 # One entry per schema version; MIGRATIONS[i] brings version i to i + 1.
@@ -159,7 +163,6 @@ def default_store_path() -> Path:
     env = os.environ.get(STORE_ENV)
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
 
     return Path(user_data_dir("closeknit", appauthor=False)) / STORE_FILE
 
@@ -222,98 +225,10 @@ def contact_key(row: dict) -> str:
     """The content key of a contact record: everything it says, without the file it came from or
     its place there. A newer export of the same address book repeats unchanged records with the
     same key; a record that changed (a new phone number) is a new record."""
-    import hashlib
 
     content = {k: row.get(k) for k in CONTACT_COLUMNS if k not in ("contact_id", "source", "where")}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-
-def _batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
-    out = pd.DataFrame(
-        {
-            "timestamp": frame["timestamp"].to_numpy(),
-            "who": frame["who"].astype(str).to_numpy(),
-            "channel": frame["channel"].astype(str).to_numpy(),
-            "direction": frame["direction"].astype(str).to_numpy(),
-            "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
-            "event_id": frame["event_id"].astype(str).to_numpy(),
-            "note": frame["note"].astype(str).to_numpy(),
-            "source": frame["source"].astype(str).to_numpy(),
-            "ikey": keys,
-        }
-    )
-    for col in ("who", "channel", "direction", "event_id", "note", "source"):
-        out[col] = out[col].astype("category")
-    buf = io.BytesIO()
-    out.to_parquet(buf, index=False, compression="zstd")
-    return buf.getvalue()
-
-
-def _blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
-    raw = pd.read_parquet(io.BytesIO(blob))
-    frame = interactions_frame(
-        raw["timestamp"],
-        raw["who"].astype(object),
-        raw["channel"].astype(object),
-        raw["direction"].astype(object),
-        raw["duration_min"],
-        raw["event_id"].astype(object),
-        raw["note"].astype(object),
-        raw["source"].astype(object),
-    )
-    return frame, raw["ikey"].to_numpy(dtype=np.uint64)
-
-
-def frame_to_blob(frame: pd.DataFrame) -> bytes:
-    """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
-    stored as JSON text and restored by :func:`frame_from_blob`."""
-    out = frame.reset_index(drop=True).copy()
-    json_cols = []
-    for col in out.columns:
-        if out[col].dtype == object and any(
-            isinstance(v, (list, tuple)) for v in out[col].head(200)
-        ):
-            out[col] = [json.dumps(v, ensure_ascii=False, default=str) for v in out[col]]
-            json_cols.append(col)
-    object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
-    for col in object_cols:  # dictionary-encoded: few distinct values in a million rows
-        out[col] = out[col].astype("category")
-    buf = io.BytesIO()
-    out.to_parquet(buf, index=False, compression="zstd")
-    tuple_cols = [
-        c
-        for c in json_cols
-        if any(isinstance(x, tuple) for v in out[c].head(200) for x in json.loads(v))
-    ]
-    head = json.dumps({"json": json_cols, "tuples": tuple_cols, "object": object_cols}).encode()
-    return len(head).to_bytes(4, "big") + head + buf.getvalue()
-
-
-def frame_from_blob(blob: bytes) -> pd.DataFrame:
-    """The DataFrame written by :func:`frame_to_blob`, with its list columns and its object
-    (string) columns as they were."""
-    n = int.from_bytes(blob[:4], "big")
-    head = json.loads(blob[4 : 4 + n])
-    frame = pd.read_parquet(io.BytesIO(blob[4 + n :]))
-    for col in head["json"]:
-        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")  # one parse a column
-        if col in head.get("tuples", ()):
-            values = [[tuple(x) for x in v] for v in values]
-        frame[col] = values
-    for col in head["object"]:
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            cat = frame[col].array
-            cats = np.append(np.asarray(cat.categories, dtype=object), None)
-            # code -1 (missing) picks the trailing None; dtype=object keeps pandas from
-            # inferring its own string dtype
-            frame[col] = pd.Series(cats[cat.codes], index=frame.index, dtype=object)
-        else:
-            values = frame[col].astype(object)
-            frame[col] = pd.Series(
-                values.where(values.notna(), None), index=frame.index, dtype=object
-            )
-    return frame
 
 
 def _report_to_json(report: FileReport) -> str:
@@ -417,7 +332,6 @@ class Store:
         already stored adds only the interactions and contacts not already there (by content
         key). A file that is refused is not stored; its report says why.
         """
-        from analysis.importers import import_file
 
         if self.has_file(source.digest):
             row = self.conn.execute(
@@ -461,7 +375,7 @@ class Store:
             if len(added):
                 self.conn.execute(
                     "INSERT INTO interaction_batches VALUES (?,?,?)",
-                    (source.digest, int(len(added)), _batch_to_blob(added, keys[new])),
+                    (source.digest, int(len(added)), batch_to_blob(added, keys[new])),
                 )
         return ImportOutcome(source.name, False, report, len(contact_rows), int(len(added)), dup)
 
@@ -524,7 +438,7 @@ class Store:
         for (blob,) in self.conn.execute(
             "SELECT data FROM interaction_batches ORDER BY file_digest"
         ):
-            frames.append(_blob_to_batch(blob)[0])
+            frames.append(blob_to_batch(blob)[0])
         frames.append(self.logged_interactions())
         return concat_interactions(frames)
 
@@ -553,7 +467,6 @@ class Store:
         note: str = "",
     ) -> None:
         """Record contact the user had (``who`` as a name, phone, e-mail or person id)."""
-        from analysis.model import CHANNELS, DIRECTIONS
 
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
@@ -606,7 +519,6 @@ class Store:
 
     def decisions(self):
         """The user's merge decisions as :class:`analysis.identity.MergeDecisions`."""
-        from analysis.identity import MergeDecisions
 
         rows = self.conn.execute("SELECT kind, a, b FROM decisions ORDER BY kind, a, b").fetchall()
         return MergeDecisions(
@@ -726,7 +638,6 @@ class Store:
 
     def overrides(self):
         """The user's edits and suggestion state as :class:`analysis.engine.Overrides`."""
-        from analysis.engine import Overrides
 
         edits = self.edits()
         done, snoozed = self.suggestion_state()
@@ -747,7 +658,6 @@ class Store:
     def data_key(self, region: str, decisions: object, extra: str = "") -> str:
         """A digest of everything identity resolution depends on: the stored files, the logged
         contact, the decisions and the region (and ``extra``, e.g. the resolver's version)."""
-        import hashlib
 
         h = hashlib.sha256()
         for (digest,) in self.conn.execute("SELECT digest FROM files ORDER BY digest"):
@@ -791,7 +701,7 @@ class Store:
         return out
 
     def save_analysis(self, key: str, data: bytes) -> None:
-        """Keep one analysis snapshot (:mod:`analysis.snapshot`) under ``key``, replacing any."""
+        """Keep one analysis snapshot (:mod:`analysis.store.snapshot`) under ``key``, replacing any."""
         with self._transaction():
             self.conn.execute("DELETE FROM analysis_cache")
             self.conn.execute("INSERT INTO analysis_cache VALUES (?,?,?)", (key, _now(), data))
@@ -842,13 +752,6 @@ def add_files(
     return [store.add_file(s, options) for s in sources]
 
 
-def load_dataset(store: Store):
-    """Everything in the store as a :class:`analysis.pipeline.Dataset`."""
-    from analysis.pipeline import Dataset
-
-    return Dataset(store.contacts(), store.interactions(), store.reports())
-
-
 __all__: Sequence[str] = (
     "ImportOutcome",
     "PersonEdit",
@@ -858,5 +761,4 @@ __all__: Sequence[str] = (
     "default_store_path",
     "delete_store",
     "interaction_keys",
-    "load_dataset",
 )

@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from app_pages import words
+from dashboard import words
 
 CIRCLE_COLOURS: dict[object, str] = {
     1: "#b5472a",

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.cadence import day_number
+from analysis.metrics.cadence import day_number
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pandas as pd
 def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
     """Per person (index person_id, people with contact only): ``initiated_share`` (float or
     NaN), ``started`` (conversation starts by the user), ``starts`` (all known starts),
-    ``unanswered_run`` (int). ``prepared`` is :func:`analysis.cadence.prepare`'s output (sorted by
+    ``unanswered_run`` (int). ``prepared`` is :func:`analysis.metrics.cadence.prepare`'s output (sorted by
     person and time); the work is vectorised over rows with numpy."""
     cats = prepared["person_id"].cat.categories
     n_people = len(cats)

@@ -1,0 +1,99 @@
+"""DataFrames as bytes for the store: an interaction batch (Parquet, dictionary-encoded strings,
+with its content keys) and any analysis frame (list columns kept as JSON text)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+
+from analysis.model import interactions_frame
+
+
+def batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
+    out = pd.DataFrame(
+        {
+            "timestamp": frame["timestamp"].to_numpy(),
+            "who": frame["who"].astype(str).to_numpy(),
+            "channel": frame["channel"].astype(str).to_numpy(),
+            "direction": frame["direction"].astype(str).to_numpy(),
+            "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
+            "event_id": frame["event_id"].astype(str).to_numpy(),
+            "note": frame["note"].astype(str).to_numpy(),
+            "source": frame["source"].astype(str).to_numpy(),
+            "ikey": keys,
+        }
+    )
+    for col in ("who", "channel", "direction", "event_id", "note", "source"):
+        out[col] = out[col].astype("category")
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
+def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
+    raw = pd.read_parquet(io.BytesIO(blob))
+    frame = interactions_frame(
+        raw["timestamp"],
+        raw["who"].astype(object),
+        raw["channel"].astype(object),
+        raw["direction"].astype(object),
+        raw["duration_min"],
+        raw["event_id"].astype(object),
+        raw["note"].astype(object),
+        raw["source"].astype(object),
+    )
+    return frame, raw["ikey"].to_numpy(dtype=np.uint64)
+
+
+def frame_to_blob(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
+    stored as JSON text and restored by :func:`frame_from_blob`."""
+    out = frame.reset_index(drop=True).copy()
+    json_cols = []
+    for col in out.columns:
+        if out[col].dtype == object and any(
+            isinstance(v, (list, tuple)) for v in out[col].head(200)
+        ):
+            out[col] = [json.dumps(v, ensure_ascii=False, default=str) for v in out[col]]
+            json_cols.append(col)
+    object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
+    for col in object_cols:  # dictionary-encoded: few distinct values in a million rows
+        out[col] = out[col].astype("category")
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False, compression="zstd")
+    tuple_cols = [
+        c
+        for c in json_cols
+        if any(isinstance(x, tuple) for v in out[c].head(200) for x in json.loads(v))
+    ]
+    head = json.dumps({"json": json_cols, "tuples": tuple_cols, "object": object_cols}).encode()
+    return len(head).to_bytes(4, "big") + head + buf.getvalue()
+
+
+def frame_from_blob(blob: bytes) -> pd.DataFrame:
+    """The DataFrame written by :func:`frame_to_blob`, with its list columns and its object
+    (string) columns as they were."""
+    n = int.from_bytes(blob[:4], "big")
+    head = json.loads(blob[4 : 4 + n])
+    frame = pd.read_parquet(io.BytesIO(blob[4 + n :]))
+    for col in head["json"]:
+        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")  # one parse a column
+        if col in head.get("tuples", ()):
+            values = [[tuple(x) for x in v] for v in values]
+        frame[col] = values
+    for col in head["object"]:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            cat = frame[col].array
+            cats = np.append(np.asarray(cat.categories, dtype=object), None)
+            # code -1 (missing) picks the trailing None; dtype=object keeps pandas from
+            # inferring its own string dtype
+            frame[col] = pd.Series(cats[cat.codes], index=frame.index, dtype=object)
+        else:
+            values = frame[col].astype(object)
+            frame[col] = pd.Series(
+                values.where(values.notna(), None), index=frame.index, dtype=object
+            )
+    return frame
