@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.identity.resolve import (
+from analysis.identity.resolution import (
     FUZZY_NAME_CUTOFF,
     MAX_CONTACTS_PER_KEY,
     MergeDecisions,
@@ -530,7 +530,7 @@ def test_results_do_not_depend_on_row_order(card_order, log_order):
 
 
 def test_fuzzy_blocks_compared_in_chunks_give_the_same_suggestions(monkeypatch):
-    from analysis.identity import resolve as identity
+    from analysis.identity import resolution as identity
 
     names = ["Jon Smith", "John Smith", "Jonn Smith", "Mary Smith", "Joh Smith", "Jan Smith"]
     cards = contacts(

@@ -1,6 +1,6 @@
-"""Identity resolution: which records are one person (see :mod:`analysis.identity.resolve`)."""
+"""Identity resolution: which records are one person (see :mod:`analysis.identity.resolution`)."""
 
-from analysis.identity.resolve import (
+from analysis.identity.resolution import (
     MergeDecisions,
     Resolution,
     resolve,
