@@ -11,8 +11,10 @@ user sent the burst's first message and ``incoming`` otherwise (reciprocity need
 
 **Group chats** (more than two participants, or a chat the export marks as a group): one interaction
 per (group conversation day, participant who wrote that day, other than the user). All rows of one
-group-day share ``event_id = stable_id(file digest, chat title, day)``, which gives the ties between
-the people in it. Timestamp = that participant's first message of the day; ``direction`` =
+group-day share ``event_id = stable_id(chat key, day)``, which gives the ties between the people in
+it. The chat key is the chat's identity across exports (its id when the export has one, else its
+title or its participants), never the file's digest: two exports of one chat, the older a prefix of
+the newer, give the same group days, so the store and the pipeline count them once. Timestamp = that participant's first message of the day; ``direction`` =
 ``outgoing`` when the user wrote in the group that day before this participant did, else
 ``incoming``. Days are calendar days of the local (naive) clock of the export.
 
@@ -121,12 +123,13 @@ def group_days(
     sender: np.ndarray,
     names: list[str],
     me: set[int],
-    title: str,
-    key: str,
+    chat_key: str,
+    title: str = "",
 ) -> ChatRows:
     """Rows of a group chat: one per (day, participant other than the user who wrote that day).
 
-    ``key`` (the file digest) and ``title`` make the per-day ``event_id``. Messages the user sent
+    ``chat_key`` (the chat's identity across exports, never a file digest) and the day make the
+    per-day ``event_id``; ``title`` (what the user sees) goes in the notes. Messages the user sent
     on a day no one else wrote are not part of any interaction (``used`` False).
     """
     n = len(local_ns)
@@ -155,11 +158,12 @@ def group_days(
     else:
         direction = ["unknown"] * int(others.sum())
     day_ids = {
-        int(d): stable_id(key, title, str(np.datetime64(int(d), "D"))) for d in days.tolist()
+        int(d): stable_id("group-day", chat_key, str(np.datetime64(int(d), "D")))
+        for d in days.tolist()
     }
     event_id = [day_ids[int(d)] for d in u_day[others].tolist()]
     notes = [
-        f"{c} message{'s' if c != 1 else ''} in group chat {title!r}"
+        f"{c} message{'s' if c != 1 else ''} in group chat {title or chat_key.partition(':')[2]!r}"
         for c in counts[others].tolist()
     ]
     who = [names[int(s)] for s in u_sender[others].tolist()]

@@ -324,7 +324,7 @@ def _voice_chat(source, doc: _VoiceHTML, report, src, options) -> ImportResult:
     to_utc = {v[0]: v[1] for v in valid}
     if group:
         title = ", ".join(display[k] for k in codes)
-        rows = group_days(local_ns, sender, names, {0}, title, source.digest)
+        rows = group_days(local_ns, sender, names, {0}, f"gvoice:{title}", title)
     else:
         contact = 1 if len(names) > 1 else None
         if contact is None:
@@ -422,7 +422,8 @@ def _parse_chat_json(source: SourceFile, text: str, options: ImportOptions) -> I
     to_utc = {v[0]: v[1] for v in valid}
     me_codes = {0} if me_known else set()
     if len(codes) > 1 and (me_known or len(codes) > 2):
-        rows = group_days(local_ns, sender_arr, names, me_codes, "Google Chat space", source.digest)
+        chat_key = "gchat:" + "|".join(sorted(names[1:]))
+        rows = group_days(local_ns, sender_arr, names, me_codes, chat_key, "Google Chat space")
     else:
         contact = 1 if me_known and len(names) > 1 else None
         if me_known and contact is None:

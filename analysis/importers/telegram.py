@@ -266,7 +266,14 @@ def _chat(
         wheres = [msg_where[i] for i in order.tolist()]
         local = _local_ns(utc_ns, options.timezone)
         if is_group:
-            rows = chatbursts.group_days(local, snd, names, me, title, source.digest)
+            rows = chatbursts.group_days(
+                local,
+                snd,
+                names,
+                me,
+                f"telegram:{chat_id if chat_id is not None else title}",
+                title,
+            )
             unknown = not me
         else:
             contact = _contact(ctype, title, names, ids_of, other_id, me)

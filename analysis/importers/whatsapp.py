@@ -776,7 +776,10 @@ def _interactions(
                 f"{names[next(iter(me))]!r} taken as you: the file is the chat with {title!r}"
             )
     if is_group:
-        rows = chatbursts.group_days(t, snd, names, me, title or source.name, source.digest)
+        chat_key = title or "|".join(sorted(names[c] for c in present))
+        rows = chatbursts.group_days(
+            t, snd, names, me, f"whatsapp:{chat_key}", title or source.name
+        )
     else:
         others = [c for c in present if c not in me]
         contact: int | None

@@ -62,7 +62,7 @@ def test_group_chat_gives_one_row_per_person_per_day_sharing_the_day_event_id():
         "2024-05-03 10:00",  # Me alone that day
     )
     sender = np.array([1, 0, 2, 1, 2, 0])
-    rows = group_days(t, sender, names, me={0}, title="Hikers", key="digest")
+    rows = group_days(t, sender, names, me={0}, chat_key="whatsapp:Hikers")
     assert list(zip(rows.who, rows.direction, rows.note, strict=True)) == [
         ("Lena", "incoming", "2 messages in group chat 'Hikers'"),
         ("Tom", "outgoing", "1 message in group chat 'Hikers'"),
