@@ -106,6 +106,11 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    ambiguous_date_order: bool = False
+    """True when the file's dates read both as day/month and as month/day and nothing in the
+    file told which (the dashboard then asks, and re-reads the file with ``dayfirst`` set)."""
+    encoding: str | None = None
+    """The text encoding the file was decoded with, when it is text (``utf-8``, ``cp1251``...)."""
 
     @property
     def usable(self) -> bool:
@@ -127,6 +132,8 @@ class FileReport:
             "warnings": list(self.warnings),
             "notes": list(self.notes),
             **({"error": self.error} if self.error else {}),
+            **({"ambiguous_date_order": True} if self.ambiguous_date_order else {}),
+            **({"encoding": self.encoding} if self.encoding else {}),
         }
 
 

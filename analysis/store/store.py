@@ -243,6 +243,8 @@ def _report_to_json(report: FileReport) -> str:
             "warnings": report.warnings,
             "notes": report.notes,
             "error": report.error,
+            "ambiguous_date_order": report.ambiguous_date_order,
+            "encoding": report.encoding,
         },
         ensure_ascii=False,
     )
@@ -260,6 +262,8 @@ def _report_from_json(text: str) -> FileReport:
         d["warnings"],
         d["notes"],
         d.get("error"),
+        bool(d.get("ambiguous_date_order", False)),
+        d.get("encoding"),
     )
 
 
