@@ -127,13 +127,16 @@ def test_migrates_from_every_earlier_schema_version(tmp_path, version):
     conn.execute(f"PRAGMA user_version = {version}")
     if version >= 1:
         conn.execute(
-            "INSERT INTO files VALUES ('d1','old.vcf','vcard','vCard 3.0','2025-01-01',"
+            "INSERT INTO files (digest, name, format, label, imported_at, report)"
+            " VALUES ('d1','old.vcf','vcard','vCard 3.0','2025-01-01',"
             '\'{"file":"old.vcf","format":"vcard","label":"vCard 3.0","read":1,'
             '"imported":1,"skipped":[],"warnings":[],"notes":[],"error":null}\')'
         )
     if version >= 2:
         conn.execute(
-            "INSERT INTO person_edits VALUES ('p1', 2, NULL, 4, NULL, 'kind', '2025-01-01')"
+            "INSERT INTO person_edits (person_id, circle, roles, closeness,"
+            " desired_interval_days, notes, updated_at)"
+            " VALUES ('p1', 2, NULL, 4, NULL, 'kind', '2025-01-01')"
         )
     conn.commit()
     conn.close()

@@ -111,6 +111,9 @@ class FileReport:
     file told which (the dashboard then asks, and re-reads the file with ``dayfirst`` set)."""
     encoding: str | None = None
     """The text encoding the file was decoded with, when it is text (``utf-8``, ``cp1251``...)."""
+    already_known: dict[str, int] = field(default_factory=dict)
+    """Records of this file that an earlier file already gave, by that file's name (a newer
+    export of the same chat, the same log in another layout): counted once, never twice."""
 
     @property
     def usable(self) -> bool:
@@ -134,6 +137,7 @@ class FileReport:
             **({"error": self.error} if self.error else {}),
             **({"ambiguous_date_order": True} if self.ambiguous_date_order else {}),
             **({"encoding": self.encoding} if self.encoding else {}),
+            **({"already_known": dict(self.already_known)} if self.already_known else {}),
         }
 
 

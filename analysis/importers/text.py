@@ -1,8 +1,26 @@
-"""Turning a file's bytes into text: BOMs, UTF-8, UTF-16 without BOM, and cp1252 as a fallback."""
+"""Turning a file's bytes into text, with the encoding decided once per file.
+
+The order of decisions (:func:`decode_text`):
+
+1. a byte-order mark (UTF-8, UTF-16, UTF-32) wins;
+2. UTF-16 without a BOM, recognised by its zero bytes (Outlook and Excel write it);
+3. valid UTF-8 (the fast path: one C decode, no detector);
+4. otherwise the lines that are not valid UTF-8 are handed to a detector
+   (``charset-normalizer``, limited to :data:`LEGACY_ENCODINGS`), and read in the encoding it
+   finds. A file that is mostly UTF-8 with a few lines in a legacy encoding (two tools appending
+   to one log) keeps its UTF-8 lines and reads only the others in the detected encoding
+   (``encoding == "utf-8 + cp1252"``, ``mixed_lines`` naming them).
+
+Importers call :func:`decode_text` once and pass the :class:`Decoded` along; nothing is guessed
+twice for one file.
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
+import re
+from dataclasses import dataclass
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -12,11 +30,66 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "cp1255",
+    "cp1256",
+    "cp1258",
+    "cp874",
+    "koi8_r",
+    "cp932",
+    "shift_jis",
+    "euc_jp",
+    "gb18030",
+    "big5",
+    "cp949",
+    "euc_kr",
+    "mac_roman",
+)
+"""The encodings the detector may answer, in order of preference when several read the bytes
+the same way. Judgement: the code pages Windows, Outlook, Excel and older phones write contact
+lists and logs in (Western, Central European, Cyrillic, Greek, Turkish, Baltic, Hebrew, Arabic,
+Vietnamese, Thai; Japanese, Chinese, Korean), plus KOI8-R and Mac Roman. Limiting the
+detector to these keeps it from answering rare DOS or ISO pages for short samples (without the
+limit, a few accented Western names come out as ``cp775``)."""
 
-def guess_encoding(data: bytes) -> str:
-    """The encoding to read ``data`` with: a BOM wins; then UTF-16 recognised by its zero bytes;
-    then UTF-8 if the bytes are valid UTF-8; else cp1252 (what Outlook and older Windows tools
-    write), and latin-1 as the last resort since it decodes any byte."""
+DETECT_SAMPLE_BYTES = 65_536
+"""Bytes of non-UTF-8 lines given to the detector (enough for a confident answer; bounded so a
+big file costs a few milliseconds to detect)."""
+
+FALLBACK_ENCODING = "cp1252"
+"""What non-UTF-8 bytes are read as when the detector has no answer (Windows' Western code page,
+the most common legacy encoding of contact exports); ``latin-1`` if even that fails."""
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_BAD_LINE = re.compile(r"[^\n]*[\udc80-\udcff][^\n]*")
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and how it was decoded.
+
+    ``encoding`` is what the report shows (``utf-8``, ``utf-16-le``, ``cp1251``,
+    ``utf-8 + cp1252`` for a mixed file); ``legacy`` the single-byte or CJK codec the non-UTF-8
+    lines were read with (None when the file is UTF-8/16/32 throughout); ``mixed_lines`` the
+    1-based line numbers read with ``legacy`` in a file that is otherwise UTF-8. A BOM is
+    removed from ``text``.
+    """
+
+    text: str
+    encoding: str
+    legacy: str | None = None
+    mixed_lines: tuple[int, ...] = ()
+
+
+def _bom_or_utf16(data: bytes) -> str | None:
+    """The encoding a BOM names, or UTF-16 recognised by zero bytes in every other position."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return enc
@@ -29,22 +102,139 @@ def guess_encoding(data: bytes) -> str:
             return "utf-16-le"
         if even_zeros > 0.3 * half and odd_zeros < 0.05 * half:
             return "utf-16-be"
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    """True when ``data`` is UTF-8, allowing a character cut at its very end (a file's head)."""
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_legacy(sample: bytes) -> str:
+    """The legacy encoding of ``sample`` (bytes that are not UTF-8), by ``charset-normalizer``
+    limited to :data:`LEGACY_ENCODINGS`; among encodings that read the bytes identically the
+    first of that list is named. :data:`FALLBACK_ENCODING` when the detector has no answer."""
+    # Deliberate lazy import: charset-normalizer is needed only for files that are not UTF-8.
+    import charset_normalizer
+
+    sample = sample[:DETECT_SAMPLE_BYTES]
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        try:
+            sample.decode(FALLBACK_ENCODING)
+            return FALLBACK_ENCODING
+        except UnicodeDecodeError:
+            return "latin-1"
+    same = {_codec(best.encoding), *(_codec(c) for c in best.could_be_from_charset)}
+    for enc in LEGACY_ENCODINGS:
+        if _codec(enc) in same:
+            return enc
+    return _codec(best.encoding)
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+MULTIBYTE_LEGACY = frozenset({"cp932", "shift_jis", "euc_jp", "gb18030", "big5", "cp949", "euc_kr"})
+"""Legacy encodings of two or more bytes per character: their text often holds byte pairs
+that are valid UTF-8 by chance, so a file in one of them is never read as mixed with UTF-8
+when it decodes in that encoding throughout."""
+
+
+def _whole_file(data: bytes, legacy: str) -> bool:
+    """True when ``data`` should be read in ``legacy`` throughout (not as UTF-8 + legacy)."""
+    if legacy not in MULTIBYTE_LEGACY:
+        return False
+    try:
+        data.decode(legacy)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _legacy_sample(escaped: str) -> bytes:
+    """The non-UTF-8 lines of a surrogate-escaped text, as bytes, up to the sample size."""
+    parts: list[bytes] = []
+    size = 0
+    for m in _BAD_LINE.finditer(escaped):
+        raw = m.group().encode("utf-8", errors="surrogateescape")
+        parts.append(raw)
+        size += len(raw) + 1
+        if size >= DETECT_SAMPLE_BYTES:
+            break
+    return b"\n".join(parts)
+
+
+def _non_ascii_sample(data: bytes) -> bytes:
+    """The lines of ``data`` that are not plain ASCII, up to the sample size."""
+    parts: list[bytes] = []
+    size = 0
+    for m in _NON_ASCII_LINE.finditer(data):
+        parts.append(m.group())
+        size += len(parts[-1]) + 1
+        if size >= DETECT_SAMPLE_BYTES:
+            break
+    return b"\n".join(parts)
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode a whole file (see the module docstring for the order of decisions). Never raises:
+    bytes no encoding explains become U+FFFD."""
+    enc = _bom_or_utf16(data)
+    if enc is not None:
+        text = data.decode(enc, errors="replace").lstrip("\ufeff")
+        shown = "utf-8" if enc == "utf-8-sig" else enc
+        return Decoded(text, shown)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    legacy = detect_legacy(_legacy_sample(escaped))
+    if len(escaped) < len(data) and legacy in MULTIBYTE_LEGACY:
+        # Some lines of a CJK file are valid UTF-8 by chance: detect again on every line that
+        # is not ASCII, so the detector sees the whole of the text.
+        legacy = detect_legacy(_non_ascii_sample(data))
+    if len(escaped) == len(data) or _whole_file(data, legacy):
+        # No valid UTF-8 sequence at all (each byte became one character), or a multi-byte
+        # legacy encoding some of whose lines happen to be valid UTF-8: one encoding throughout.
+        return Decoded(data.decode(legacy, errors="replace"), legacy, legacy)
+    # Mostly UTF-8 with some legacy lines: each line that is not UTF-8 is read as ``legacy``.
+    parts: list[str] = []
+    mixed: list[int] = []
+    for n, line in enumerate(io.StringIO(escaped, newline=""), 1):
+        if _NOT_UTF8.search(line):
+            parts.append(line.encode("utf-8", "surrogateescape").decode(legacy, "replace"))
+            mixed.append(n)
+        else:
+            parts.append(line)
+    return Decoded("".join(parts).lstrip("\ufeff"), f"utf-8 + {legacy}", legacy, tuple(mixed))
+
+
+def guess_encoding(data: bytes) -> str:
+    """The one encoding to read ``data`` with: a BOM, UTF-16, UTF-8 (a character cut at the end
+    allowed, for a file's head), else the detected legacy encoding of its non-UTF-8 lines."""
+    enc = _bom_or_utf16(data)
+    if enc is not None:
+        return enc
+    if _is_utf8(data):
+        return "utf-8"
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    return detect_legacy(_legacy_sample(escaped))
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode a whole file. Returns ``(text, encoding)``; never raises on odd bytes."""
-    enc = guess_encoding(data)
-    return data.decode(enc, errors="replace"), enc
+    """Decode a whole file: ``(text, encoding)`` (see :func:`decode_text`); never raises."""
+    dec = decode_text(data)
+    return dec.text, dec.encoding
 
 
 def looks_binary(data: bytes) -> bool:
@@ -53,8 +243,8 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if not sample:
         return False
-    enc = guess_encoding(sample)
-    if enc.startswith("utf-16") or enc.startswith("utf-32"):
+    enc = _bom_or_utf16(sample)
+    if enc is not None and enc.startswith(("utf-16", "utf-32")):
         return False
     if b"\x00" in sample:
         return True

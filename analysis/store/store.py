@@ -23,12 +23,13 @@ Every write is one transaction: a crash or a kill halfway leaves the store as it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,6 +56,8 @@ from analysis.store.frames import batch_to_blob, blob_to_batch, frame_from_blob,
 
 STORE_ENV = "CLOSEKNIT_STORE"
 STORE_FILE = "closeknit.sqlite3"
+MEMORY = ":memory:"
+"""The path of a store that lives in memory only (the bundled sample, the CLI without --store)."""
 
 
 # One entry per schema version; MIGRATIONS[i] brings version i to i + 1.
@@ -149,6 +152,15 @@ MIGRATIONS: tuple[str, ...] = (
         data BLOB NOT NULL
     );
     """,
+    # 7: the options each file was read with, so a changed setting re-reads exactly the files it
+    # changes (and nothing else)
+    """
+    ALTER TABLE files ADD COLUMN options TEXT NOT NULL DEFAULT '';
+    """,
+    # 8: the states of a person's life the user set ("far away", "lives with me", "in memory"...)
+    """
+    ALTER TABLE person_edits ADD COLUMN states TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -189,6 +201,28 @@ class PersonEdit:
     closeness: int | None = None
     desired_interval_days: float | None = None
     notes: str = ""
+    states: tuple[str, ...] = ()
+    """States of the person's life the user set: ``far_away``, ``lives_with_me``,
+    ``dont_suggest``, ``archived``, ``in_memory``."""
+
+
+_EDIT_INSERT = (
+    "INSERT OR REPLACE INTO person_edits (person_id, circle, roles, closeness,"
+    " desired_interval_days, notes, updated_at, states) VALUES (?,?,?,?,?,?,?,?)"
+)
+
+
+def _edit_row(edit: PersonEdit, now: str) -> tuple:
+    return (
+        edit.person_id,
+        edit.circle,
+        json.dumps(list(edit.roles)) if edit.roles is not None else None,
+        edit.closeness,
+        edit.desired_interval_days,
+        edit.notes or "",
+        now,
+        json.dumps(sorted(edit.states)) if edit.states else None,
+    )
 
 
 def _now() -> str:
@@ -196,12 +230,39 @@ def _now() -> str:
 
 
 def _create_private(path: Path) -> None:
-    """Create ``path`` with mode 0600 (and its directory with 0700) if it does not exist."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    os.chmod(path, 0o600)
+    """Create ``path`` with mode 0600 (and its directory with 0700) if it does not exist. The
+    mode is set once, at creation: a store the user later made read-only or shared stays so."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(
+            f"{path.parent}: cannot create the folder for the store ({exc.strerror or exc}); "
+            "choose another place with --store PATH or $CLOSEKNIT_STORE"
+        ) from exc
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"{path}: the store cannot be read (permission denied)")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise StoreError(
+                f"{path}: the store is read-only (or its folder is); make it writable "
+                "(chmod u+w) or use another store with --store PATH"
+            )
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:  # another process created it meanwhile
+        return
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: cannot create the store ({exc.strerror or exc}); the folder may be "
+            "read-only: choose another place with --store PATH or $CLOSEKNIT_STORE"
+        ) from exc
+    os.close(fd)
+
+
+def _options_json(options: ImportOptions) -> str:
+    """The import options as canonical JSON (what a stored file was read with)."""
+    return json.dumps(dataclasses.asdict(options), sort_keys=True, default=list)
 
 
 def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
@@ -245,6 +306,7 @@ def _report_to_json(report: FileReport) -> str:
             "error": report.error,
             "ambiguous_date_order": report.ambiguous_date_order,
             "encoding": report.encoding,
+            "already_known": report.already_known,
         },
         ensure_ascii=False,
     )
@@ -264,23 +326,37 @@ def _report_from_json(text: str) -> FileReport:
         d.get("error"),
         bool(d.get("ambiguous_date_order", False)),
         d.get("encoding"),
+        dict(d.get("already_known") or {}),
     )
 
 
 class Store:
     """An open closeknit store. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = 30) -> None:
+        """Open (or create) the store at ``path`` (default: :func:`default_store_path`;
+        :data:`MEMORY` for a store in memory only). Raises :class:`StoreError` with what happened
+        and what to do: a corrupt file, a newer schema, a read-only file or folder, a store
+        another process holds locked for longer than ``timeout`` seconds."""
+        self.in_memory = str(path) == MEMORY
         self.path = Path(path) if path else default_store_path()
-        try:
+        if not self.in_memory:
             _create_private(self.path)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+        target = MEMORY if self.in_memory else self.path
+        try:
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=timeout)
+            if not self.in_memory:
+                self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_operational_message(self.path, exc)) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable closeknit store ({exc})") from exc
+            raise StoreError(
+                f"{self.path}: not a usable closeknit store ({exc}); it may be damaged. Move it "
+                "aside (closeknit then starts a new, empty store) or use --store PATH"
+            ) from exc
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -311,10 +387,14 @@ class Store:
 
     def _transaction(self):
         conn = self.conn
+        path = self.path
 
         class _Tx:
             def __enter__(self_inner):
-                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise StoreError(_operational_message(path, exc)) from exc
 
             def __exit__(self_inner, exc_type, *_):
                 conn.execute("ROLLBACK" if exc_type else "COMMIT")
@@ -334,25 +414,57 @@ class Store:
 
         The same content (by digest) a second time changes nothing. A newer export of a source
         already stored adds only the interactions and contacts not already there (by content
-        key). A file that is refused is not stored; its report says why.
-        """
+        key); the report then says how many were already known, and from which file
+        (``report.already_known``). A file that is refused is not stored; its report says why.
 
+        Concurrent imports into one store are serialised: the file is read outside the lock,
+        then checked against what is stored and written inside one ``BEGIN IMMEDIATE``
+        transaction, so two processes importing overlapping exports never store a record twice.
+        """
+        options = options or ImportOptions()
         if self.has_file(source.digest):
-            row = self.conn.execute(
-                "SELECT report FROM files WHERE digest=?", (source.digest,)
-            ).fetchone()
-            return ImportOutcome(source.name, True, _report_from_json(row[0]))
-        result = import_file(source, options or ImportOptions())
+            return self._known_file(source)
+        result = import_file(source, options)
         report = result.report
-        if report.error or not report.usable:
-            return ImportOutcome(source.name, False, report)
+        if report is None or report.error or not report.usable:
+            return ImportOutcome(source.name, False, report or FileReport(source.name, "", ""))
         inter = result.interactions
         keys = interaction_keys(inter)
-        existing = self._interaction_keys()
-        new = ~np.isin(keys, existing)
-        # also drop repeats inside the file itself only when they were already stored elsewhere
+        with self._transaction():
+            if self.has_file(source.digest):  # another process stored it meanwhile
+                known = True
+            else:
+                known = False
+                outcome = self._write_file(source, options, result, keys)
+        if known:
+            return self._known_file(source)
+        return outcome
+
+    def _known_file(self, source: SourceFile) -> ImportOutcome:
+        row = self.conn.execute(
+            "SELECT report FROM files WHERE digest=?", (source.digest,)
+        ).fetchone()
+        return ImportOutcome(source.name, True, _report_from_json(row[0]))
+
+    def _write_file(
+        self, source: SourceFile, options: ImportOptions, result, keys: np.ndarray
+    ) -> ImportOutcome:
+        """Store one parsed file (inside the caller's transaction)."""
+        report = result.report
+        inter = result.interactions
+        stored_keys, stored_from = self._interaction_keys_by_file()
+        new = ~np.isin(keys, stored_keys)
         added = inter[new]
         dup = int((~new).sum())
+        names = dict(self.conn.execute("SELECT digest, name FROM files").fetchall())
+        known: dict[str, int] = {}
+        if dup and len(stored_keys):
+            order = np.argsort(stored_keys, kind="stable")
+            pos = np.searchsorted(stored_keys[order], keys[~new])
+            owners = stored_from[order][np.clip(pos, 0, len(order) - 1)]
+            for digest, n in zip(*np.unique(owners, return_counts=True), strict=True):
+                name = names.get(str(digest), str(digest)[:12])
+                known[name] = known.get(name, 0) + int(n)
         contact_rows = []
         stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
         for rec in result.contacts.to_dict("records"):
@@ -362,34 +474,83 @@ class Store:
                 continue
             stored_ckeys.add(key)
             contact_rows.append((rec["contact_id"], source.digest, key, _contact_json(rec)))
-        with self._transaction():
+        report.already_known = known
+        self.conn.execute(
+            "INSERT INTO files (digest, name, format, label, imported_at, report, options)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                source.digest,
+                source.name,
+                report.format,
+                report.label,
+                _now(),
+                _report_to_json(report),
+                _options_json(options),
+            ),
+        )
+        self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
+        self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
+        if len(added):
             self.conn.execute(
-                "INSERT INTO files VALUES (?,?,?,?,?,?)",
-                (
-                    source.digest,
-                    source.name,
-                    report.format,
-                    report.label,
-                    _now(),
-                    _report_to_json(report),
-                ),
+                "INSERT INTO interaction_batches VALUES (?,?,?)",
+                (source.digest, int(len(added)), batch_to_blob(added, keys[new])),
             )
-            self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
-            self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
-            if len(added):
-                self.conn.execute(
-                    "INSERT INTO interaction_batches VALUES (?,?,?)",
-                    (source.digest, int(len(added)), batch_to_blob(added, keys[new])),
-                )
         return ImportOutcome(source.name, False, report, len(contact_rows), int(len(added)), dup)
 
-    def _interaction_keys(self) -> np.ndarray:
-        keys = []
-        for (blob,) in self.conn.execute("SELECT data FROM interaction_batches"):
-            keys.append(
-                pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
-            )
-        return np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+    def file_options(self) -> dict[str, str]:
+        """digest -> the import options (canonical JSON) each stored file was read with."""
+        return dict(self.conn.execute("SELECT digest, options FROM files").fetchall())
+
+    def reread(self, options_for: Callable[[SourceFile], ImportOptions]) -> list[ImportOutcome]:
+        """Read again, from their stored bytes, exactly the files whose options changed
+        (``options_for(source)`` gives each file's options now: region, time zone, "me", its
+        column mapping or date order). Files keep their order; each re-read is one transaction
+        (the old records go, the new ones come). Returns what re-reading each changed file did."""
+        outcomes = []
+        stored = self.file_options()
+        for src in self.sources():
+            opts = options_for(src)
+            if stored.get(src.digest) == _options_json(opts):
+                continue
+            result = import_file(src, opts)
+            report = result.report
+            if report is None or report.error or not report.usable:
+                outcomes.append(
+                    ImportOutcome(src.name, False, report or FileReport(src.name, "", ""))
+                )
+                continue
+            keys = interaction_keys(result.interactions)
+            with self._transaction():
+                rowid = self.conn.execute(
+                    "SELECT rowid, imported_at FROM files WHERE digest=?", (src.digest,)
+                ).fetchone()
+                self.conn.execute("DELETE FROM files WHERE digest=?", (src.digest,))
+                outcome = self._write_file(src, opts, result, keys)
+                if rowid is not None:  # keep the file's place in the import order
+                    self.conn.execute(
+                        "UPDATE files SET rowid=?, imported_at=? WHERE digest=?",
+                        (rowid[0], rowid[1], src.digest),
+                    )
+                self._clear_caches()
+            outcomes.append(outcome)
+        return outcomes
+
+    def _clear_caches(self) -> None:
+        self.conn.execute("DELETE FROM resolution_cache")
+        self.conn.execute("DELETE FROM analysis_cache")
+
+    def _interaction_keys_by_file(self) -> tuple[np.ndarray, np.ndarray]:
+        """(content keys, digest of the file that stored each) over every stored batch."""
+        keys, owners = [], []
+        for digest, blob in self.conn.execute(
+            "SELECT file_digest, data FROM interaction_batches ORDER BY rowid"
+        ):
+            k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
+            keys.append(k)
+            owners.append(np.full(len(k), digest, dtype=object))
+        if not keys:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=object)
+        return np.concatenate(keys), np.concatenate(owners)
 
     def files(self) -> pd.DataFrame:
         """Imported files: digest, name, label, imported_at, contacts, interactions."""
@@ -424,6 +585,7 @@ class Store:
         """Remove one imported file and the records it added. True if it was there."""
         with self._transaction():
             cur = self.conn.execute("DELETE FROM files WHERE digest=?", (digest,))
+            self._clear_caches()  # no name from a removed file stays behind in a cache
         return cur.rowcount > 0
 
     def contacts(self) -> pd.DataFrame:
@@ -545,23 +707,13 @@ class Store:
     def save_edit(self, edit: PersonEdit) -> None:
         """Keep the user's edits of one person (replacing earlier ones)."""
         with self._transaction():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO person_edits VALUES (?,?,?,?,?,?,?)",
-                (
-                    edit.person_id,
-                    edit.circle,
-                    json.dumps(list(edit.roles)) if edit.roles is not None else None,
-                    edit.closeness,
-                    edit.desired_interval_days,
-                    edit.notes or "",
-                    _now(),
-                ),
-            )
+            self.conn.execute(_EDIT_INSERT, _edit_row(edit, _now()))
 
     def edits(self) -> dict[str, PersonEdit]:
         out = {}
-        for pid, circle, roles, closeness, interval, notes, _ in self.conn.execute(
-            "SELECT * FROM person_edits"
+        for pid, circle, roles, closeness, interval, notes, states in self.conn.execute(
+            "SELECT person_id, circle, roles, closeness, desired_interval_days, notes, states"
+            " FROM person_edits"
         ):
             out[pid] = PersonEdit(
                 pid,
@@ -570,27 +722,17 @@ class Store:
                 closeness,
                 interval,
                 notes or "",
+                tuple(json.loads(states)) if states else (),
             )
         return out
 
     def replace_edits(self, edits: Iterable[PersonEdit]) -> None:
         """Make the stored person edits exactly ``edits`` (people without any edit are left out)."""
         now = _now()
-        rows = [
-            (
-                e.person_id,
-                e.circle,
-                json.dumps(list(e.roles)) if e.roles is not None else None,
-                e.closeness,
-                e.desired_interval_days,
-                e.notes or "",
-                now,
-            )
-            for e in edits
-        ]
+        rows = [_edit_row(e, now) for e in edits]
         with self._transaction():
             self.conn.execute("DELETE FROM person_edits")
-            self.conn.executemany("INSERT INTO person_edits VALUES (?,?,?,?,?,?,?)", rows)
+            self.conn.executemany(_EDIT_INSERT, rows)
 
     # -- suggestion state --------------------------------------------------------------------
     def mark_done(self, person_id: str, on: date) -> None:
@@ -734,6 +876,21 @@ class Store:
             dayfirst=self.setting("dayfirst", None),
             me=tuple(self.setting("me", []) or ()),
         )
+
+
+def _operational_message(path: Path, exc: sqlite3.OperationalError) -> str:
+    """One line for an SQLite operational error: what happened to the store and what to do."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path}: another closeknit (an import, the dashboard) is writing to this store; "
+            "wait for it to finish and try again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the store is read-only; make it writable or use --store PATH"
+    if "unable to open" in text:
+        return f"{path}: the store cannot be opened (does its folder exist and is it writable?)"
+    return f"{path}: the store cannot be used ({text})"
 
 
 def delete_store(path: str | os.PathLike) -> None:
