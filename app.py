@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import persist, state
+from dashboard import data, state
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
@@ -22,7 +22,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-state.init()
+state.init(data.sample_template)
 
 PAGES = {
     "Your people": [
@@ -54,8 +54,4 @@ if state.on_sample():
             state.use_own_files()
             st.switch_page("app_pages/import_data.py")
 
-persist.sync()  # what the last run changed (a button that reruns ends before the line below)
-try:
-    page.run()
-finally:
-    persist.sync()
+page.run()

@@ -9,42 +9,51 @@
     closeknit dashboard [--port N]
 
 The import report goes to stderr (analyze) or stdout (import). Exit status 0 when at least one file
-was usable, 2 when none was (with the reason on stderr).
+was usable, 2 when none was (with the reason on stderr), and 2 with one line on stderr for a store
+that cannot be used (corrupt, newer, locked, read-only) or a file that cannot be read.
+
+Every command runs :mod:`analysis.pipeline`: files go into a store (``--store PATH``, else one in
+memory that is gone when the command ends), then identity resolution, then the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from analysis import constants as C
+from analysis import pipeline
+from analysis.errors import CloseknitError
+from analysis.exports import people_csv, reminders_ics, report_html
 from analysis.importers.base import FileReport, ImportOptions, SourceFile
+from analysis.model import CHANNELS, DIRECTIONS
+from analysis.report import to_dict, to_markdown
+from analysis.store import Store, default_store_path
+from analysis.store.store import MEMORY
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
 
 
-def _options(args: argparse.Namespace, store=None) -> ImportOptions:
+def _options(args: argparse.Namespace, store: Store | None = None) -> ImportOptions:
     """Options from the command line; with a store, unset ones come from the store's settings
     and the ones given are remembered there."""
     if store is not None:
-        stored = store.import_options()
         for key, value in (
-            ("region", args.region),
+            ("region", args.region.upper() if args.region else None),
             ("timezone", args.tz),
             ("dayfirst", args.dayfirst),
             ("me", args.me),
         ):
             if value is not None:
                 store.set_setting(key, [*value] if key == "me" else value)
-        return ImportOptions(
-            region=(args.region or stored.region).upper(),
-            timezone=args.tz or stored.timezone,
-            dayfirst=args.dayfirst if args.dayfirst is not None else stored.dayfirst,
-            me=tuple(args.me) if args.me else stored.me,
-        )
+        return store.import_options()
     return ImportOptions(
         region=(args.region or "US").upper(),
         timezone=args.tz or "UTC",
@@ -53,19 +62,55 @@ def _options(args: argparse.Namespace, store=None) -> ImportOptions:
     )
 
 
-def _read_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[FileReport]]:
-    sources, problems = [], []
-    for p in paths:
+READ_SUFFIXES = frozenset(
+    {".vcf", ".vcard", ".csv", ".tsv", ".txt", ".zip", ".json", ".ics", ".ical", ".xml",
+     ".html", ".htm", ".mbox", ".eml", ".db", ".sqlite", ""}
+)  # fmt: skip
+"""Suffixes of the files taken from a folder given on the command line (a Takeout or "Download
+your information" folder also holds photos and videos, which are counted, not read)."""
+
+
+def _paths(given: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The files to read: each file given, and the readable files inside each folder given
+    (recursively, in name order, hidden files left out); notes on what folders held besides."""
+    out: list[Path] = []
+    notes: list[str] = []
+    for p in given:
         path = Path(p)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        inside = sorted(
+            q for q in path.rglob("*")
+            if q.is_file() and not any(part.startswith(".") for part in q.relative_to(path).parts)
+        )  # fmt: skip
+        taken = [q for q in inside if q.suffix.lower() in READ_SUFFIXES]
+        if len(taken) < len(inside):
+            notes.append(
+                f"{p}: {len(inside) - len(taken)} other files (photos, videos, documents) left out"
+            )
+        out.extend(taken)
+    return out, notes
+
+
+def _read_sources(paths: Sequence[str]) -> tuple[list[SourceFile], list[FileReport]]:
+    """The files named on the command line (folders expanded) as sources; a file that cannot be
+    read from disk becomes a report saying so, and the others are read."""
+    sources, problems = [], []
+    files, _ = _paths(paths)
+    for path in files:
         try:
             sources.append(SourceFile.from_path(str(path)))
         except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else (
+                exc.strerror or str(exc)
+            )  # fmt: skip
             problems.append(
                 FileReport(
                     path.name,
                     "unreadable",
                     "unreadable",
-                    error=f"{p}: cannot be read ({exc.strerror or exc})",
+                    error=f"{path}: cannot be read ({reason})",
                 )
             )
     return sources, problems
@@ -94,34 +139,31 @@ def format_report_text(reports: Sequence[FileReport]) -> str:
     return "\n".join(lines)
 
 
-def _load_and_resolve(args: argparse.Namespace):
-    """Import the files (into the store, when one is given) and resolve identities."""
-    from analysis.identity import MergeDecisions, resolve
-    from analysis.pipeline import load
-
+def _run(args: argparse.Namespace, analyse: bool):
+    """Import the files named (into the store when one is given, else into memory) and resolve
+    identities; with ``analyse`` also run the engine. One path for both: see
+    :mod:`analysis.pipeline`. Returns ``(reports, dataset, resolution, run or None, options)``."""
     sources, problems = _read_sources(args.files or ())
-    store_path = getattr(args, "store", None)
-    if store_path:
-        from analysis.pipeline import dataset_from_store
-        from analysis.store import Store
-
-        with Store(store_path) as store:
-            options = _options(args, store)
-            outcomes = [store.add_file(src, options) for src in sources]
-            dataset = dataset_from_store(store)
-            decisions = store.decisions()
-        # report on the files named now (or, with none named, on everything stored)
-        if sources:
-            dataset.reports = [o.report for o in outcomes]
-    else:
-        options = _options(args)
-        dataset = load(sources, options)
-        decisions = MergeDecisions()
-    dataset.reports[:0] = problems
-    resolution = resolve(
-        dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
-    )
-    return dataset, resolution, options
+    as_of = getattr(args, "as_of", None)
+    window = getattr(args, "window", C.WINDOW_DAYS)
+    with Store(args.store if getattr(args, "store", None) else MEMORY) as store:
+        options = _options(args, store)
+        if not store.in_memory:
+            store.reread(store.options_for)  # files read with settings changed since
+        outcomes = pipeline.import_files(store, sources, store.options_for)
+        if analyse:
+            run = pipeline.analysis_from_store(
+                store, as_of=as_of, window_days=window, use_cache=not store.in_memory
+            )
+            dataset, resolution = run.dataset, run.resolution
+        else:
+            run = None
+            dataset, resolution, _ = pipeline.resolution_from_store(
+                store, use_cache=not store.in_memory
+            )
+    # report on the files named now (or, with none named, on everything stored)
+    reports = problems + (pipeline.reports_of(outcomes) if sources or problems else dataset.reports)
+    return reports, dataset, resolution, run, options
 
 
 def import_summary(dataset, resolution) -> dict:
@@ -149,7 +191,8 @@ def unmatched_list(resolution) -> list[dict]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    dataset, resolution, options = _load_and_resolve(args)
+    reports, dataset, resolution, _, _ = _run(args, analyse=False)
+    dataset.reports = reports
     summary = import_summary(dataset, resolution)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -166,57 +209,36 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         for u in summary["unmatched"][:20]:
             print(f"  unmatched: {u['who']} ({u['interactions']} interactions)")
-    return _exit_status(dataset)
+    return _exit_status(reports)
 
 
-def _exit_status(dataset) -> int:
-    if dataset.usable:
+def _exit_status(reports: Sequence[FileReport]) -> int:
+    if any(r.usable or r.format == "duplicate" for r in reports) or not reports:
         return EXIT_OK
-    reasons = "; ".join(r.error or f"{r.file}: nothing usable in it" for r in dataset.reports)
+    reasons = "; ".join(r.error or f"{r.file}: nothing usable in it" for r in reports)
     print(f"closeknit: no usable file. {reasons}", file=sys.stderr)
     return EXIT_UNUSABLE
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from analysis.engine import analyze
-    from analysis.report import to_dict, to_markdown
-
-    dataset, resolution, options = _load_and_resolve(args)
-    print(format_report_text(dataset.reports), file=sys.stderr)
-    status = _exit_status(dataset)
+    reports, dataset, resolution, run, _ = _run(args, analyse=True)
+    print(format_report_text(reports), file=sys.stderr)
+    status = _exit_status(reports)
     if status != EXIT_OK:
         return status
-    as_of = pd.Timestamp(args.as_of) if args.as_of else None
-    overrides = None
-    if args.store:
-        from analysis.store import Store
-
-        with Store(args.store) as store:
-            overrides = store.overrides()
-    result = analyze(
-        resolution.people,
-        resolution.interactions,
-        as_of=as_of,
-        overrides=overrides,
-        window_days=args.window,
-        timezone=options.timezone,
-        me=options.me,
-    )
-    files = [r.to_dict() for r in dataset.reports]
+    files = [r.to_dict() for r in reports]
     unmatched = unmatched_list(resolution)
     if args.format == "json":
         print(
             json.dumps(
-                to_dict(result, files=files, unmatched=unmatched),
+                to_dict(run.analysis, files=files, unmatched=unmatched),
                 ensure_ascii=False,
                 indent=2,
                 default=str,
             )
         )
     else:
-        print(to_markdown(result, files=files, unmatched=unmatched))
+        print(to_markdown(run.analysis, files=files, unmatched=unmatched))
     return EXIT_OK
 
 
@@ -227,20 +249,8 @@ def cmd_sample_path(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     """Record contact with someone in the store (it resets their clock)."""
-    import pandas as pd
-
-    from analysis.identity import resolve
-    from analysis.pipeline import dataset_from_store
-    from analysis.store import Store
-
     with Store(args.store) as store:
-        ds = dataset_from_store(store)
-        res = resolve(
-            ds.contacts,
-            ds.interactions,
-            region=store.import_options().region,
-            decisions=store.decisions(),
-        )
+        _, res, _ = pipeline.resolution_from_store(store)
         people = res.people
         key = args.person.strip().casefold()
         hits = people[people["name"].str.casefold() == key] if len(people) else people
@@ -255,7 +265,8 @@ def cmd_log(args: argparse.Namespace) -> int:
             )
             return EXIT_UNUSABLE
         name = str(hits.iloc[0]["name"])
-        when = pd.Timestamp(args.when, tz=store.import_options().timezone) if args.when else None
+        tz = store.import_options().timezone
+        when = pd.Timestamp(args.when, tz=tz) if args.when else None
         store.log_contact(name, args.channel, when, direction=args.direction, note=args.note)
     print(f"logged {args.channel.replace('_', ' ')} contact with {name}")
     return EXIT_OK
@@ -263,17 +274,10 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export reminders (.ics), people and metrics (.csv) or the report (.md/.html)."""
-    import pandas as pd
-
-    from analysis.exports import people_csv, reminders_ics, report_html
-    from analysis.pipeline import analysis_from_store
-    from analysis.report import to_markdown
-    from analysis.store import Store
-
     as_of = pd.Timestamp(args.as_of) if args.as_of else None
     with Store(args.store) as store:
         tz = store.import_options().timezone
-        run = analysis_from_store(store, as_of=as_of)
+        run = pipeline.analysis_from_store(store, as_of=as_of)
     dataset, resolution, result = run.dataset, run.resolution, run.analysis
     if args.what == "ics":
         data: bytes = reminders_ics(result.suggestions, result.as_of.date(), timezone=tz)
@@ -300,8 +304,6 @@ def sample_dir() -> Path:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    import subprocess
-
     app = Path(__file__).resolve().parent.parent / "app.py"
     cmd = [
         sys.executable,
@@ -364,11 +366,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_an)
     p_an.add_argument("--as-of", help="analyse as of this date (YYYY-MM-DD; default today)")
     p_an.add_argument("--format", choices=("md", "json"), default="md")
-    p_an.add_argument("--window", type=int, default=90, help="days for recent balance (default 90)")
+    p_an.add_argument(
+        "--window",
+        type=int,
+        default=C.WINDOW_DAYS,
+        help=f"days of the recent window (default {C.WINDOW_DAYS})",
+    )
     p_an.set_defaults(func=cmd_analyze)
-
-    from analysis.model import CHANNELS, DIRECTIONS
-    from analysis.store import default_store_path
 
     p_log = sub.add_parser("log", help="record contact you had with someone")
     p_log.add_argument("person", help="the person's name as closeknit shows it")
@@ -396,10 +400,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every failure is one line on stderr saying what happened and what to do
+    (exit status 2); no traceback reaches the user."""
     args = build_parser().parse_args(argv)
     if args.func in (cmd_import, cmd_analyze) and not args.files and not args.store:
         build_parser().error("give at least one FILE, or --store PATH")
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except CloseknitError as exc:
+        print(f"closeknit: {exc}", file=sys.stderr)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"closeknit: {where}{exc.strerror or exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("closeknit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        print(
+            f"closeknit: unexpected error ({type(exc).__name__}: {exc}); nothing was changed "
+            "that a re-run would not redo. Please report it with the command you ran.",
+            file=sys.stderr,
+        )
+    return EXIT_UNUSABLE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,18 @@ class UnusableFileError(CloseknitError):
         super().__init__(f"{file}{at}: {reason}")
 
 
+class CouldNotReadError(CloseknitError):
+    """A file an importer failed on in a way it did not foresee (a bug, or input beyond its
+    limits). The file is reported as not read, with the reason; the other files are imported."""
+
+    def __init__(self, file: str, cause: BaseException) -> None:
+        self.file = file
+        self.cause = cause
+        detail = str(cause).strip().splitlines()[0][:200] if str(cause).strip() else ""
+        reason = f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
+        super().__init__(f"{file}: could not read: {reason}")
+
+
 class RecordError(CloseknitError):
     """One record (a card, a row, a message) that cannot be used; the rest of the file can.
 

@@ -1,27 +1,48 @@
-"""The whole pipeline, as the CLI and the dashboard both run it.
+"""The whole pipeline, as the CLI and the dashboard both run it: one code path.
 
-``load(sources, options)`` -> :class:`Dataset` (every file imported, with its report);
-``resolve(dataset, options, decisions)`` -> :class:`analysis.identity.Resolution` (people,
-interactions linked to them, unmatched identities, merge suggestions).
+::
+
+    files --import_files--> store --resolve_store--> people, interactions --analysis--> Analysis
+            (idempotent,             (identity resolution, then records of
+             one parse a file)        one event from different files merged)
+
+* :func:`import_files` reads each file once into a :class:`~analysis.store.Store` (a file on
+  disk, or :data:`~analysis.store.store.MEMORY` for the bundled sample and the CLI without
+  ``--store``). A file that fails costs that file only: its report says why.
+* :func:`analysis_from_store` resolves identities, merges overlapping records
+  (:mod:`analysis.identity.overlaps`) and runs the engine with the user's settings, edits and
+  suggestion state, all read from the store. The store keeps the last resolution and the last
+  analysis, keyed on everything they depend on (:func:`run_keys`).
+* :func:`analysis_from_files` is the same path for files given directly: an in-memory store.
+
+The same files and choices therefore give the same numbers on the command line, in the dashboard
+and in every export.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis import constants as C
 from analysis.engine import Analysis, Overrides, analyze
+from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.identity import MergeDecisions, Resolution, resolve
+from analysis.identity.overlaps import empty_overlaps, merge_overlaps
 from analysis.importers import begin_import
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
-from analysis.model import concat_contacts, concat_interactions
-from analysis.store import Store, snapshot
+from analysis.store import ImportOutcome, PersonEdit, Store, snapshot
+from analysis.store.store import MEMORY
 
 ProgressFn = Callable[[int, int, str], None]
 """``progress(done, total, file_name)``: called before each file and once at the end."""
+
+OptionsFor = Callable[[SourceFile], ImportOptions]
+"""Gives the import options of one file (settings plus that file's column map or date order)."""
 
 
 @dataclass
@@ -38,48 +59,75 @@ class Dataset:
         return any(r.usable for r in self.reports)
 
 
+@dataclass
+class Run:
+    """One pass of the whole pipeline: what was imported, who is who, and the analysis.
+
+    ``overlaps``: records merged as the same event from two files (``source, known_from,
+    records``; :func:`analysis.identity.overlaps.merge_overlaps`)."""
+
+    dataset: Dataset
+    resolution: Resolution
+    analysis: Analysis
+    overlaps: pd.DataFrame = field(default_factory=empty_overlaps)
+
+
+RESOLVER_VERSION = "2"
+"""Bump when identity resolution or overlap merging changes its output, so cached resolutions
+are not reused."""
+
+_RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactions", "unmatched")
+
+
+def import_files(
+    store: Store,
+    sources: Sequence[SourceFile],
+    options: ImportOptions | OptionsFor | None = None,
+    progress: ProgressFn | None = None,
+) -> list[ImportOutcome]:
+    """Read each file once into ``store`` (idempotent: a file already there changes nothing; a
+    newer export adds only what is new). ``options``: one :class:`ImportOptions` for every
+    file, or a function giving each file's. A file that cannot be read is reported
+    (``outcome.report.error``), never fatal; only a store that cannot be written raises
+    (:class:`~analysis.errors.StoreError`)."""
+    # Start every new file first (a big vCard is read on worker processes meanwhile), then
+    # collect and store each in order; files already stored are not read again.
+    started: list[tuple[SourceFile, ImportOptions, Callable[[], ImportResult] | None]] = []
+    for src in sources:
+        opts = options(src) if callable(options) else (options or ImportOptions())
+        started.append((src, opts, None if store.has_file(src.digest) else begin_import(src, opts)))
+    outcomes = []
+    for n, (src, opts, read) in enumerate(started):
+        if progress:
+            progress(n, len(sources), src.name)
+        try:
+            if read is None:
+                outcomes.append(store.add_file(src, opts))
+            else:
+                outcomes.append(store.add_parsed(src, opts, read()))
+        except StoreError:
+            raise
+        except (CloseknitError, Exception) as exc:  # noqa: BLE001 - one file costs one file
+            err = exc if isinstance(exc, CloseknitError) else CouldNotReadError(src.name, exc)
+            report = FileReport(src.name, "unknown", "unknown", error=str(err))
+            outcomes.append(ImportOutcome(src.name, False, report))
+    if progress:
+        progress(len(sources), len(sources), "")
+    return outcomes
+
+
 def load(
     sources: Sequence[SourceFile],
     options: ImportOptions | None = None,
     progress: ProgressFn | None = None,
 ) -> Dataset:
-    """Import every file. A file that cannot be read is reported, never fatal; the same content
-    given twice (by digest) is read once and reported as a duplicate. Files whose importer can
-    work in the background (a big vCard on worker processes) are started first, and the other
-    files are read meanwhile; results keep the order of ``sources``."""
-    options = options or ImportOptions()
-    seen: dict[str, str] = {}
-    pending: list = []
-    for src in sources:
-        if src.digest in seen:
-            dup = FileReport(
-                src.name, "duplicate", "duplicate",
-                error=f"{src.name}: same content as {seen[src.digest]}; read once",
-            )  # fmt: skip
-            pending.append((src, None, ImportResult(report=dup)))
-            continue
-        seen[src.digest] = src.name
-        started = begin_import(src, options)
-        pending.append((src, started, None))
-    # files read here come first; files already being read in the background are collected last
-    order = sorted(
-        range(len(pending)),
-        key=lambda k: bool(getattr(pending[k][1], "background", False)),
-    )
-    results: list = [None] * len(pending)
-    for n, k in enumerate(order):
-        src, started, done = pending[k]
-        if progress:
-            progress(n, len(sources), src.name)
-        if done is None:
-            done = started()
-        results[k] = done
-    if progress:
-        progress(len(sources), len(sources), "")
-    contacts = [r.contacts for r in results]
-    interactions = [r.interactions for r in results]
-    reports = [r.report for r in results]
-    return Dataset(concat_contacts(contacts), concat_interactions(interactions), reports)
+    """Import ``sources`` through an in-memory store (the same path as a store on disk) and
+    return what it holds, with each file's report in the order given."""
+    with Store(MEMORY) as store:
+        outcomes = import_files(store, sources, options, progress)
+        dataset = dataset_from_store(store)
+    dataset.reports = reports_of(outcomes)
+    return dataset
 
 
 def dataset_from_store(store: Store) -> Dataset:
@@ -87,32 +135,149 @@ def dataset_from_store(store: Store) -> Dataset:
     return Dataset(store.contacts(), store.interactions(), store.reports())
 
 
-RESOLVER_VERSION = "1"
-"""Bump when identity resolution changes its output, so cached resolutions are not reused."""
+def resolve_dataset(
+    dataset: Dataset, region: str, decisions: MergeDecisions
+) -> tuple[Resolution, pd.DataFrame]:
+    """Identity resolution, then records of one event from different files merged into one.
+    Returns the resolution (its ``interactions`` already merged) and the overlaps frame."""
+    resolution = resolve(dataset.contacts, dataset.interactions, region=region, decisions=decisions)
+    merged, overlaps = merge_overlaps(resolution.interactions)
+    resolution = dataclasses.replace(resolution, interactions=merged)
+    return resolution, overlaps
 
-_RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactions", "unmatched")
+
+def _day(as_of: object) -> pd.Timestamp:
+    """The analysed day: ``as_of`` (a date or timestamp), else today (UTC), as a naive midnight."""
+    if as_of is None:
+        return pd.Timestamp.now("UTC").tz_localize(None).normalize()
+    ts = pd.Timestamp(as_of)  # type: ignore[arg-type]
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
 
 
-def _analyze(resolution, options: ImportOptions, as_of, overrides, window_days: int):
-    """The engine over a resolution, with the user's time zone and "me" from the options."""
-    return analyze(
-        resolution.people,
-        resolution.interactions,
-        as_of=as_of,
-        overrides=overrides,
-        window_days=window_days,
-        timezone=options.timezone,
-        me=options.me,
+def _overrides_key(overrides: Overrides) -> list:
+    return [
+        (f.name, sorted((str(k), repr(v)) for k, v in getattr(overrides, f.name).items()))
+        for f in dataclasses.fields(overrides)
+    ]
+
+
+def run_keys(
+    store: Store, as_of: object = None, window_days: int = C.WINDOW_DAYS
+) -> tuple[str, str]:
+    """``(resolution key, analysis key)``: digests of everything the resolution and the
+    analysis of ``store`` depend on (files, logged contact, decisions, settings, edits,
+    suggestion state, the as-of day, the window). Cheap: a few queries, no data read."""
+    options = store.import_options()
+    decisions = store.decisions()
+    rkey = store.data_key(options.region, decisions, RESOLVER_VERSION)
+    akey = hashlib.sha256(
+        repr(
+            (
+                rkey,
+                _day(as_of).isoformat(),
+                window_days,
+                options.timezone,
+                options.me,
+                _overrides_key(store.overrides()),
+                snapshot.FORMAT,
+            )
+        ).encode()
+    ).hexdigest()
+    return rkey, akey
+
+
+def resolution_from_store(
+    store: Store, use_cache: bool = True
+) -> tuple[Dataset, Resolution, pd.DataFrame]:
+    """``(dataset, resolution, overlaps)`` of everything ``store`` holds, read back from the
+    store's cache when nothing it depends on changed (files, logged contact, decisions, region).
+    """
+    options = store.import_options()
+    decisions = store.decisions()
+    rkey = store.data_key(options.region, decisions, RESOLVER_VERSION)
+    cached = store.load_resolution(rkey) if use_cache else None
+    if cached is not None:
+        resolution = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
+        overlaps = cached.get("overlaps", empty_overlaps())
+        return (
+            Dataset(resolution.contacts, resolution.interactions, store.reports()),
+            resolution,
+            overlaps,
+        )
+    dataset = dataset_from_store(store)
+    resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
+    if use_cache:
+        frames = {k: getattr(resolution, k) for k in _RESOLUTION_FRAMES}
+        store.save_resolution(rkey, {**frames, "overlaps": overlaps})
+    return dataset, resolution, overlaps
+
+
+def analysis_from_store(
+    store_or_path: Store | str | object,
+    as_of: object = None,
+    window_days: int = C.WINDOW_DAYS,
+    use_cache: bool = True,
+    overrides: Overrides | None = None,
+) -> Run:
+    """Everything the store holds, resolved and analysed with the user's settings, edits and
+    suggestion state (``overrides`` replaces the stored edits when given). The store keeps the
+    last resolution and the last analysis: when nothing they depend on changed, they are read
+    back instead of recomputed (``use_cache=False`` neither reads nor writes them)."""
+    store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
+    try:
+        options = store.import_options()
+        _, akey = run_keys(store, as_of, window_days)
+        dataset, resolution, overlaps = resolution_from_store(store, use_cache)
+        user_overrides = overrides if overrides is not None else store.overrides()
+        blob = store.load_analysis(akey) if use_cache and overrides is None else None
+        if blob is not None:
+            return Run(dataset, resolution, snapshot.loads(blob), overlaps)
+        result = analyze(
+            resolution.people,
+            resolution.interactions,
+            as_of=_day(as_of),
+            overrides=user_overrides,
+            window_days=window_days,
+            timezone=options.timezone,
+            me=options.me,
+        )
+        if use_cache and overrides is None:
+            store.save_analysis(akey, snapshot.dumps(result))
+        return Run(dataset, resolution, result, overlaps)
+    finally:
+        if store is not store_or_path:
+            store.close()
+
+
+def remember_options(store: Store, options: ImportOptions) -> None:
+    """Keep the import settings (region, time zone, date order, "me") in ``store``."""
+    store.set_setting("region", options.region)
+    store.set_setting("timezone", options.timezone)
+    store.set_setting("dayfirst", options.dayfirst)
+    store.set_setting("me", list(options.me))
+
+
+def remember_overrides(store: Store, overrides: Overrides) -> None:
+    """Write ``overrides`` (the user's edits and suggestion state) into ``store``."""
+    states = getattr(overrides, "states", {}) or {}
+    ids = (
+        set(overrides.circle) | set(overrides.roles) | set(overrides.closeness)
+        | set(overrides.desired_interval_days) | set(states)
+    )  # fmt: skip
+    store.replace_edits(
+        PersonEdit(
+            pid,
+            circle=overrides.circle.get(pid),
+            roles=overrides.roles.get(pid),
+            closeness=overrides.closeness.get(pid),
+            desired_interval_days=overrides.desired_interval_days.get(pid),
+            states=tuple(states.get(pid, ())),
+        )
+        for pid in sorted(ids)
     )
-
-
-@dataclass
-class Run:
-    """One pass of the whole pipeline: what was imported, who is who, and the analysis."""
-
-    dataset: Dataset
-    resolution: Resolution
-    analysis: Analysis
+    store.replace_suggestion_state(dict(overrides.done), dict(overrides.snoozed_until))
 
 
 def analysis_from_files(
@@ -121,79 +286,24 @@ def analysis_from_files(
     as_of: object = None,
     decisions: MergeDecisions | None = None,
     overrides: Overrides | None = None,
-    window_days: int = 90,
+    window_days: int = C.WINDOW_DAYS,
     progress: ProgressFn | None = None,
 ) -> Run:
-    """Import ``sources``, resolve identities and analyse, as the CLI does without a store."""
+    """Import ``sources`` into an in-memory store and analyse them: the same path as a store on
+    disk, writing nothing. The run's reports are the files' own, in the order given."""
     options = options or ImportOptions()
-    dataset = load(sources, options, progress)
-    resolution = resolve(
-        dataset.contacts, dataset.interactions, region=options.region, decisions=decisions
-    )
-    result = _analyze(resolution, options, as_of, overrides, window_days)
-    return Run(dataset, resolution, result)
+    with Store(MEMORY) as store:
+        remember_options(store, options)
+        outcomes = import_files(store, sources, options, progress)
+        if decisions is not None:
+            store.replace_decisions(decisions)
+        if overrides is not None:
+            remember_overrides(store, overrides)
+        run = analysis_from_store(store, as_of=as_of, window_days=window_days, use_cache=False)
+    run.dataset.reports = reports_of(outcomes)
+    return run
 
 
-def analysis_from_store(
-    store_or_path: object, as_of: object = None, window_days: int = 90, use_cache: bool = True
-) -> Run:
-    """Everything the store holds, resolved and analysed with the user's edits and suggestion
-    state. The store keeps the last resolution and the last analysis: when nothing they depend on
-    changed (files, logged contact, decisions, settings, edits, the as-of date), they are read
-    back instead of recomputed (``use_cache=False`` recomputes and refreshes them)."""
-    store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)
-    try:
-        options = store.import_options()
-        decisions = store.decisions()
-        key = store.data_key(options.region, decisions, RESOLVER_VERSION)
-        cached = store.load_resolution(key) if use_cache else None
-        if cached is not None:
-            resolution = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
-            dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
-        else:
-            dataset = Dataset(store.contacts(), store.interactions(), store.reports())
-            resolution = resolve(
-                dataset.contacts,
-                dataset.interactions,
-                region=options.region,
-                decisions=decisions,
-            )
-            store.save_resolution(key, {k: getattr(resolution, k) for k in _RESOLUTION_FRAMES})
-        overrides = store.overrides()
-        day = (
-            pd.Timestamp(as_of).normalize()
-            if as_of is not None
-            else pd.Timestamp.now("UTC").tz_localize(None).normalize()
-        )
-        akey = hashlib.sha256(
-            repr(
-                (
-                    key,
-                    day.isoformat(),
-                    window_days,
-                    options.timezone,
-                    options.me,
-                    sorted(
-                        (f, sorted(getattr(overrides, f).items()))
-                        for f in (
-                            "circle",
-                            "roles",
-                            "closeness",
-                            "desired_interval_days",
-                            "done",
-                            "snoozed_until",
-                        )
-                    ),
-                    snapshot.FORMAT,
-                )
-            ).encode()
-        ).hexdigest()
-        blob = store.load_analysis(akey) if use_cache else None
-        if blob is not None:
-            return Run(dataset, resolution, snapshot.loads(blob))
-        result = _analyze(resolution, options, day, overrides, window_days)
-        store.save_analysis(akey, snapshot.dumps(result))
-        return Run(dataset, resolution, result)
-    finally:
-        if store is not store_or_path:
-            store.close()
+def reports_of(outcomes: Sequence[ImportOutcome]) -> list[FileReport]:
+    """The import reports of ``outcomes``, in order."""
+    return [o.report for o in outcomes]

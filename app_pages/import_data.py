@@ -13,7 +13,7 @@ from analysis.errors import CloseknitError
 from analysis.importers import IMPORTERS, detect, head_text
 from analysis.importers.base import SourceFile, stable_id
 from analysis.importers.csvsniff import describe_columns
-from dashboard import data, persist, state, ui, words
+from dashboard import data, state, ui, words
 
 CSV_FORMATS = ("contacts_csv", "interactions_csv")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab")
@@ -114,105 +114,107 @@ with st.container(border=True):
     st.markdown("**How to read your files**")
     regions = sorted(phonenumbers.SUPPORTED_REGIONS)
     zones = sorted(zoneinfo.available_timezones())
+    cur_region, cur_zone, cur_me = state.region(), state.timezone(), state.me()
     c1, c2 = st.columns(2)
     region = c1.selectbox(
         "Phone region (for numbers written without +country code)",
         regions,
-        index=regions.index(st.session_state[state.REGION]),
+        index=regions.index(cur_region) if cur_region in regions else 0,
         key="ck_region_input",
+        disabled=sample,
     )
     zone = c2.selectbox(
         "Your time zone (for times written without one)",
         zones,
-        index=zones.index(st.session_state[state.TIMEZONE])
-        if st.session_state[state.TIMEZONE] in zones
-        else 0,
+        index=zones.index(cur_zone) if cur_zone in zones else 0,
         key="ck_tz_input",
+        disabled=sample,
     )
     me_text = st.text_input(
         "Your own name, phone number or e-mail as chat exports show them (comma-separated), so "
         "closeknit can tell who reached out",
-        value=st.session_state[state.ME],
+        value=", ".join(cur_me),
         key="ck_me_input",
+        disabled=sample,
     )
     as_of = st.date_input(
         "Look at things as of",
         value=state.as_of(),
         key="ck_as_of_input",
         help="Today, unless you want to see how things stood on another day.",
+        disabled=sample,
     )
-    st.session_state[state.AS_OF] = as_of if as_of != date.today() else None
-    st.session_state[state.REGION] = region
-    st.session_state[state.TIMEZONE] = zone
-    st.session_state[state.ME] = me_text
     if sample:
-        persona, _ = data.sample()
-        s_as_of, s_region, s_zone, _ = data.persona_settings(persona)
         st.caption(
-            "These apply to your own files. The sample uses its own: region "
-            f"{s_region}, time zone {s_zone}, as of {s_as_of:%d %B %Y}."
+            "The sample uses its own settings: region "
+            f"{cur_region}, time zone {cur_zone}, as of {state.as_of():%d %B %Y}. Yours apply "
+            "once you add your own files."
         )
+    elif state.set_settings(
+        region, zone, state.parse_me(me_text), as_of if as_of != date.today() else None
+    ):
+        st.rerun()
 
 # --- upload -------------------------------------------------------------------------------------
 uploaded = st.file_uploader(
-    "Add files: contact exports (.vcf, .csv), chat exports (WhatsApp .txt/.zip, Telegram .json), "
-    "calendars (.ics), SMS/call backups (.xml), interaction logs (.csv). Several at once is fine.",
+    "Add files: contact exports (.vcf, .csv), chat exports (WhatsApp .txt/.zip, Telegram .json, "
+    "Messenger/Instagram .json/.zip), e-mail (.mbox, .eml), calendars (.ics), SMS/call backups "
+    "(.xml, chat.db), interaction logs (.csv). Several at once is fine.",
     accept_multiple_files=True,
     key=f"ck_uploader_{st.session_state[state.UPLOADER]}",
 )
 if uploaded:
-    for f in uploaded:
-        state.add_file(f.name, f.getvalue())
     state.use_own_files()
+    bar = st.progress(0.0, text="Reading files…")
+
+    def _progress(done: int, total: int, name: str) -> None:
+        if total:
+            text = f"Reading {words.md_escape(name)}…" if name else "Matching people…"
+            bar.progress(done / total, text=text)
+
+    state.add_files([(f.name, f.getvalue()) for f in uploaded], _progress)
+    bar.empty()
     st.session_state[state.UPLOADER] += 1
     st.rerun()
 
+stored = state.files()
 if sample:
     st.info(
         "Showing the sample person's files below. Add your own files above to start with yours; "
         "the sample is then put away."
     )
-elif not state.files():
+elif stored.empty:
     st.info("No files yet. Add some above.")
+    for outcome in st.session_state[state.LAST_UPLOAD]:
+        if outcome.report.error:
+            st.error(words.md_escape(outcome.report.error))
     if st.button("Show the sample instead", key="ck_import_back_to_sample"):
         state.use_sample()
         st.rerun()
     st.stop()
 
-for name, same_as in st.session_state[state.DUPLICATES]:
-    st.warning(
-        f"{words.md_escape(name)} has the same content as {words.md_escape(same_as)}; "
-        "it was read once.",
-        icon=":material/content_copy:",
-    )
-
-# --- import (with progress) ---------------------------------------------------------------------
-sources = data.sample()[1] if sample else state.files()
-bar = st.progress(0.0, text="Reading files…") if len(sources) > 1 else None
-
-
-def _progress(done: int, total: int, name: str) -> None:
-    if bar is not None and total:
-        text = f"Reading {words.md_escape(name)}…" if name else "Matching people…"
-        bar.progress(done / total, text=text)
-
+# files refused in the last upload are not stored: say so here, until the next upload
+for outcome in st.session_state[state.LAST_UPLOAD]:
+    rep = outcome.report
+    if rep.format == "duplicate":
+        st.warning(words.md_escape(rep.error or ""), icon=":material/content_copy:")
+    elif rep.error:
+        st.error(f"Not imported: {words.md_escape(rep.error)}", icon=":material/error:")
 
 try:
-    with st.spinner("Reading your files and matching people…"):
-        run = data.current(progress=_progress)
+    with st.spinner("Matching people…"):
+        run = data.current()
 except Exception as exc:  # noqa: BLE001 - say what went wrong and keep the files manageable
-    if bar is not None:
-        bar.empty()
     st.error(ui.failure_text(exc))
-    for src in [] if sample else sources:
+    for row in stored.itertuples(index=False):
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.text(src.name)
-        if c2.button("Remove", key=f"ck_rm_failed_{src.digest}"):
-            state.remove_file(src.digest)
+        c1.text(row.name)
+        if c2.button("Remove", key=f"ck_rm_failed_{row.digest}"):
+            state.remove_file(row.digest)
             st.rerun()
     st.stop()
-if bar is not None:
-    bar.empty()
+if run is None:
+    st.stop()
 
 # --- reports ------------------------------------------------------------------------------------
 reports = run.dataset.reports
@@ -224,6 +226,9 @@ m2.metric("Records imported", total_imported)
 m3.metric("Records skipped", total_skipped)
 m4.metric("People found", int((~run.resolution.people["non_person"].astype(bool)).sum()))
 
+for text in data.overlap_warnings(run):
+    st.warning(words.md_escape(text), icon=":material/difference:")
+
 st.subheader("What was read from each file")
 summary = pd.DataFrame(
     {
@@ -231,6 +236,7 @@ summary = pd.DataFrame(
         "Detected as": [r.label for r in reports],
         "Read": [r.read for r in reports],
         "Imported": [r.imported for r in reports],
+        "Already known": [sum(r.already_known.values()) for r in reports],
         "Skipped": [len(r.skipped) for r in reports],
         "Status": [
             "Could not use" if r.error else ("OK" if r.usable else "Nothing usable")
@@ -240,7 +246,7 @@ summary = pd.DataFrame(
 )
 st.dataframe(summary, hide_index=True, width="stretch", key="ck_import_summary")
 
-by_name = {s.name: s for s in sources}
+by_name = {src.name: src for src in state.sources()}
 for i, rep in enumerate(reports):
     icon = (
         ":material/error:"
@@ -251,6 +257,7 @@ for i, rep in enumerate(reports):
         f"{words.md_escape(rep.file)} — {words.md_escape(rep.label)}: {rep.imported} imported, "
         f"{len(rep.skipped)} skipped",
         icon=icon,
+        expanded=rep.ambiguous_date_order and not sample,
     ):
         if rep.error:
             st.error(words.md_escape(rep.error))
@@ -258,6 +265,12 @@ for i, rep in enumerate(reports):
             st.warning(words.md_escape(w))
         for n in rep.notes:
             st.caption(words.md_escape(n))
+        for other, n in rep.already_known.items():
+            st.caption(
+                words.md_escape(f"{n:,} records were already known from {other}; counted once.")
+            )
+        if rep.encoding:
+            st.caption(words.md_escape(f"Read as text in {rep.encoding}."))
         if rep.skipped:
             st.markdown("**Skipped records** — where, and why:")
             st.dataframe(
@@ -267,6 +280,19 @@ for i, rep in enumerate(reports):
         src = by_name.get(rep.file)
         if src is None:
             continue
+        if not sample and (rep.ambiguous_date_order or state.dayfirst(src.digest) is not None):
+            current = state.dayfirst(src.digest)
+            order = st.radio(
+                "Dates in this file such as 03/04 mean",
+                ["day/month (3 April)", "month/day (March 4)"],
+                index=None if current is None else (0 if current else 1),
+                key=f"ck_dayfirst_{src.digest}",
+                horizontal=True,
+            )
+            chosen = None if order is None else order.startswith("day")
+            if chosen is not None and chosen != current:
+                state.set_dayfirst(src.digest, chosen)
+                st.rerun()
         fmt, label, conf, _notes, columns = detection(src.name, src.digest, src.data)
         mapped = bool(state.column_maps().get(src.digest))
         unsure = conf < UNSURE_BELOW or not rep.usable or mapped
@@ -278,15 +304,17 @@ for i, rep in enumerate(reports):
 
 if not sample and st.button("Remove all my files", key="ck_clear_all"):
     state.clear_files()
-    persist.sync()  # the store forgets them too (the sample below is never stored)
     state.use_sample()
     st.rerun()
+
+st.page_link("app_pages/overview.py", label="See your overview", icon=":material/arrow_forward:")
 
 # --- merges -------------------------------------------------------------------------------------
 res = run.resolution
 st.subheader("Are these the same person?")
 sugg = res.suggestions
 dec = state.decisions()
+confirmed, rejected = set(dec.confirmed), set(dec.rejected)
 if sugg.empty:
     st.caption("No look-alike names to check.")
 else:
@@ -305,24 +333,22 @@ else:
             if c2.button(
                 "Same person", key=f"ck_merge_yes_{k}_{pair[0]}_{pair[1]}", disabled=sample
             ):
-                dec.confirmed.add(pair)
-                dec.rejected.discard(pair)
+                state.decide("confirmed", *pair)
                 st.rerun()
             if c3.button("Different", key=f"ck_merge_no_{k}_{pair[0]}_{pair[1]}", disabled=sample):
-                dec.rejected.add(pair)
-                dec.confirmed.discard(pair)
+                state.decide("rejected", *pair)
                 st.rerun()
-if dec.confirmed or dec.rejected:
+if confirmed or rejected:
     st.caption(
-        f"You said {len(dec.confirmed)} pair(s) are the same person and {len(dec.rejected)} are different."
+        f"You said {len(confirmed)} pair(s) are the same person and {len(rejected)} are different."
     )
     if st.button("Undo my merge answers", key="ck_merge_undo"):
-        dec.confirmed.clear()
-        dec.rejected.clear()
+        state.undo_merges()
         st.rerun()
 
 # --- unmatched ----------------------------------------------------------------------------------
 st.subheader("Who is this?")
+links = dict(dec.links)
 unmatched = res.unmatched
 if unmatched.empty:
     st.caption("Every phone number, address and name in your logs matched someone.")
@@ -351,13 +377,13 @@ else:
             "Link to", list(options), format_func=lambda cid: options[cid],
             key=f"ck_link_{stable_id(str(u['who']))}", disabled=sample, label_visibility="collapsed",
         )  # fmt: skip
-        if choice and dec.links.get(str(u["who"])) != choice:
-            dec.links[str(u["who"])] = choice
+        if choice and links.get(str(u["who"])) != choice:
+            state.decide("link", str(u["who"]), choice)
             st.rerun()
     if len(unmatched) > len(table):
         st.caption(f"…and {len(unmatched) - len(table)} more.")
-if dec.links:
-    st.caption(f"You linked {len(dec.links)} identit{'y' if len(dec.links) == 1 else 'ies'}.")
+if links:
+    st.caption(f"You linked {len(links)} identit{'y' if len(links) == 1 else 'ies'}.")
     if st.button("Undo my links", key="ck_link_undo"):
-        dec.links.clear()
+        state.undo_links()
         st.rerun()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, persist, state, ui, words
+from dashboard import data, state, ui, words
 
 SNOOZE_CHOICES = (3, 7, 14)
 REACHED_OUT = {
@@ -18,6 +18,13 @@ REACHED_OUT = {
     "email": "An e-mail",
 }
 """How the user got in touch, as the channel it is logged under."""
+
+
+def _logged_at(as_of) -> pd.Timestamp:
+    """When contact logged now counts: now, or, while looking at a past day, that day."""
+    now = pd.Timestamp.now(tz="UTC")
+    return now if as_of >= now.date() else pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(hours=12)
+
 
 run = ui.require_run()
 an = run.analysis
@@ -52,7 +59,7 @@ for _, s in sugg.iterrows():
             "How", list(REACHED_OUT), format_func=REACHED_OUT.get, key=f"ck_how_{pid}",
         )  # fmt: skip
         if c2.button("I reached out", key=f"ck_done_{pid}", icon=":material/check:"):
-            persist.log_contact(str(s["name"]), channel, pd.Timestamp.now(tz="UTC"))
+            state.log_contact(str(s["name"]), channel, _logged_at(run.as_of))
             state.mark_done(pid, run.as_of)
             st.toast(f"Noted: {REACHED_OUT[channel].lower()} with {s['name']}.")
             st.rerun()
@@ -73,10 +80,9 @@ if done or snoozed:
         for pid, until in snoozed.items():
             st.text(f"Snoozed: {names.get(pid, pid)} until {until:%d %b}")
         if st.button("Bring them all back", key="ck_sugg_reset"):
-            st.session_state[state.DONE] = {}
-            st.session_state[state.SNOOZED] = {}
+            state.reset_suggestions()
             st.rerun()
     st.caption(
-        "These choices last for this session only while you look at the sample; with your own "
+        "While you look at the sample these choices last for this session only; with your own "
         "files they are kept on this computer."
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, persist, state
+from analysis.store import default_store_path
+from dashboard import data, state
 
 st.title("Your data")
 st.caption(
@@ -12,9 +13,9 @@ st.caption(
     "suggestions, contact you logged) in one file on this computer, readable only by you. "
     "Nothing is sent anywhere."
 )
-st.text(f"Stored in: {persist.store_path()}")
+st.text(f"Stored in: {default_store_path()}")
 
-stored = persist.stored_files()
+stored = state.own_files()
 if stored.empty:
     st.info("Nothing is stored yet. Files you add on the Import page are kept here.")
 else:
@@ -28,11 +29,10 @@ else:
                 f"{row.interactions} interactions"
             )
             if right.button("Remove", key=f"ck_store_rm_{row.digest}"):
-                state.remove_file(row.digest)
-                persist.sync()
+                state.remove_own_file(row.digest)
                 st.rerun()
 
-run = None if state.on_sample() and not state.files() else data.current()
+run = data.current()
 if run is not None:
     st.subheader("Take it with you")
     st.caption(
@@ -58,7 +58,7 @@ st.markdown(
 
 
 def _delete() -> None:
-    persist.delete_everything()
+    state.delete_everything()
     st.session_state["ck_delete_sure"] = False
     st.session_state["ck_deleted"] = True
 

@@ -1,89 +1,80 @@
-"""The dashboard's session state, set up in one place.
+"""The dashboard's state: the store is the one truth, the session only says which store.
 
-Everything the user does in a session lives under the keys below: the files they brought (bytes
-kept once, by content digest), their settings, their merge/link decisions, the column mappings
-they fixed, and the suggestions they marked done or snoozed. Pages read and change state only
-through these functions.
+Everything the user brings and decides (files, settings, merge answers, links, person edits,
+states, done and snoozed suggestions, logged contact) is read from and written to a
+:class:`~analysis.store.Store`, the same one ``closeknit --store`` uses:
+
+* with the user's own files: the store at :func:`analysis.store.default_store_path`
+  (``$CLOSEKNIT_STORE``, else the user data directory), kept across restarts;
+* with the bundled sample: a store of this session's own in a temporary folder, copied from a
+  prepared one (:func:`dashboard.data.sample_template`), deleted when the server stops. The sample
+  never touches the user's store, but runs through the same code.
+
+The session keeps only what is about the screen: which store (sample or own), the uploader's key,
+the selected person, the outcome of the last upload.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import atexit
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
+from analysis.identity import MergeDecisions
 from analysis.importers.base import SourceFile
+from analysis.pipeline import ProgressFn, import_files
+from analysis.store import ImportOutcome, PersonEdit, Store, default_store_path, delete_store
 
 MODE = "ck_mode"  # "sample" (the bundled persona) or "own" (the user's files)
-FILES = "ck_files"  # list[SourceFile], unique by digest, in upload order
-DUPLICATES = "ck_duplicates"  # list[tuple[str, str]]: (name, same content as)
-REGION = "ck_region"
-TIMEZONE = "ck_timezone"
-AS_OF = "ck_as_of"  # date the user's files are analysed as of (None = today)
-ME = "ck_me"  # how the user appears in chat exports: names, numbers, addresses (comma-separated)
-COLUMN_MAPS = "ck_column_maps"  # digest -> tuple[(canonical column, file column), ...]
-DECISIONS = "ck_decisions"  # Decisions
-DONE = "ck_done"  # person_id -> date
-SNOOZED = "ck_snoozed"  # person_id -> date
-CIRCLES = "ck_circles"  # person_id -> circle 1..4 the user moved them to
-CLOSENESS = "ck_closeness"  # person_id -> the user's own closeness rating 1..5
-ROLES = "ck_roles"  # person_id -> tuple of roles the user gave
-INTERVALS = "ck_intervals"  # person_id -> how often the user wants contact (days)
-NOTES = "ck_notes"  # person_id -> the user's notes
-LOGGED = "ck_logged"  # contact logged in this session (sample mode, or a count in own mode)
-RESTORED = "ck_restored"  # the store was read into this session
+SAMPLE_STORE = "ck_sample_store"  # path of this session's copy of the sample store
 UPLOADER = "ck_uploader_n"  # bumps to clear the file uploader once its files are kept
 SELECTED = "ck_person"  # person_id shown in the network page's card
+LAST_UPLOAD = "ck_last_upload"  # list[ImportOutcome] of the last upload, for the Import page
 
 DEFAULT_REGION = "US"
 DEFAULT_TIMEZONE = "UTC"
 
+T = TypeVar("T")
 
-@dataclass
-class Decisions:
-    """The user's answers to identity resolution: fuzzy merges confirmed or rejected (pairs of
-    contact_ids) and unmatched identities linked to a person (``who`` -> contact_id)."""
-
-    confirmed: set[tuple[str, str]] = field(default_factory=set)
-    rejected: set[tuple[str, str]] = field(default_factory=set)
-    links: dict[str, str] = field(default_factory=dict)
-
-    def key(self) -> tuple:
-        """A hashable, order-free form (for cache keys)."""
-        return (
-            tuple(sorted(self.confirmed)),
-            tuple(sorted(self.rejected)),
-            tuple(sorted(self.links.items())),
-        )
+_TEMP = Path(tempfile.mkdtemp(prefix="closeknit-sample-"))
+atexit.register(shutil.rmtree, _TEMP, True)
 
 
-def init() -> None:
-    """Create every key with its default (idempotent; called once per run by ``app.py``)."""
+def temp_dir() -> Path:
+    """This server's temporary folder (the sample stores; removed when the server stops)."""
+    return _TEMP
+
+
+def init(template: Callable[[], Path]) -> None:
+    """Set the session up once: open on the user's own store when it holds files, else on the
+    sample. ``template`` gives the prepared sample store to copy for this session."""
     ss = st.session_state
-    ss.setdefault(MODE, "sample")
-    ss.setdefault(FILES, [])
-    ss.setdefault(DUPLICATES, [])
-    ss.setdefault(REGION, DEFAULT_REGION)
-    ss.setdefault(TIMEZONE, DEFAULT_TIMEZONE)
-    ss.setdefault(ME, "")
-    ss.setdefault(AS_OF, None)
-    ss.setdefault(COLUMN_MAPS, {})
-    ss.setdefault(DECISIONS, Decisions())
-    ss.setdefault(DONE, {})
-    ss.setdefault(SNOOZED, {})
-    ss.setdefault(CIRCLES, {})
-    ss.setdefault(CLOSENESS, {})
-    ss.setdefault(ROLES, {})
-    ss.setdefault(INTERVALS, {})
-    ss.setdefault(NOTES, {})
-    ss.setdefault(LOGGED, 0)
     ss.setdefault(UPLOADER, 0)
-    if not ss.get(RESTORED):
-        ss[RESTORED] = True
-        from dashboard import persist
+    ss.setdefault(LAST_UPLOAD, [])
+    if SAMPLE_STORE not in ss:
+        path = _TEMP / f"session-{uuid.uuid4().hex}.sqlite3"
+        shutil.copyfile(template(), path)
+        ss[SAMPLE_STORE] = str(path)
+    if MODE not in ss:
+        ss[MODE] = "own" if own_files_exist() else "sample"
 
-        persist.restore()
+
+def own_files_exist() -> bool:
+    """True when the user's own store exists and holds at least one file."""
+    path = default_store_path()
+    if not path.exists():
+        return False
+    with Store(path) as store:
+        return bool(store.counts()["files"])
 
 
 def on_sample() -> bool:
@@ -101,125 +92,281 @@ def use_sample() -> None:
     st.session_state[MODE] = "sample"
 
 
+def store_path() -> Path:
+    """The store this session works on: the sample's copy, or the user's own."""
+    if on_sample():
+        return Path(st.session_state[SAMPLE_STORE])
+    return default_store_path()
+
+
+@contextmanager
+def store() -> Iterator[Store]:
+    """The session's store, open for one step."""
+    with Store(store_path()) as s:
+        yield s
+
+
+def _read(fn: Callable[[Store], T]) -> T:
+    with store() as s:
+        return fn(s)
+
+
+# --- settings ------------------------------------------------------------------------------------
+def region() -> str:
+    return str(_read(lambda s: s.setting("region", DEFAULT_REGION)))
+
+
+def timezone() -> str:
+    return str(_read(lambda s: s.setting("timezone", DEFAULT_TIMEZONE)))
+
+
 def me() -> tuple[str, ...]:
-    """The user's own names/numbers/addresses, as typed on the Import page."""
-    raw = st.session_state.get(ME, "") or ""
-    return tuple(sorted({part.strip() for part in raw.split(",") if part.strip()}))
+    """The user's own names/numbers/addresses, as chat exports show them."""
+    return tuple(_read(lambda s: s.setting("me", []) or []))  # type: ignore[arg-type]
 
 
 def as_of() -> date:
-    """The date the user's own files are analysed as of: the one they set, else today."""
-    return st.session_state.get(AS_OF) or date.today()
+    """The date the files are analysed as of: the one set, else today."""
+    raw = _read(lambda s: s.setting("as_of"))
+    return date.fromisoformat(str(raw)) if raw else date.today()
 
 
-def files() -> list[SourceFile]:
-    return list(st.session_state.get(FILES, []))
+def set_settings(region: str, timezone: str, me: Sequence[str], as_of: date | None) -> bool:
+    """Keep the reading settings; True when anything changed (files are then re-read with
+    them on the next run, only those they change)."""
+    wanted = {
+        "region": region,
+        "timezone": timezone,
+        "me": sorted({m.strip() for m in me if m.strip()}),
+        "as_of": as_of.isoformat() if as_of else None,
+    }
+    with store() as s:
+        changed = {k: v for k, v in wanted.items() if s.setting(k, None) != v}
+        for k, v in changed.items():
+            s.set_setting(k, v)
+    return bool(changed)
 
 
-def add_file(name: str, data: bytes) -> bool:
-    """Keep an uploaded file's bytes once. Returns False (and records the duplicate) when the same
-    content is already kept under any name."""
-    src = SourceFile(name=name, data=data)
-    kept: list[SourceFile] = st.session_state[FILES]
-    for other in kept:
-        if other.digest == src.digest:
-            if other.name != name:
-                dups = st.session_state[DUPLICATES]
-                if (name, other.name) not in dups:
-                    dups.append((name, other.name))
-            return False
-    kept.append(src)
-    return True
+def parse_me(text: str) -> tuple[str, ...]:
+    """Comma-separated names/numbers/addresses, as typed."""
+    return tuple(sorted({p.strip() for p in text.split(",") if p.strip()}))
+
+
+# --- files ---------------------------------------------------------------------------------------
+def files() -> pd.DataFrame:
+    """The stored files: digest, name, label, imported_at, contacts, interactions."""
+    return _read(lambda s: s.files())
+
+
+def sources() -> list[SourceFile]:
+    """The stored files with their bytes, in import order."""
+    return _read(lambda s: s.sources())
+
+
+def add_files(
+    uploads: Sequence[tuple[str, bytes]], progress: ProgressFn | None = None
+) -> list[ImportOutcome]:
+    """Read uploaded files into the session's store, each once (the same content twice is
+    read once and said so). Keeps the outcomes for the Import page."""
+    srcs = [SourceFile(name=n, data=d) for n, d in uploads]
+    with store() as s:
+        outcomes = import_files(s, srcs, s.options_for, progress)
+    st.session_state[LAST_UPLOAD] = outcomes
+    return outcomes
+
+
+def own_files() -> pd.DataFrame:
+    """The files in the user's own store (whichever store the session shows)."""
+    path = default_store_path()
+    if not path.exists():
+        return pd.DataFrame(
+            columns=["digest", "name", "label", "imported_at", "contacts", "interactions"]
+        )
+    with Store(path) as s:
+        return s.files()
+
+
+def remove_own_file(digest: str) -> None:
+    """Remove one file from the user's own store (with its records and settings)."""
+    with Store(default_store_path()) as s:
+        _remove(s, digest)
+
+
+def _remove(s: Store, digest: str) -> None:
+    s.remove_file(digest)
+    s.set_file_setting(digest, "column_map", None)
+    s.set_file_setting(digest, "dayfirst", None)
 
 
 def remove_file(digest: str) -> None:
-    st.session_state[FILES] = [f for f in st.session_state[FILES] if f.digest != digest]
-    st.session_state[COLUMN_MAPS].pop(digest, None)
+    """Remove one file from the session's store."""
+    with store() as s:
+        _remove(s, digest)
 
 
 def clear_files() -> None:
-    st.session_state[FILES] = []
-    st.session_state[DUPLICATES] = []
-    st.session_state[COLUMN_MAPS] = {}
-    st.session_state[DECISIONS] = Decisions()
-
-
-def decisions() -> Decisions:
-    return st.session_state[DECISIONS]
+    """Remove every file and the merge answers about them (edits of people stay)."""
+    with store() as s:
+        for digest in s.files()["digest"]:
+            s.remove_file(str(digest))
+        s.replace_decisions(MergeDecisions())
+        s.set_setting("file_settings", {})
 
 
 def column_maps() -> dict[str, tuple[tuple[str, str], ...]]:
-    return dict(st.session_state.get(COLUMN_MAPS, {}))
+    """digest -> the column mapping the user gave that file."""
+    raw = _read(lambda s: s.setting("file_settings", {}) or {})
+    return {
+        d: tuple(tuple(p) for p in v.get("column_map", ()))  # type: ignore[misc]
+        for d, v in raw.items()  # type: ignore[union-attr]
+        if v.get("column_map")
+    }
 
 
 def set_column_map(digest: str, mapping: dict[str, str]) -> None:
-    clean = tuple(sorted((k, v) for k, v in mapping.items() if v))
-    if clean:
-        st.session_state[COLUMN_MAPS][digest] = clean
-    else:
-        st.session_state[COLUMN_MAPS].pop(digest, None)
+    clean = sorted([k, v] for k, v in mapping.items() if v)
+    with store() as s:
+        s.set_file_setting(digest, "column_map", clean or None)
 
 
-def mark_done(person_id: str, when: date) -> None:
-    st.session_state[DONE][person_id] = when
-    st.session_state[SNOOZED].pop(person_id, None)
+def dayfirst(digest: str) -> bool | None:
+    """The date order the user chose for one file (None: decided from the file)."""
+    value = _read(lambda s: s.file_settings(digest).get("dayfirst"))
+    return None if value is None else bool(value)
 
 
-def snooze(person_id: str, until: date) -> None:
-    st.session_state[SNOOZED][person_id] = until
+def set_dayfirst(digest: str, value: bool | None) -> None:
+    with store() as s:
+        s.set_file_setting(digest, "dayfirst", value)
+
+
+# --- merge answers and links ---------------------------------------------------------------------
+def decisions() -> MergeDecisions:
+    return _read(lambda s: s.decisions())
+
+
+def decide(kind: str, a: str, b: str) -> None:
+    """``confirmed``/``rejected`` for a pair of contact ids, or ``link`` an identity to one."""
+    with store() as s:
+        s.decide(kind, a, b)
+
+
+def undo_merges() -> None:
+    with store() as s:
+        s.replace_decisions(MergeDecisions(links=s.decisions().links))
+
+
+def undo_links() -> None:
+    with store() as s:
+        d = s.decisions()
+        s.replace_decisions(MergeDecisions(confirmed=d.confirmed, rejected=d.rejected))
+
+
+# --- people --------------------------------------------------------------------------------------
+def edits() -> dict[str, PersonEdit]:
+    return _read(lambda s: s.edits())
+
+
+def _edit(person_id: str, **changes: object) -> None:
+    with store() as s:
+        current = s.edits().get(person_id, PersonEdit(person_id))
+        for k, v in changes.items():
+            setattr(current, k, v)
+        s.save_edit(current)
 
 
 def move_to_circle(person_id: str, circle: int | None) -> None:
     """Put a person in a circle of the user's choosing (None: let closeknit place them)."""
-    if circle is None:
-        st.session_state[CIRCLES].pop(person_id, None)
-    else:
-        st.session_state[CIRCLES][person_id] = int(circle)
-
-
-def circles() -> dict[str, int]:
-    return dict(st.session_state.get(CIRCLES, {}))
+    _edit(person_id, circle=None if circle is None else int(circle))
 
 
 def rate_closeness(person_id: str, rating: int | None) -> None:
-    """The user's own closeness rating 1..5 (None: none given); it wins in tie strength."""
-    if rating is None:
-        st.session_state[CLOSENESS].pop(person_id, None)
-    else:
-        st.session_state[CLOSENESS][person_id] = int(rating)
-
-
-def closeness() -> dict[str, int]:
-    return dict(st.session_state.get(CLOSENESS, {}))
-
-
-def done() -> dict[str, date]:
-    return dict(st.session_state.get(DONE, {}))
-
-
-def snoozed() -> dict[str, date]:
-    return dict(st.session_state.get(SNOOZED, {}))
+    """The user's own closeness rating 1..5 (None: none given)."""
+    _edit(person_id, closeness=None if rating is None else int(rating))
 
 
 def set_person_edit(
     person_id: str, roles: tuple[str, ...] | None, interval: float | None, notes: str
 ) -> None:
-    """The user's roles for a person (None: as found), the interval they want (None: their own
-    rhythm) and free notes."""
-    for key, value in ((ROLES, roles), (INTERVALS, interval), (NOTES, notes or None)):
-        if value is None:
-            st.session_state[key].pop(person_id, None)
-        else:
-            st.session_state[key][person_id] = value
+    """The user's roles for a person (None: as found), the interval they want (None: their
+    own rhythm) and free notes."""
+    _edit(person_id, roles=roles, desired_interval_days=interval, notes=notes or "")
+
+
+def set_states(person_id: str, states: Sequence[str]) -> None:
+    """The states of a person's life (``far_away``, ``lives_with_me``, ``dont_suggest``,
+    ``archived``, ``in_memory``)."""
+    _edit(person_id, states=tuple(sorted(set(states))))
+
+
+def circles() -> dict[str, int]:
+    return {p: e.circle for p, e in edits().items() if e.circle is not None}
+
+
+def closeness() -> dict[str, int]:
+    return {p: e.closeness for p, e in edits().items() if e.closeness is not None}
 
 
 def roles() -> dict[str, tuple[str, ...]]:
-    return dict(st.session_state.get(ROLES, {}))
+    return {p: e.roles for p, e in edits().items() if e.roles is not None}
 
 
 def intervals() -> dict[str, float]:
-    return dict(st.session_state.get(INTERVALS, {}))
+    return {
+        p: e.desired_interval_days
+        for p, e in edits().items()
+        if e.desired_interval_days is not None
+    }
 
 
 def notes() -> dict[str, str]:
-    return dict(st.session_state.get(NOTES, {}))
+    return {p: e.notes for p, e in edits().items() if e.notes}
+
+
+def states() -> dict[str, tuple[str, ...]]:
+    return {p: e.states for p, e in edits().items() if e.states}
+
+
+# --- suggestions and logged contact --------------------------------------------------------------
+def done() -> dict[str, date]:
+    return _read(lambda s: s.suggestion_state()[0])
+
+
+def snoozed() -> dict[str, date]:
+    return _read(lambda s: s.suggestion_state()[1])
+
+
+def mark_done(person_id: str, when: date) -> None:
+    with store() as s:
+        s.mark_done(person_id, when)
+        d, z = s.suggestion_state()
+        z.pop(person_id, None)
+        s.replace_suggestion_state(d, z)
+
+
+def snooze(person_id: str, until: date) -> None:
+    with store() as s:
+        s.snooze(person_id, until)
+
+
+def reset_suggestions() -> None:
+    with store() as s:
+        s.replace_suggestion_state({}, {})
+
+
+def log_contact(
+    name: str,
+    channel: str,
+    when: pd.Timestamp,
+    direction: str = "outgoing",
+    note: str = "",
+) -> None:
+    """Record contact the user had; it is an interaction like any other from now on."""
+    with store() as s:
+        s.log_contact(name, channel, when, direction=direction, note=note)
+
+
+def delete_everything() -> None:
+    """Delete the user's store file for good and go back to the sample."""
+    delete_store(default_store_path())
+    use_sample()

@@ -86,10 +86,12 @@ def test_newer_overlapping_export_adds_exactly_the_new_records(store):
     assert store.counts()["contacts"] == 3
 
 
-def test_refused_file_is_not_stored(store):
+def test_refused_file_stays_listed_without_records(store):
     out = store.add_file(src("notes.txt", "just some words\n"), OPTS)
     assert out.report.error
-    assert store.counts()["files"] == 0
+    assert store.counts()["files"] == 1
+    assert store.counts()["contacts"] == store.counts()["interactions"] == 0
+    assert store.reports()[0].error == out.report.error
 
 
 def test_removing_a_file_removes_its_records(store):

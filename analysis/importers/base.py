@@ -10,7 +10,19 @@ An importer module exposes two functions::
         # Read the whole file. One bad record costs one record: append a Skipped to the report
         # and go on. Raise UnusableFileError only when nothing in the file can be used.
 
-and is registered in :mod:`analysis.importers` (``IMPORTERS``).
+and may expose either of two optional hooks for files that are not text::
+
+    def sniff_zip(source: SourceFile) -> Detection | None
+        # A .zip archive (WhatsApp export, Meta "Download your information"...): look at its
+        # member names (and a member's start), return a Detection when it is this format.
+        # Every importer with the hook is asked; the most confident answer wins.
+
+    def sniff_binary(source: SourceFile) -> Detection | None
+        # Any other binary file (an SQLite database such as Messages' chat.db): look at the
+        # bytes (magic header, table names), never write to or lock the user's file.
+
+A hook that raises counts as "not mine" (detection goes on with the others). The module is
+registered in :mod:`analysis.importers` (``IMPORTERS``).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ from analysis.engine import Overrides
 from analysis.errors import StoreError
 from analysis.identity import MergeDecisions
 from analysis.importers import import_file
-from analysis.importers.base import FileReport, ImportOptions, Skipped, SourceFile
+from analysis.importers.base import FileReport, ImportOptions, ImportResult, Skipped, SourceFile
 from analysis.model import (
     CHANNELS,
     CONTACT_COLUMNS,
@@ -415,7 +415,9 @@ class Store:
         The same content (by digest) a second time changes nothing. A newer export of a source
         already stored adds only the interactions and contacts not already there (by content
         key); the report then says how many were already known, and from which file
-        (``report.already_known``). A file that is refused is not stored; its report says why.
+        (``report.already_known``). A file that is refused is kept with its report and bytes but
+        no records, so it stays listed and can be read again once the user says how (a column
+        mapping, a date order).
 
         Concurrent imports into one store are serialised: the file is read outside the lock,
         then checked against what is stored and written inside one ``BEGIN IMMEDIATE``
@@ -424,12 +426,17 @@ class Store:
         options = options or ImportOptions()
         if self.has_file(source.digest):
             return self._known_file(source)
-        result = import_file(source, options)
-        report = result.report
-        if report is None or report.error or not report.usable:
-            return ImportOutcome(source.name, False, report or FileReport(source.name, "", ""))
-        inter = result.interactions
-        keys = interaction_keys(inter)
+        return self.add_parsed(source, options, import_file(source, options))
+
+    def add_parsed(
+        self, source: SourceFile, options: ImportOptions, result: ImportResult
+    ) -> ImportOutcome:
+        """:meth:`add_file` for a file already read (``result`` of
+        :func:`analysis.importers.import_file` with ``options``): checked against what is
+        stored and written in one transaction."""
+        if result.report is None:
+            result.report = FileReport(source.name, "unknown", "unknown", error="no report")
+        keys = interaction_keys(result.interactions)
         with self._transaction():
             if self.has_file(source.digest):  # another process stored it meanwhile
                 known = True
@@ -441,9 +448,17 @@ class Store:
         return outcome
 
     def _known_file(self, source: SourceFile) -> ImportOutcome:
+        """The outcome for a file whose content is already stored: its stored report, or, under
+        another name, a report saying which file it repeats."""
         row = self.conn.execute(
-            "SELECT report FROM files WHERE digest=?", (source.digest,)
+            "SELECT report, name FROM files WHERE digest=?", (source.digest,)
         ).fetchone()
+        if row[1] != source.name:
+            dup = FileReport(
+                source.name, "duplicate", "duplicate",
+                error=f"{source.name}: same content as {row[1]}; read once",
+            )  # fmt: skip
+            return ImportOutcome(source.name, True, dup)
         return ImportOutcome(source.name, True, _report_from_json(row[0]))
 
     def _write_file(
@@ -513,12 +528,8 @@ class Store:
             if stored.get(src.digest) == _options_json(opts):
                 continue
             result = import_file(src, opts)
-            report = result.report
-            if report is None or report.error or not report.usable:
-                outcomes.append(
-                    ImportOutcome(src.name, False, report or FileReport(src.name, "", ""))
-                )
-                continue
+            if result.report is None:
+                result.report = FileReport(src.name, "unknown", "unknown", error="no report")
             keys = interaction_keys(result.interactions)
             with self._transaction():
                 rowid = self.conn.execute(
@@ -806,8 +817,11 @@ class Store:
         contact, the decisions and the region (and ``extra``, e.g. the resolver's version)."""
 
         h = hashlib.sha256()
-        for (digest,) in self.conn.execute("SELECT digest FROM files ORDER BY digest"):
+        for digest, options in self.conn.execute(
+            "SELECT digest, options FROM files ORDER BY digest"
+        ):  # a file re-read with other options (a column map, "me") gives other records
             h.update(digest.encode())
+            h.update(options.encode())
         h.update(
             repr(
                 self.conn.execute(
@@ -867,6 +881,36 @@ class Store:
     def setting(self, key: str, default: object = None) -> object:
         row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def set_file_setting(self, digest: str, key: str, value: object) -> None:
+        """A setting of one file (``column_map``: pairs of canonical and file column;
+        ``dayfirst``: the date order the user chose); None removes it."""
+        per_file = dict(self.setting("file_settings", {}) or {})  # type: ignore[call-overload]
+        entry = dict(per_file.get(digest, {}))
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+        if entry:
+            per_file[digest] = entry
+        else:
+            per_file.pop(digest, None)
+        self.set_setting("file_settings", per_file)
+
+    def file_settings(self, digest: str) -> dict:
+        """The settings of one file (see :meth:`set_file_setting`)."""
+        return dict((self.setting("file_settings", {}) or {}).get(digest, {}))  # type: ignore[union-attr]
+
+    def options_for(self, source: SourceFile) -> ImportOptions:
+        """The options ``source`` is read with: the user's settings plus the file's own column
+        mapping and date order."""
+        base = self.import_options()
+        own = self.file_settings(source.digest)
+        return dataclasses.replace(
+            base,
+            column_map=tuple(tuple(p) for p in own.get("column_map", ())),
+            dayfirst=own.get("dayfirst", base.dayfirst),
+        )
 
     def import_options(self) -> ImportOptions:
         """The import options the user set (region, time zone, date order, me)."""
