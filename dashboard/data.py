@@ -109,7 +109,7 @@ def sample_template() -> Path:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _analysed(path: str, key: str, as_of: date) -> pipeline.Run:
+def analysed(path: str, key: str, as_of: date) -> pipeline.Run:
     """The pipeline's run for one store and one run key (the key changes with anything the
     result depends on, so a cached run is never stale)."""
     return pipeline.analysis_from_store(path, as_of=as_of, window_days=WINDOW_DAYS)
@@ -129,7 +129,7 @@ def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
         as_of = date.fromisoformat(str(raw)) if raw else date.today()
         _, key = pipeline.run_keys(store, as_of, WINDOW_DAYS)
         options = store.import_options()
-    run = _analysed(str(path), key, as_of)
+    run = analysed(str(path), key, as_of)
     return Run(
         is_sample=state.on_sample(),
         as_of=as_of,

@@ -272,7 +272,8 @@ def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     frame = pd.DataFrame(
         {
-            "t": interactions["timestamp"].dt.floor("min").astype("int64").to_numpy(),
+            # nanoseconds whatever unit the importer's parser chose (pandas infers s/ms/us/ns)
+            "t": pd.DatetimeIndex(interactions["timestamp"]).floor("min").as_unit("ns").asi8,
             "who": interactions["who"].astype(str).str.strip().str.casefold().to_numpy(),
             "channel": interactions["channel"].astype(str).to_numpy(),
             "direction": interactions["direction"].astype(str).to_numpy(),
