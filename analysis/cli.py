@@ -40,6 +40,10 @@ from analysis.store.store import MEMORY
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
 
+STORE_TIMEOUT = 30.0
+"""Seconds to wait for another closeknit (an import, the dashboard) to finish writing the store
+before saying so."""
+
 
 def _options(args: argparse.Namespace, store: Store | None = None) -> ImportOptions:
     """Options from the command line; with a store, unset ones come from the store's settings
@@ -146,7 +150,9 @@ def _run(args: argparse.Namespace, analyse: bool):
     sources, problems = _read_sources(args.files or ())
     as_of = getattr(args, "as_of", None)
     window = getattr(args, "window", C.WINDOW_DAYS)
-    with Store(args.store if getattr(args, "store", None) else MEMORY) as store:
+    with Store(
+        args.store if getattr(args, "store", None) else MEMORY, timeout=STORE_TIMEOUT
+    ) as store:
         options = _options(args, store)
         if not store.in_memory:
             store.reread(store.options_for)  # files read with settings changed since
@@ -249,7 +255,7 @@ def cmd_sample_path(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     """Record contact with someone in the store (it resets their clock)."""
-    with Store(args.store) as store:
+    with Store(args.store, timeout=STORE_TIMEOUT) as store:
         _, res, _ = pipeline.resolution_from_store(store)
         people = res.people
         key = args.person.strip().casefold()
@@ -275,7 +281,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export reminders (.ics), people and metrics (.csv) or the report (.md/.html)."""
     as_of = pd.Timestamp(args.as_of) if args.as_of else None
-    with Store(args.store) as store:
+    with Store(args.store, timeout=STORE_TIMEOUT) as store:
         tz = store.import_options().timezone
         run = pipeline.analysis_from_store(store, as_of=as_of)
     dataset, resolution, result = run.dataset, run.resolution, run.analysis
