@@ -12,8 +12,10 @@ import csv
 import html
 import io
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+from icalendar import Alarm, Calendar, Event
 
 from analysis.importers.base import stable_id
 
@@ -81,13 +83,9 @@ def reminders_ics(
     per_day: int = 1,
 ) -> bytes:
     """Reach-out reminders as an iCalendar file: the ranked suggestions spread over the days
-    from ``start``, ``per_day`` a day (DESIGN: one short check-in a day), each a 15-minute
+    from ``start``, ``per_day`` a day (one short check-in a day: docs/metrics.md), each a 15-minute
     event at :data:`REMINDER_HOUR` local time with the reason, the small step and the draft
     message, and a display alarm at its start."""
-    from zoneinfo import ZoneInfo
-
-    from icalendar import Alarm, Calendar, Event
-
     cal = Calendar()
     cal.add("prodid", "-//closeknit//reach-out reminders//EN")
     cal.add("version", "2.0")

@@ -33,8 +33,9 @@ from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.identity.overlaps import empty_overlaps, merge_overlaps
-from analysis.importers import begin_import
+from analysis.importers import IMPORTERS, begin_import, detect, head_text
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
+from analysis.importers.csvsniff import describe_columns
 from analysis.store import ImportOutcome, PersonEdit, Store, snapshot
 from analysis.store.store import MEMORY
 
@@ -302,6 +303,52 @@ def analysis_from_files(
         run = analysis_from_store(store, as_of=as_of, window_days=window_days, use_cache=False)
     run.dataset.reports = reports_of(outcomes)
     return run
+
+
+CSV_FORMATS = ("contacts_csv", "interactions_csv")
+CSV_SUFFIXES = (".csv", ".tsv", ".tab")
+
+
+@dataclass(frozen=True)
+class FileShape:
+    """What a file looks like to closeknit, for the Import page's column mapping: its format
+    (``unknown`` when refused), label, confidence, the detector's notes, and the header of
+    anything that reads as a table."""
+
+    format: str
+    label: str
+    confidence: float
+    notes: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+
+def file_shape(source: SourceFile) -> FileShape:
+    """Detect ``source`` and, when it is (or may be) a CSV, list its columns. Never raises."""
+    try:
+        det = detect(source)
+        shape = FileShape(det.format, det.label, float(det.confidence), tuple(det.notes))
+    except CloseknitError:
+        shape = FileShape("unknown", "unknown", 0.0)
+    tabular = shape.format in CSV_FORMATS or (
+        shape.format == "unknown" and source.name.lower().endswith(CSV_SUFFIXES)
+    )
+    if not tabular:
+        return shape
+    try:
+        columns = tuple(describe_columns(head_text(source.data)))
+    except Exception:  # noqa: BLE001 - listing columns is a convenience, never a failure
+        columns = ()
+    return dataclasses.replace(shape, columns=columns)
+
+
+def mappable_columns(fmt: str) -> tuple[str, ...]:
+    """The canonical columns a user can map for a CSV format, as its importer declares them."""
+    mod = IMPORTERS.get(fmt)
+    for attr in ("MAP_ROLES", "MAPPABLE_COLUMNS", "MAPPABLE", "CANONICAL_COLUMNS"):
+        fields = getattr(mod, attr, None)
+        if fields:
+            return tuple(fields)
+    return ()
 
 
 def reports_of(outcomes: Sequence[ImportOutcome]) -> list[FileReport]:

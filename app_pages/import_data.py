@@ -9,14 +9,10 @@ import pandas as pd
 import phonenumbers
 import streamlit as st
 
-from analysis.errors import CloseknitError
-from analysis.importers import IMPORTERS, detect, head_text
+from analysis import pipeline
 from analysis.importers.base import SourceFile, stable_id
-from analysis.importers.csvsniff import describe_columns
 from dashboard import data, state, ui, words
 
-CSV_FORMATS = ("contacts_csv", "interactions_csv")
-CSV_SUFFIXES = (".csv", ".tsv", ".tab")
 # A CSV detected with less confidence than this gets its column mapping offered up front.
 UNSURE_BELOW = 0.8
 
@@ -41,34 +37,16 @@ FIELD_WORDS = {
 
 def mappable_fields(fmt: str) -> tuple[str, ...]:
     """The canonical columns a user can map for a CSV format (from the importer when it says)."""
-    mod = IMPORTERS.get(fmt)
-    for attr in ("MAP_ROLES", "MAPPABLE_COLUMNS", "MAPPABLE", "CANONICAL_COLUMNS"):
-        fields = getattr(mod, attr, None)
-        if fields:
-            return tuple(fields)
-    return FALLBACK_FIELDS.get(fmt, ())
+    return pipeline.mappable_columns(fmt) or FALLBACK_FIELDS.get(fmt, ())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def detection(
     name: str, digest: str, _data: bytes
 ) -> tuple[str, str, float, tuple[str, ...], tuple[str, ...]]:
-    """(format, label, confidence, notes, columns) of a file; format "unknown" when refused.
-    ``columns`` lists the header of anything that reads as a table (a known CSV format, or a
-    refused ``.csv``/``.tsv``), so the user can map it."""
-    src = SourceFile(name, _data)
-    try:
-        det = detect(src)
-        fmt, label, conf, notes = det.format, det.label, float(det.confidence), tuple(det.notes)
-    except CloseknitError:
-        fmt, label, conf, notes = "unknown", "unknown", 0.0, ()
-    cols: tuple[str, ...] = ()
-    if fmt in CSV_FORMATS or (fmt == "unknown" and name.lower().endswith(CSV_SUFFIXES)):
-        try:
-            cols = tuple(describe_columns(head_text(_data)))
-        except Exception:  # noqa: BLE001 - listing columns is a convenience
-            cols = ()
-    return (fmt, label, conf, notes, cols)
+    """(format, label, confidence, notes, columns) of a file (cached on its digest)."""
+    shape = pipeline.file_shape(SourceFile(name, _data))
+    return (shape.format, shape.label, shape.confidence, shape.notes, shape.columns)
 
 
 def mapping_form(
