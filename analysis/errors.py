@@ -1,6 +1,16 @@
-"""Exception types raised by the library. Each carries where the problem is and why.
+"""Every exception type closeknit raises on purpose, in one place. Each carries where the problem
+is and why; the library raises, the CLI and the dashboard render (nothing here prints)::
 
-The library raises, the CLI and the dashboard render: nothing here prints.
+    CloseknitError                 base of all; the CLI prints "closeknit: <message>", exit 2
+    ├── UnrecognisedFormatError    a file in no format closeknit reads (names what it reads)
+    ├── UnusableFileError          a known format with nothing usable (empty, truncated, encrypted)
+    ├── CouldNotReadError          an importer failed unforeseen: that file is reported, not read
+    ├── RecordError                one record that cannot be used (the importer skips and counts it)
+    ├── StoreError                 the store cannot be used: corrupt, newer, locked, read-only
+    └── InvalidChoiceError         a value outside the allowed choices (a channel, a decision kind)
+
+Importers turn ``RecordError`` into a skipped record and every other error of a file into that
+file's report (``FileReport.error``); one bad file never stops the others.
 """
 
 from __future__ import annotations
@@ -60,3 +70,13 @@ class RecordError(CloseknitError):
 
 class StoreError(CloseknitError):
     """The store file cannot be opened or is not a closeknit store."""
+
+
+class InvalidChoiceError(CloseknitError):
+    """A value outside the choices closeknit knows (a channel, a direction, a decision kind)."""
+
+    def __init__(self, what: str, value: object, choices: tuple[str, ...]) -> None:
+        self.what = what
+        self.value = value
+        self.choices = choices
+        super().__init__(f"unknown {what} {value!r}; one of {', '.join(choices)}")

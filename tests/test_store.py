@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.errors import InvalidChoiceError
 from analysis.importers import import_file
 from analysis.importers.base import ImportOptions, SourceFile
 from analysis.store import PersonEdit, Store, delete_store
@@ -252,5 +253,5 @@ def test_logged_contact_is_an_interaction_like_any_other(store):
         "offline",
         "outgoing",
     )
-    with pytest.raises(ValueError, match="unknown channel"):
+    with pytest.raises(InvalidChoiceError, match="unknown channel"):
         store.log_contact("Ana Lima", "pigeon")

@@ -39,7 +39,7 @@ import pandas as pd
 from platformdirs import user_data_dir
 
 from analysis.engine import Overrides
-from analysis.errors import StoreError
+from analysis.errors import InvalidChoiceError, StoreError
 from analysis.identity import MergeDecisions
 from analysis.importers import import_file
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, Skipped, SourceFile
@@ -647,9 +647,9 @@ class Store:
         """Record contact the user had (``who`` as a name, phone, e-mail or person id)."""
 
         if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+            raise InvalidChoiceError("channel", channel, CHANNELS)
         if direction not in DIRECTIONS:
-            raise ValueError(f"unknown direction {direction!r}; one of {', '.join(DIRECTIONS)}")
+            raise InvalidChoiceError("direction", direction, DIRECTIONS)
         ts = pd.Timestamp(when if when is not None else datetime.now(UTC))
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
         with self._transaction():
@@ -682,7 +682,7 @@ class Store:
         """Keep a merge decision: ``confirmed``/``rejected`` (two contact ids) or ``link``
         (an unmatched identity, a contact id). Confirming a rejected pair replaces it."""
         if kind not in ("confirmed", "rejected", "link"):
-            raise ValueError(f"unknown decision {kind!r}")
+            raise InvalidChoiceError("decision", kind, ("confirmed", "rejected", "link"))
         if kind != "link":
             a, b = sorted((a, b))
         with self._transaction():
