@@ -340,6 +340,8 @@ class Store:
         and what to do: a corrupt file, a newer schema, a read-only file or folder, a store
         another process holds locked for longer than ``timeout`` seconds."""
         self.in_memory = str(path) == MEMORY
+        self._batches: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
+        """In-memory stores keep interaction batches as frames (digest -> frame, keys)."""
         self.path = Path(path) if path else default_store_path()
         if not self.in_memory:
             _create_private(self.path)
@@ -507,9 +509,14 @@ class Store:
         self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
         self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
         if len(added):
+            if self.in_memory:  # kept as frames: no Parquet round trip for a store that dies
+                self._batches[source.digest] = (added.reset_index(drop=True), keys[new])
+                blob = b""
+            else:
+                blob = batch_to_blob(added, keys[new])
             self.conn.execute(
                 "INSERT INTO interaction_batches VALUES (?,?,?)",
-                (source.digest, int(len(added)), batch_to_blob(added, keys[new])),
+                (source.digest, int(len(added)), blob),
             )
         return ImportOutcome(source.name, False, report, len(contact_rows), int(len(added)), dup)
 
@@ -557,7 +564,10 @@ class Store:
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY rowid"
         ):
-            k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
+            if self.in_memory:
+                k = self._batches[digest][1]
+            else:
+                k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
             keys.append(k)
             owners.append(np.full(len(k), digest, dtype=object))
         if not keys:
@@ -598,6 +608,7 @@ class Store:
         with self._transaction():
             cur = self.conn.execute("DELETE FROM files WHERE digest=?", (digest,))
             self._clear_caches()  # no name from a removed file stays behind in a cache
+        self._batches.pop(digest, None)
         return cur.rowcount > 0
 
     def contacts(self) -> pd.DataFrame:
@@ -613,10 +624,10 @@ class Store:
     def interactions(self) -> pd.DataFrame:
         """Every stored interaction, imported and logged, as an interactions DataFrame."""
         frames = []
-        for (blob,) in self.conn.execute(
-            "SELECT data FROM interaction_batches ORDER BY file_digest"
+        for digest, blob in self.conn.execute(
+            "SELECT file_digest, data FROM interaction_batches ORDER BY file_digest"
         ):
-            frames.append(blob_to_batch(blob)[0])
+            frames.append(self._batches[digest][0] if self.in_memory else blob_to_batch(blob)[0])
         frames.append(self.logged_interactions())
         return concat_interactions(frames)
 
