@@ -20,9 +20,17 @@ st.set_page_config(
     page_title="closeknit",
     page_icon=str(ICON),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 state.init(data.sample_template)
+
+problem = state.store_problem()
+if problem is not None:  # the user's own store cannot be opened: say so, offer a way out
+    st.error(f"Your closeknit store cannot be used: {problem}")
+    if st.button("Start a new store (the old file is kept, renamed)", key="ck_store_aside"):
+        kept = state.set_store_aside()
+        st.success(f"Started a new store. The old one is kept as {kept}.")
+    state.use_sample()
 
 PAGES = {
     "Your people": [

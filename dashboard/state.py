@@ -22,13 +22,14 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from analysis.errors import StoreError
 from analysis.identity import MergeDecisions
 from analysis.importers.base import SourceFile
 from analysis.pipeline import ProgressFn, import_files
@@ -69,12 +70,38 @@ def init(template: Callable[[], Path]) -> None:
 
 
 def own_files_exist() -> bool:
-    """True when the user's own store exists and holds at least one file."""
+    """True when the user's own store exists, can be opened and holds at least one file."""
     path = default_store_path()
-    if not path.exists():
+    if not path.exists() or store_problem() is not None:
         return False
     with Store(path) as store:
         return bool(store.counts()["files"])
+
+
+def store_problem() -> str | None:
+    """Why the user's own store cannot be used (corrupt, newer, read-only...), or None."""
+    path = default_store_path()
+    if not path.exists():
+        return None
+    try:
+        Store(path).close()
+    except StoreError as exc:
+        return str(exc)
+    return None
+
+
+def set_store_aside() -> Path:
+    """Move the user's unusable store aside (kept, renamed with the time) so a new, empty one
+    can start; returns where the old file now is."""
+    path = default_store_path()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unusable-{stamp}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def on_sample() -> bool:

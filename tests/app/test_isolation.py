@@ -76,3 +76,16 @@ def test_a_refused_file_stays_listed_after_a_reload():
     summary = table(again, "File", "Status")
     assert summary[summary["File"] == "notes.txt"].iloc[0]["Status"] == "Could not use"
     assert metric(again, "Files") == "4"
+
+
+def test_a_corrupt_store_shows_the_way_out_and_keeps_the_old_file(private_store):
+    private_store.write_bytes(b"not a database" * 200)
+    at = new_app().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("cannot be used" in e.value for e in at.error)
+    assert "You are looking at a sample" in texts(at)  # every page still works, on the sample
+    next(b for b in at.button if b.key == "ck_store_aside").click().run()
+    assert not at.exception
+    kept = list(private_store.parent.glob(private_store.name + ".unusable-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"not a database")
+    assert not any("cannot be used" in e.value for e in new_app().run().error)
