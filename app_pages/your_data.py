@@ -25,8 +25,10 @@ else:
             left, right = st.columns([4, 1], vertical_alignment="center")
             left.markdown(f"**{row.label}**")
             left.text(
-                f"{row.name} · imported {row.imported_at[:10]} · {row.contacts} contacts, "
-                f"{row.interactions} interactions"
+                f"{row.name} · imported {row.imported_at[:10]} · read {row.read}, imported "
+                f"{row.imported}, skipped {row.skipped}"
+                + (f", {row.already_known} already known" if row.already_known else "")
+                + f" · kept: {row.contacts} contacts, {row.interactions} interactions"
             )
             if right.button("Remove", key=f"ck_store_rm_{row.digest}"):
                 state.remove_own_file(row.digest)

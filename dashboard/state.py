@@ -34,6 +34,7 @@ from analysis.identity import MergeDecisions
 from analysis.importers.base import SourceFile
 from analysis.pipeline import ProgressFn, import_files
 from analysis.store import ImportOutcome, PersonEdit, Store, default_store_path, delete_store
+from analysis.store.store import FILES_COLUMNS
 
 MODE = "ck_mode"  # "sample" (the bundled persona) or "own" (the user's files)
 SAMPLE_STORE = "ck_sample_store"  # path of this session's copy of the sample store
@@ -206,9 +207,7 @@ def own_files() -> pd.DataFrame:
     """The files in the user's own store (whichever store the session shows)."""
     path = default_store_path()
     if not path.exists():
-        return pd.DataFrame(
-            columns=["digest", "name", "label", "imported_at", "contacts", "interactions"]
-        )
+        return pd.DataFrame(columns=list(FILES_COLUMNS))
     with Store(path) as s:
         return s.files()
 

@@ -56,6 +56,12 @@ from analysis.store.frames import batch_to_blob, blob_to_batch, frame_from_blob,
 
 STORE_ENV = "CLOSEKNIT_STORE"
 STORE_FILE = "closeknit.sqlite3"
+FILES_COLUMNS = (
+    "digest", "name", "label", "imported_at", "read", "imported", "skipped", "already_known",
+    "contacts", "interactions",
+)  # fmt: skip
+"""Columns of :meth:`Store.files`."""
+
 MEMORY = ":memory:"
 """The path of a store that lives in memory only (the bundled sample, the CLI without --store)."""
 
@@ -575,16 +581,23 @@ class Store:
         return np.concatenate(keys), np.concatenate(owners)
 
     def files(self) -> pd.DataFrame:
-        """Imported files: digest, name, label, imported_at, contacts, interactions."""
+        """Imported files: digest, name, label, imported_at, the counts of their import report
+        (read, imported, skipped, already_known: the same numbers the import shows) and what is
+        kept of them (contacts, interactions)."""
         rows = self.conn.execute(
-            """SELECT f.digest, f.name, f.label, f.imported_at,
+            """SELECT f.digest, f.name, f.label, f.imported_at, f.report,
                       (SELECT COUNT(*) FROM contacts c WHERE c.file_digest=f.digest),
                       COALESCE((SELECT n FROM interaction_batches b WHERE b.file_digest=f.digest), 0)
                FROM files f ORDER BY f.rowid"""
         ).fetchall()
-        return pd.DataFrame(
-            rows, columns=["digest", "name", "label", "imported_at", "contacts", "interactions"]
-        )
+        out = []
+        for digest, name, label, imported_at, report, contacts, interactions in rows:
+            rep = _report_from_json(report)
+            out.append(
+                (digest, name, label, imported_at, rep.read, rep.imported, len(rep.skipped),
+                 sum(rep.already_known.values()), contacts, interactions)
+            )  # fmt: skip
+        return pd.DataFrame(out, columns=list(FILES_COLUMNS))
 
     def reports(self) -> list[FileReport]:
         """The import report of every stored file, oldest first."""
