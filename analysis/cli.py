@@ -23,12 +23,13 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import checkin, occasions, pipeline
 from analysis import constants as C
-from analysis import pipeline
 from analysis.errors import CloseknitError
 from analysis.exports import people_csv, reminders_ics, report_html
 from analysis.importers.base import FileReport, ImportOptions, SourceFile
@@ -248,6 +249,120 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_today(args: argparse.Namespace) -> int:
+    """Today's check-in: one close person to send a short message to, the streak, the week, the
+    dates coming up and the follow-ups due. With ``--store`` the day's choice is kept (the same
+    person all day) and ``--done`` logs the message and counts the day."""
+    reports, _, _, run, _ = _run(args, analyse=True)
+    status = _exit_status(reports)
+    if status != EXIT_OK:
+        print(format_report_text(reports), file=sys.stderr)
+        return status
+    an = run.analysis
+    today = an.as_of.date()
+    with Store(
+        args.store if getattr(args, "store", None) else MEMORY, timeout=STORE_TIMEOUT
+    ) as store:
+        history = store.checkins()
+        edits = store.edits()
+        states = {p: e.states for p, e in edits.items() if e.states}
+        close = {p: e.closeness for p, e in edits.items() if e.closeness is not None}
+        if today in history:
+            pid = history[today][0]
+            chosen = checkin.choose(an.people[an.people["person_id"] == pid], today, {}, states)
+        else:
+            chosen = checkin.choose(
+                an.people, today, {d: p for d, (p, _) in history.items()}, states, close
+            )
+        done_today = bool(history.get(today, ("", False))[1])
+        if chosen is not None and not store.in_memory:
+            if args.done and not done_today:
+                when = pd.Timestamp.now(tz="UTC")
+                if today < when.date():  # looking at a past day: the contact counts on that day
+                    when = pd.Timestamp(today, tz="UTC") + pd.Timedelta(hours=12)
+                store.log_contact(chosen.name, "message", when, note="daily check-in")
+                store.finish_follow_ups(chosen.person_id, today)
+                done_today = True
+            store.record_checkin(today, chosen.person_id, done_today)
+            history = store.checkins()
+        follow = occasions.due_follow_ups(store.follow_ups(), today)
+        dates = store.occasions()
+    names = dict(zip(an.people["person_id"], an.people["name"], strict=True))
+    gone = [p for p, st in states.items() if set(st) & checkin.NEVER_STATES]
+    upcoming = occasions.coming_up(
+        [*occasions.occasions_from_people(an.people), *dates], names, today, leave_out=gone
+    )
+    done_days = [d for d, (_, done) in history.items() if done]
+    out = {
+        "day": today.isoformat(),
+        "checkin": None
+        if chosen is None
+        else {
+            "person_id": chosen.person_id,
+            "name": chosen.name,
+            "reason": chosen.reason,
+            "draft": chosen.draft,
+            "done": done_today,
+        },  # fmt: skip
+        "streak": checkin.streak(done_days, today),
+        "week": [
+            {"day": d.isoformat(), "done": d in set(done_days)} for d in occasions.week_of(today)
+        ],
+        "coming_up": [
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "date": r.date.isoformat(),
+                "days_until": int(r.days_until),
+                "turns": None if pd.isna(r.turns) else int(r.turns),
+            }
+            for r in upcoming.itertuples(index=False)
+        ],  # fmt: skip
+        "follow_ups": [
+            {"name": names.get(f.person_id, f.person_id), "on": f.on.isoformat(), "text": f.text}
+            for f in follow
+        ],
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if chosen is None:
+        print("No check-in today: closeknit has not seen anyone close often enough yet.")
+    else:
+        print(f"Today's check-in ({today:%A %d %B}): {chosen.name}")
+        print(f"  {chosen.reason}")
+        print(f"  Draft: {chosen.draft}")
+        if done_today:
+            print("  Done. Thank you.")
+    print(checkin.streak_words(out["streak"], done_today))
+    print("This week: " + " ".join(
+        f"{date.fromisoformat(w['day']):%a} {'done' if w['done'] else '-'}" for w in out["week"]
+    ))  # fmt: skip
+    for r in out["coming_up"]:
+        when = occasions.when_words(r["days_until"], date.fromisoformat(r["date"]))
+        turns = f" (turns {r['turns']})" if r["turns"] and r["kind"] == "birthday" else ""
+        print(f"Coming up: {r['name']}'s {r['kind']} {when}{turns}")
+    for f in out["follow_ups"]:
+        print(f"Follow up with {f['name']}: {f['text']} (since {f['on']})")
+    return EXIT_OK
+
+
+def cmd_follow_up(args: argparse.Namespace) -> int:
+    """Keep a one-off follow-up for someone on a date; it is listed by ``today`` from then."""
+    with Store(args.store, timeout=STORE_TIMEOUT) as store:
+        _, res, _ = pipeline.resolution_from_store(store)
+        people = res.people
+        key = args.person.strip().casefold()
+        hits = people[people["name"].str.casefold() == key] if len(people) else people
+        if len(hits) != 1:
+            print(f"closeknit: {args.person!r} matches {len(hits)} people", file=sys.stderr)
+            return EXIT_UNUSABLE
+        on = date.fromisoformat(args.on)
+        store.add_follow_up(occasions.FollowUp(str(hits.iloc[0]["person_id"]), on, args.text))
+    print(f"follow-up kept for {on:%d %B %Y}")
+    return EXIT_OK
+
+
 def cmd_sample_path(args: argparse.Namespace) -> int:
     print(sample_dir())
     return EXIT_OK
@@ -380,6 +495,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_an.set_defaults(func=cmd_analyze)
 
+    p_today = sub.add_parser("today", help="today's check-in with one close person")
+    common(p_today)
+    p_today.add_argument("--as-of", help="the day (YYYY-MM-DD; default today)")
+    p_today.add_argument("--done", action="store_true", help="I sent it: log it, count the day")
+    p_today.add_argument("--json", action="store_true", help="print one JSON object")
+    p_today.set_defaults(func=cmd_today, window=C.WINDOW_DAYS)
+
+    p_fu = sub.add_parser("follow-up", help="keep a one-off follow-up for someone on a date")
+    p_fu.add_argument("person", help="the person's name as closeknit shows it")
+    p_fu.add_argument("text", help='what to ask or do ("ask how the interview went")')
+    p_fu.add_argument("--on", required=True, help="the day (YYYY-MM-DD)")
+    p_fu.add_argument("--store", default=str(default_store_path()), metavar="PATH")
+    p_fu.set_defaults(func=cmd_follow_up)
+
     p_log = sub.add_parser("log", help="record contact you had with someone")
     p_log.add_argument("person", help="the person's name as closeknit shows it")
     p_log.add_argument("--channel", choices=CHANNELS, default="in_person")
@@ -409,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Every failure is one line on stderr saying what happened and what to do
     (exit status 2); no traceback reaches the user."""
     args = build_parser().parse_args(argv)
-    if args.func in (cmd_import, cmd_analyze) and not args.files and not args.store:
+    if args.func in (cmd_import, cmd_analyze, cmd_today) and not args.files and not args.store:
         build_parser().error("give at least one FILE, or --store PATH")
     try:
         return int(args.func(args))

@@ -211,3 +211,27 @@ def test_log_refuses_an_unknown_person(tmp_path, capsys):
     capsys.readouterr()
     assert main(["log", "Nobody Atall", "--store", store]) == 2
     assert "matches nobody" in capsys.readouterr().err
+
+
+def test_today_keeps_one_person_all_day_logs_it_when_done_and_counts_the_streak(tmp_path, capsys):
+    store = str(tmp_path / "s.sqlite3")
+    assert main(["import", *SAMPLE_ARGS, "--store", store]) == 0
+    capsys.readouterr()
+    days = ["2026-11-18", "2026-11-19", "2026-11-20"]
+    chosen = []
+    for day in days:
+        assert main(["today", "--store", store, "--as-of", day, "--json"]) == 0
+        first = json.loads(capsys.readouterr().out)
+        assert main(["today", "--store", store, "--as-of", day, "--json", "--done"]) == 0
+        done = json.loads(capsys.readouterr().out)
+        assert first["checkin"]["person_id"] == done["checkin"]["person_id"]  # same all day
+        assert done["checkin"]["done"]
+        chosen.append(done["checkin"]["person_id"])
+    assert chosen[0] != chosen[1] != chosen[2]  # never the same two days running
+    assert done["streak"] == 3
+    assert [w["done"] for w in done["week"]][-3:] == [True, True, True]
+    from analysis.store import Store
+
+    with Store(store) as s:
+        notes = s.logged_interactions()["note"]
+        assert (notes == "daily check-in").sum() == 3

@@ -52,6 +52,8 @@ from analysis.model import (
     empty_contacts,
     interactions_frame,
 )
+from analysis.occasions import KINDS as OCCASION_KINDS
+from analysis.occasions import FollowUp, Occasion
 from analysis.store.frames import batch_to_blob, blob_to_batch, frame_from_blob, frame_to_blob
 
 STORE_ENV = "CLOSEKNIT_STORE"
@@ -166,6 +168,31 @@ MIGRATIONS: tuple[str, ...] = (
     # 8: the states of a person's life the user set ("far away", "lives with me", "in memory"...)
     """
     ALTER TABLE person_edits ADD COLUMN states TEXT;
+    """,
+    # 9: the daily check-in, dates that matter and one-off follow-ups
+    """
+    CREATE TABLE checkins (
+        day TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE occasions (
+        person_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+        day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31),
+        year INTEGER,
+        label TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (person_id, kind, label)
+    );
+    CREATE TABLE follow_ups (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id TEXT NOT NULL,
+        on_day TEXT NOT NULL,
+        text TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -835,6 +862,67 @@ class Store:
             done=done,
             snoozed_until=snoozed,
         )
+
+    # -- the daily check-in, dates that matter, follow-ups --------------------------------------
+    def record_checkin(self, day: date, person_id: str, done: bool) -> None:
+        """Keep the day's check-in (who, and whether it was done)."""
+        with self._transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO checkins VALUES (?,?,?,?)",
+                (day.isoformat(), person_id, int(done), _now()),
+            )
+
+    def checkins(self) -> dict[date, tuple[str, bool]]:
+        """day -> (person_id, done) of every check-in offered."""
+        return {
+            date.fromisoformat(d): (pid, bool(done))
+            for d, pid, done in self.conn.execute("SELECT day, person_id, done FROM checkins")
+        }
+
+    def save_occasion(self, occasion: Occasion) -> None:
+        """Keep a yearly date the user entered (replacing one of the same kind and label)."""
+        if occasion.kind not in OCCASION_KINDS:
+            raise InvalidChoiceError("kind of date", occasion.kind, OCCASION_KINDS)
+        with self._transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO occasions VALUES (?,?,?,?,?,?)",
+                (occasion.person_id, occasion.kind, occasion.month, occasion.day,
+                 occasion.year, occasion.label),
+            )  # fmt: skip
+
+    def occasions(self) -> list[Occasion]:
+        """The yearly dates the user entered."""
+        return [
+            Occasion(*row)
+            for row in self.conn.execute(
+                "SELECT person_id, kind, month, day, year, label FROM occasions"
+            )
+        ]
+
+    def add_follow_up(self, follow_up: FollowUp) -> None:
+        """Keep a one-off follow-up ("ask how the interview went", on a date)."""
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO follow_ups (person_id, on_day, text, done) VALUES (?,?,?,?)",
+                (follow_up.person_id, follow_up.on.isoformat(), follow_up.text,
+                 int(follow_up.done)),
+            )  # fmt: skip
+
+    def follow_ups(self) -> list[FollowUp]:
+        return [
+            FollowUp(pid, date.fromisoformat(on), text, bool(done))
+            for pid, on, text, done in self.conn.execute(
+                "SELECT person_id, on_day, text, done FROM follow_ups ORDER BY on_day, id"
+            )
+        ]
+
+    def finish_follow_ups(self, person_id: str, until: date) -> None:
+        """Mark a person's follow-ups due by ``until`` done (the user got in touch)."""
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE follow_ups SET done=1 WHERE person_id=? AND on_day<=?",
+                (person_id, until.isoformat()),
+            )
 
     # -- resolution cache --------------------------------------------------------------------
     def data_key(self, region: str, decisions: object, extra: str = "") -> str:

@@ -1,0 +1,149 @@
+"""Dates that matter: birthdays and anniversaries coming up, and one-off follow-ups.
+
+Birthdays come from the address book (vCard ``BDAY``, Google/Outlook CSV; ``YYYY-MM-DD``, or
+``--MM-DD`` without a year, as :mod:`analysis.model` keeps them) and from dates the user enters
+(:class:`Occasion`); follow-ups are one-off notes on a date ("ask how the interview went").
+
+A yearly date falls on the same month and day each year; 29 February falls on 28 February in
+years without it (the common convention, e.g. UK Interpretation Act 1978 leaves it open; most
+calendar apps move it to 28 February).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+COMING_UP_DAYS = 30
+"""How far ahead the "coming up" list looks (a month: time to plan a call or a card)."""
+
+REASON_DAYS = 7
+"""A birthday or anniversary at most this many days ahead is a reason for a suggestion."""
+
+KINDS = ("birthday", "anniversary", "other")
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """A yearly date of a person: ``kind`` (birthday, anniversary, other), month and day, the
+    year when known, and a label ("wedding", "name day")."""
+
+    person_id: str
+    kind: str
+    month: int
+    day: int
+    year: int | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A one-off reminder: on ``on``, about ``person_id``, ``text`` (what to ask or do)."""
+
+    person_id: str
+    on: date
+    text: str
+    done: bool = False
+
+
+def parse_yearly(value: str) -> tuple[int | None, int, int] | None:
+    """``(year or None, month, day)`` from ``YYYY-MM-DD`` or ``--MM-DD``; None when not a date.
+
+    >>> parse_yearly("1990-02-28")
+    (1990, 2, 28)
+    >>> parse_yearly("--12-24")
+    (None, 12, 24)
+    >>> parse_yearly("soon") is None
+    True
+    """
+    text = (value or "").strip()
+    try:
+        if text.startswith("--") and len(text) == 7:
+            month, day = int(text[2:4]), int(text[5:7])
+            date(2000, month, day)  # a leap year: 29 February is a valid yearless date
+            return None, month, day
+        parsed = date.fromisoformat(text[:10])
+        return parsed.year, parsed.month, parsed.day
+    except ValueError:
+        return None
+
+
+def next_date(month: int, day: int, after: date) -> date:
+    """The first ``month``/``day`` on or after ``after`` (29 February -> 28 February in a
+    common year)."""
+    for year in (after.year, after.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29 February in a common year
+            candidate = date(year, month, 28)
+        if candidate >= after:
+            return candidate
+    raise ValueError(f"no date {month}-{day} after {after}")  # pragma: no cover
+
+
+def occasions_from_people(people: pd.DataFrame) -> list[Occasion]:
+    """Birthdays of the people frame (its ``birthday`` column), as occasions."""
+    out = []
+    if "birthday" not in people.columns:
+        return out
+    for pid, raw in zip(people["person_id"], people["birthday"], strict=True):
+        parsed = parse_yearly(str(raw)) if isinstance(raw, str) else None
+        if parsed:
+            year, month, day = parsed
+            out.append(Occasion(str(pid), "birthday", month, day, year))
+    return out
+
+
+def coming_up(
+    occasions: Iterable[Occasion],
+    names: Mapping[str, str],
+    today: date,
+    days: int = COMING_UP_DAYS,
+    leave_out: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Occasions in the next ``days`` days (today included), soonest first.
+
+    Returns a frame ``person_id, name, kind, label, date, days_until, turns`` (``turns``: the
+    age or the number of years, when the year is known; else <NA>). People in ``leave_out``
+    (those who died, archived ties) are left out.
+    """
+    skip = set(leave_out)
+    rows = []
+    for occ in occasions:
+        if occ.person_id in skip or occ.person_id not in names:
+            continue
+        when = next_date(occ.month, occ.day, today)
+        until = (when - today).days
+        if until > days:
+            continue
+        turns = when.year - occ.year if occ.year and occ.year > 1604 else None
+        rows.append((occ.person_id, names[occ.person_id], occ.kind, occ.label, when, until, turns))
+    frame = pd.DataFrame(
+        rows, columns=["person_id", "name", "kind", "label", "date", "days_until", "turns"]
+    )
+    frame["turns"] = frame["turns"].astype("Int64")
+    return frame.sort_values(["days_until", "name"], kind="stable").reset_index(drop=True)
+
+
+def due_follow_ups(follow_ups: Iterable[FollowUp], today: date) -> list[FollowUp]:
+    """Follow-ups not done whose day has come (today or earlier), oldest first."""
+    return sorted((f for f in follow_ups if not f.done and f.on <= today), key=lambda f: f.on)
+
+
+def when_words(days_until: int, on: date) -> str:
+    """ "today", "tomorrow", "on Friday" (within a week), else "on 14 March"."""
+    if days_until == 0:
+        return "today"
+    if days_until == 1:
+        return "tomorrow"
+    if days_until < 7:
+        return f"on {on:%A}"
+    return f"on {on.day} {on:%B}"
+
+
+def week_of(today: date) -> list[date]:
+    """The seven days ending ``today``, oldest first."""
+    return [today - timedelta(days=k) for k in range(6, -1, -1)]
