@@ -861,6 +861,7 @@ class Store:
             },
             done=done,
             snoozed_until=snoozed,
+            states={p: tuple(e.states) for p, e in edits.items() if e.states},
         )
 
     # -- the daily check-in, dates that matter, follow-ups --------------------------------------
