@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, practice, state
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
@@ -40,6 +40,8 @@ PAGES = {
         st.Page("app_pages/balance.py", title="Balance", icon=":material/balance:"),
         st.Page("app_pages/circles.py", title="Circles", icon=":material/radio_button_checked:"),
         st.Page("app_pages/suggestions.py", title="Suggestions", icon=":material/favorite:"),
+        st.Page("app_pages/people.py", title="People", icon=":material/search:"),
+        st.Page("app_pages/self_check.py", title="Self-check", icon=":material/self_improvement:"),
     ],
     "Your files": [
         st.Page("app_pages/import_data.py", title="Import", icon=":material/upload_file:"),
@@ -62,4 +64,5 @@ if state.on_sample():
             state.use_own_files()
             st.switch_page("app_pages/import_data.py")
 
+practice.quick_log()
 page.run()

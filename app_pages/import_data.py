@@ -98,27 +98,27 @@ with st.container(border=True):
         "Phone region (for numbers written without +country code)",
         regions,
         index=regions.index(cur_region) if cur_region in regions else 0,
-        key="ck_region_input",
+        key="ck_region_input" if not sample else "ck_region_input_sample",
         disabled=sample,
     )
     zone = c2.selectbox(
         "Your time zone (for times written without one)",
         zones,
         index=zones.index(cur_zone) if cur_zone in zones else 0,
-        key="ck_tz_input",
+        key="ck_tz_input" if not sample else "ck_tz_input_sample",
         disabled=sample,
     )
     me_text = st.text_input(
         "Your own name, phone number or e-mail as chat exports show them (comma-separated), so "
         "closeknit can tell who reached out",
         value=", ".join(cur_me),
-        key="ck_me_input",
+        key="ck_me_input" if not sample else "ck_me_input_sample",
         disabled=sample,
     )
     as_of = st.date_input(
         "Look at things as of",
         value=state.as_of(),
-        key="ck_as_of_input",
+        key="ck_as_of_input" if not sample else "ck_as_of_input_sample",
         help="Today, unless you want to see how things stood on another day.",
         disabled=sample,
     )

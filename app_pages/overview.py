@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui, words
+from dashboard import practice, ui, words
 
 run = ui.require_run()
 an = run.analysis
@@ -14,6 +14,8 @@ real = people[~people["non_person"].astype(bool)]
 
 st.title("Overview")
 ui.as_of_caption(run)
+practice.todays_checkin(run)
+practice.coming_up(run)
 
 # --- circles ---------------------------------------------------------------------------------
 st.subheader("Your circles")

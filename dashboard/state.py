@@ -32,6 +32,7 @@ import streamlit as st
 from analysis.errors import StoreError
 from analysis.identity import MergeDecisions
 from analysis.importers.base import SourceFile
+from analysis.occasions import FollowUp, Occasion
 from analysis.pipeline import ProgressFn, import_files
 from analysis.store import ImportOutcome, PersonEdit, Store, default_store_path, delete_store
 from analysis.store.store import FILES_COLUMNS
@@ -396,3 +397,44 @@ def delete_everything() -> None:
     """Delete the user's store file for good and go back to the sample."""
     delete_store(default_store_path())
     use_sample()
+
+
+# --- the daily practice --------------------------------------------------------------------------
+def checkins() -> dict[date, tuple[str, bool]]:
+    """day -> (person_id, done) of the check-ins offered in this store."""
+    return _read(lambda s: s.checkins())
+
+
+def record_checkin(day: date, person_id: str, done: bool) -> None:
+    with store() as s:
+        s.record_checkin(day, person_id, done)
+
+
+def occasions() -> list[Occasion]:
+    return _read(lambda s: s.occasions())
+
+
+def save_occasion(occasion: Occasion) -> None:
+    with store() as s:
+        s.save_occasion(occasion)
+
+
+def follow_ups() -> list[FollowUp]:
+    return _read(lambda s: s.follow_ups())
+
+
+def add_follow_up(follow_up: FollowUp) -> None:
+    with store() as s:
+        s.add_follow_up(follow_up)
+
+
+def self_check() -> list[int] | None:
+    """The LSNS-6 answers the user kept (None: none kept)."""
+    raw = _read(lambda s: s.setting("lsns6"))
+    return [int(a) for a in raw] if raw else None  # type: ignore[union-attr]
+
+
+def save_self_check(answers: list[int | None] | None) -> None:
+    """Keep the self-check answers (None forgets them)."""
+    with store() as s:
+        s.set_setting("lsns6", [int(a or 0) for a in answers] if answers else None)
