@@ -93,3 +93,13 @@ def test_in_memory_removes_every_nudge_the_check_in_and_the_reminders(private_st
 
     run = analysis_from_store(private_store, as_of=files.AS_OF)
     assert b"Ben Okafor" not in reminders_ics(run.analysis.suggestions, files.AS_OF)
+
+
+def test_the_self_check_is_prefilled_scored_and_kept_only_when_saved(private_store):
+    at = open_page(_uploaded(), "self_check")
+    assert "Score:" in texts(at)
+    with Store(private_store) as s:
+        assert s.setting("lsns6") is None
+    next(b for b in at.button if b.key == "ck_lsns_save").click().run()
+    with Store(private_store) as s:
+        assert len(s.setting("lsns6")) == 6
