@@ -399,9 +399,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     with Store(args.store, timeout=STORE_TIMEOUT) as store:
         tz = store.import_options().timezone
         run = pipeline.analysis_from_store(store, as_of=as_of)
+        edits = store.edits()
+        yearly = occasions.yearly_dates(
+            run.resolution.people, store.occasions(), {p: e.states for p, e in edits.items()}
+        )
     dataset, resolution, result = run.dataset, run.resolution, run.analysis
     if args.what == "ics":
-        data: bytes = reminders_ics(result.suggestions, result.as_of.date(), timezone=tz)
+        data: bytes = reminders_ics(
+            result.suggestions, result.as_of.date(), timezone=tz, yearly=yearly
+        )
     elif args.what == "csv":
         data = people_csv(result.people).encode("utf-8")
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ import pandas as pd
 from icalendar import Alarm, Calendar, Event
 
 from analysis.importers.base import stable_id
+from analysis.occasions import Occasion, next_date
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet treat a cell as a formula (OWASP, CSV Injection)."""
@@ -81,11 +83,14 @@ def reminders_ics(
     start: date,
     timezone: str = "UTC",
     per_day: int = 1,
+    yearly: Sequence[tuple[str, Occasion]] = (),
 ) -> bytes:
     """Reach-out reminders as an iCalendar file: the ranked suggestions spread over the days
     from ``start``, ``per_day`` a day (one short check-in a day: docs/metrics.md), each a 15-minute
     event at :data:`REMINDER_HOUR` local time with the reason, the small step and the draft
-    message, and a display alarm at its start."""
+    message, and a display alarm at its start. ``yearly``: ``(name, occasion)`` pairs of
+    birthdays and anniversaries, written as all-day events that repeat every year (leave out the
+    people the user marked "in memory" or "don't suggest" before calling)."""
     cal = Calendar()
     cal.add("prodid", "-//closeknit//reach-out reminders//EN")
     cal.add("version", "2.0")
@@ -108,6 +113,18 @@ def reminders_ics(
         alarm.add("description", f"Reach out to {s.name}")
         alarm.add("trigger", timedelta(0))
         ev.add_component(alarm)
+        cal.add_component(ev)
+    for name, occ in yearly:
+        first = next_date(occ.month, occ.day, start)
+        ev = Event()
+        ev.add("uid", f"{stable_id('yearly', occ.person_id, occ.kind, occ.label)}@closeknit.local")
+        ev.add("dtstamp", datetime.combine(start, time(0), tzinfo=tz))
+        ev.add("dtstart", first)
+        ev.add("dtend", first + timedelta(days=1))
+        ev.add("rrule", {"freq": "yearly"})
+        what = occ.label or occ.kind
+        ev.add("summary", f"{name}: {what}")
+        ev.add("categories", ["closeknit"])
         cal.add_component(ev)
     return cal.to_ical()
 

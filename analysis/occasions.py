@@ -97,6 +97,23 @@ def occasions_from_people(people: pd.DataFrame) -> list[Occasion]:
     return out
 
 
+def yearly_dates(
+    people: pd.DataFrame,
+    entered: Iterable[Occasion],
+    states: Mapping[str, Iterable[str]],
+    leave_out_states: Iterable[str] = ("dont_suggest", "archived", "in_memory"),
+) -> list[tuple[str, Occasion]]:
+    """``(name, occasion)`` of every birthday in ``people`` and every date the user entered,
+    without the people whose states say no reminders (for the yearly events of the .ics)."""
+    names = dict(zip(people["person_id"].astype(str), people["name"].astype(str), strict=True))
+    skip = {p for p, st in states.items() if set(st) & set(leave_out_states)}
+    return [
+        (names[o.person_id], o)
+        for o in [*occasions_from_people(people), *entered]
+        if o.person_id in names and o.person_id not in skip
+    ]
+
+
 def coming_up(
     occasions: Iterable[Occasion],
     names: Mapping[str, str],

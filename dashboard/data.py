@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import constants as C
-from analysis import pipeline
+from analysis import occasions, pipeline
 from analysis.engine import Analysis, person_timeline
 from analysis.exports import people_csv, reminders_ics, report_html
 from analysis.identity import Resolution
@@ -194,7 +194,14 @@ def exports(key: str, _run: Run) -> dict[str, bytes]:
         unmatched=_run.resolution.unmatched,
     )
     return {
-        "ics": reminders_ics(an.suggestions, _run.as_of, timezone=_run.timezone),
+        "ics": reminders_ics(
+            an.suggestions,
+            _run.as_of,
+            timezone=_run.timezone,
+            yearly=occasions.yearly_dates(
+                _run.resolution.people, state.occasions(), state.states()
+            ),
+        ),
         "csv": people_csv(an.people).encode("utf-8"),
         "md": md.encode("utf-8"),
         "html": report_html(md).encode("utf-8"),

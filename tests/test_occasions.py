@@ -60,3 +60,18 @@ def test_when_words():
     assert when_words(1, date(2026, 11, 21)) == "tomorrow"
     assert when_words(4, date(2026, 11, 24)) == "on Tuesday"
     assert when_words(20, date(2026, 12, 10)) == "on 10 December"
+
+
+def test_birthdays_become_yearly_events_in_the_reminders_except_for_people_in_memory():
+    from analysis.exports import reminders_ics
+    from analysis.occasions import yearly_dates
+
+    people = pd.DataFrame(
+        {"person_id": ["a", "b"], "name": ["Anna", "Opa"], "birthday": ["1986-11-27", "--03-02"]}
+    )
+    entered = [Occasion("a", "anniversary", 6, 14, 2015, "wedding")]
+    yearly = yearly_dates(people, entered, {"b": ("in_memory",)})
+    ics = reminders_ics(pd.DataFrame(columns=["rank"]), TODAY, yearly=yearly).decode()
+    assert ics.count("RRULE:FREQ=YEARLY") == 2
+    assert "Anna: birthday" in ics and "Anna: wedding" in ics and "Opa" not in ics
+    assert "DTSTART;VALUE=DATE:20261127" in ics
