@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
+from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.identity.overlaps import empty_overlaps, merge_overlaps
 from analysis.importers import IMPORTERS, begin_import, detect, head_text
@@ -182,6 +184,7 @@ def run_keys(
                 options.timezone,
                 options.me,
                 _overrides_key(store.overrides()),
+                json.dumps(store.group_settings(), sort_keys=True),
                 snapshot.FORMAT,
             )
         ).encode()
@@ -235,14 +238,8 @@ def analysis_from_store(
         blob = store.load_analysis(akey) if use_cache and overrides is None else None
         if blob is not None:
             return Run(dataset, resolution, snapshot.loads(blob), overlaps)
-        result = analyze(
-            resolution.people,
-            resolution.interactions,
-            as_of=_day(as_of),
-            overrides=user_overrides,
-            window_days=window_days,
-            timezone=options.timezone,
-            me=options.me,
+        result = _analyze_with_groups(
+            store, resolution, _day(as_of), user_overrides, window_days, options
         )
         if use_cache and overrides is None:
             store.save_analysis(akey, snapshot.dumps(result))
@@ -250,6 +247,43 @@ def analysis_from_store(
     finally:
         if store is not store_or_path:
             store.close()
+
+
+def _analyze_with_groups(
+    store: Store,
+    resolution: Resolution,
+    day: pd.Timestamp,
+    overrides: Overrides,
+    window_days: int,
+    options: ImportOptions,
+) -> Analysis:
+    """The engine, with the user's group ceilings applied: members whose inferred rhythm is
+    looser than their group asks for are held to it (:func:`analysis.groups.ceiling_intervals`;
+    a second pass only when a ceiling changes someone)."""
+
+    def run(ov: Overrides) -> Analysis:
+        return analyze(
+            resolution.people,
+            resolution.interactions,
+            as_of=day,
+            overrides=ov,
+            window_days=window_days,
+            timezone=options.timezone,
+            me=options.me,
+        )
+
+    result = run(overrides)
+    settings = store.group_settings()
+    if not settings["ceilings"]:
+        return result
+    groups_of = person_groups(resolution.people, settings["renames"], settings["assigned"])
+    caps = ceiling_intervals(
+        result.people, groups_of, settings["ceilings"], overrides.desired_interval_days
+    )
+    if not caps:
+        return result
+    held = {**caps, **overrides.desired_interval_days}
+    return run(dataclasses.replace(overrides, desired_interval_days=held))
 
 
 def remember_options(store: Store, options: ImportOptions) -> None:

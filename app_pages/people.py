@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.constants import STATES
+from analysis.groups import all_groups, person_groups
 from analysis.occasions import KINDS, FollowUp, Occasion
 from analysis.search import search_people
 from analysis.store.store import LOGGED_SOURCE
@@ -27,11 +28,23 @@ run = ui.require_run()
 st.title("People")
 ui.as_of_caption(run)
 people = run.resolution.people
+gset = state.group_settings()
+groups_of = person_groups(people, gset["renames"], gset["assigned"])
+group_names = all_groups(groups_of)
 query = st.text_input(
     "Find someone", key="ck_people_query",
     placeholder="A name, nickname, organisation, group or a word from your notes",
 )  # fmt: skip
-found = search_people(people, query, state.notes()) if query else people.head(0)
+in_group = st.selectbox(
+    "Group", [None, *group_names], format_func=lambda g: "Everyone" if g is None else g,
+    key="ck_people_group",
+)  # fmt: skip
+if in_group:
+    members = people[people["person_id"].map(lambda p: in_group in groups_of.get(str(p), ()))]
+    found = search_people(members, query, state.notes()) if query else members
+    found = found[~found["non_person"].astype(bool)].head(50)
+else:
+    found = search_people(people, query, state.notes()) if query else people.head(0)
 if query and found.empty:
     st.info("Nobody matches. Try part of a name, or a group such as 'family'.")
 if not found.empty:
@@ -80,7 +93,15 @@ if pid and pid in set(people["person_id"]):
             key=f"ck_p_circle_{pid}",
         )  # fmt: skip
         note = st.text_area("Notes", value=edit.notes if edit else "", key=f"ck_p_notes_{pid}")
+        labels = set(groups_of.get(pid, ())) - set(gset["assigned"].get(pid, ()))
+        given = st.multiselect(
+            "Groups you add (type a new name to create one)", group_names,
+            default=[g for g in gset["assigned"].get(pid, ()) if g in group_names],
+            accept_new_options=True, key=f"ck_p_groups_{pid}",
+            help="From the address book: " + (", ".join(sorted(labels)) or "none"),
+        )  # fmt: skip
         if st.form_submit_button("Save"):
+            state.assign_groups(pid, given)
             state.set_states(pid, chosen)
             state.move_to_circle(pid, circle)
             state.set_person_edit(
@@ -104,3 +125,24 @@ if pid and pid in set(people["person_id"]):
         if st.form_submit_button("Keep the follow-up") and text.strip():
             state.add_follow_up(FollowUp(pid, on, text.strip()))
             st.rerun()
+
+if group_names:
+    with st.expander("Groups: rename, merge, and how often"):
+        st.caption(
+            "Rename a group to another group's name to merge them. 'At least every ... days' "
+            "holds its members to that rhythm when yours with them is looser."
+        )
+        for g in group_names:
+            with st.form(key=f"ck_group_{g}", border=False):
+                c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+                new = c1.text_input("Name", value=g, key=f"ck_group_name_{g}")
+                every = c2.number_input(
+                    "At least every ... days (0: none)", 0, 730,
+                    int(gset["ceilings"].get(g, 0)), key=f"ck_group_every_{g}",
+                )  # fmt: skip
+                if c3.form_submit_button("Save"):
+                    if new.strip() and new.strip() != g:
+                        state.rename_group(g, new.strip())
+                        g = new.strip()
+                    state.set_group_ceiling(g, float(every) if every else None)
+                    st.rerun()

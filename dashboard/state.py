@@ -438,3 +438,42 @@ def save_self_check(answers: list[int | None] | None) -> None:
     """Keep the self-check answers (None forgets them)."""
     with store() as s:
         s.set_setting("lsns6", [int(a or 0) for a in answers] if answers else None)
+
+
+# --- groups --------------------------------------------------------------------------------------
+def group_settings() -> dict:
+    """``renames``, ``assigned`` and ``ceilings`` of the user's groups."""
+    return _read(lambda s: s.group_settings())
+
+
+def set_group_settings(settings: dict) -> None:
+    with store() as s:
+        s.set_group_settings(settings)
+
+
+def assign_groups(person_id: str, groups: Sequence[str]) -> None:
+    """The groups the user gives a person besides their address-book labels."""
+    g = group_settings()
+    g["assigned"][person_id] = sorted({x.strip() for x in groups if x.strip()})
+    set_group_settings(g)
+
+
+def rename_group(old: str, new: str) -> None:
+    """Rename a group (to another group's name: the two are merged)."""
+    g = group_settings()
+    g["renames"] = {k: (new if v == old else v) for k, v in g["renames"].items()}
+    g["renames"][old] = new
+    g["assigned"] = {p: [new if x == old else x for x in v] for p, v in g["assigned"].items()}
+    if old in g["ceilings"]:
+        g["ceilings"].setdefault(new, g["ceilings"].pop(old))
+    set_group_settings(g)
+
+
+def set_group_ceiling(group: str, days: float | None) -> None:
+    """At most ``days`` between contacts with the group's members (None: no ceiling)."""
+    g = group_settings()
+    if days:
+        g["ceilings"][group] = float(days)
+    else:
+        g["ceilings"].pop(group, None)
+    set_group_settings(g)

@@ -1026,6 +1026,19 @@ class Store:
             dayfirst=own.get("dayfirst", base.dayfirst),
         )
 
+    def group_settings(self) -> dict:
+        """The user's groups: ``renames`` (old -> new name), ``assigned`` (person_id -> group
+        names), ``ceilings`` (group -> at most this many days between contacts)."""
+        raw = dict(self.setting("groups", {}) or {})  # type: ignore[call-overload]
+        return {
+            "renames": dict(raw.get("renames", {})),
+            "assigned": {k: list(v) for k, v in raw.get("assigned", {}).items()},
+            "ceilings": {k: float(v) for k, v in raw.get("ceilings", {}).items() if v},
+        }
+
+    def set_group_settings(self, settings: dict) -> None:
+        self.set_setting("groups", settings)
+
     def import_options(self) -> ImportOptions:
         """The import options the user set (region, time zone, date order, me)."""
         return ImportOptions(

@@ -103,3 +103,21 @@ def test_the_self_check_is_prefilled_scored_and_kept_only_when_saved(private_sto
     next(b for b in at.button if b.key == "ck_lsns_save").click().run()
     with Store(private_store) as s:
         assert len(s.setting("lsns6")) == 6
+
+
+def test_groups_are_assigned_created_and_given_a_ceiling_on_the_people_page(private_store):
+    at = open_page(_uploaded(), "people")
+    at.text_input(key="ck_people_query").set_value("david").run()
+    pid = at.session_state["ck_person"]
+    at.multiselect(key=f"ck_p_groups_{pid}").set_value(["Coffee friends"])
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="ck_group_every_Coffee friends").set_value(14)
+    next(
+        b for b in at.button if b.key == "FormSubmitter:ck_group_Coffee friends-Save"
+    ).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Store(private_store) as s:
+        groups = s.group_settings()
+    assert groups["assigned"][pid] == ["Coffee friends"]
+    assert groups["ceilings"] == {"Coffee friends": 14.0}
