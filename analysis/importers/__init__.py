@@ -12,7 +12,13 @@ import importlib
 from collections.abc import Callable
 from types import ModuleType
 
-from analysis.errors import CloseknitError, UnrecognisedFormatError, UnusableFileError
+from analysis.errors import (
+    CloseknitError,
+    CouldNotReadError,
+    UnrecognisedFormatError,
+    UnusableFileError,
+)
+from analysis.importers import unreadable
 from analysis.importers.base import (
     Detection,
     FileReport,
@@ -31,13 +37,18 @@ _MODULES = (
     "ics",
     "sms_xml",
     "gvoice",
+    "mail",
+    "linkedin_messages",
+    "meta",
+    "imessage",
 )
 
 EXPECTED = (
     "vCard (.vcf), contact CSV (Google, Outlook, LinkedIn, or any CSV with name/e-mail/phone "
     "columns), an interaction log CSV (timestamp + contact columns), WhatsApp chat exports "
     "(.txt/.zip), Telegram result.json, calendars (.ics), Android SMS Backup & Restore XML, "
-    "Google Voice Takeout"
+    "Google Voice Takeout, e-mail (mbox from Gmail Takeout, Thunderbird or Apple Mail; .eml), "
+    "LinkedIn messages.csv, Messenger and Instagram exports (JSON), Messages chat.db (Mac)"
 )
 """What closeknit reads, for the message that refuses a file."""
 
@@ -69,25 +80,33 @@ def head_text(data: bytes) -> str:
 def detect(source: SourceFile) -> Detection:
     """The format of ``source``, judged by content (the name only breaks ties).
 
-    Raises :class:`UnrecognisedFormatError` for empty, binary or unknown content, naming what
-    closeknit reads.
+    * a zip archive is asked of every importer with a ``sniff_zip(source)``, the most confident
+      answer wins;
+    * another binary file (an SQLite database...) is asked of every importer with a
+      ``sniff_binary(source)``;
+    * text is asked of every importer's ``sniff(name, head)``.
+
+    A sniffer that raises counts as "not mine", never as an error. Raises
+    :class:`UnrecognisedFormatError` for empty, binary or unknown content, naming what closeknit
+    reads; when :mod:`analysis.importers.unreadable` recognises the file (a Signal backup, an
+    export in HTML, a PDF...), the message says what it looks like and what to export instead.
     """
     if not source.data.strip():
         raise UnrecognisedFormatError(source.name, "the file is empty", EXPECTED)
     if source.name.lower().endswith(".zip") or source.data[:4] == b"PK\x03\x04":
-        mod = IMPORTERS.get("whatsapp")
-        det = mod.sniff_zip(source) if mod and hasattr(mod, "sniff_zip") else None
+        det = _best_hook(source, "sniff_zip")
         if det:
             return det
-        raise UnrecognisedFormatError(
-            source.name, "this zip archive holds no WhatsApp chat export", EXPECTED
+        raise _refusal(
+            source,
+            "this zip archive holds no WhatsApp chat export, no Messenger or Instagram JSON "
+            "export and nothing else closeknit reads",
         )
     if looks_binary(source.data):
-        raise UnrecognisedFormatError(
-            source.name,
-            "the content is binary, not text (is it really this kind of file?)",
-            EXPECTED,
-        )
+        det = _best_hook(source, "sniff_binary")
+        if det:
+            return det
+        raise _refusal(source, "the content is binary, not text (is it really this kind of file?)")
     head = head_text(source.data)
     best: Detection | None = None
     for mod in IMPORTERS.values():
@@ -99,12 +118,34 @@ def detect(source: SourceFile) -> Detection:
             best = det
     if best is None:
         first = head.strip().splitlines()[0][:80] if head.strip() else ""
-        raise UnrecognisedFormatError(
-            source.name,
-            f"its content is not a format closeknit knows (it starts with {first!r})",
-            EXPECTED,
+        raise _refusal(
+            source, f"its content is not a format closeknit knows (it starts with {first!r})"
         )
     return best
+
+
+def _best_hook(source: SourceFile, hook: str) -> Detection | None:
+    """The most confident answer of the importers that have ``hook`` (``sniff_zip`` or
+    ``sniff_binary``); an importer whose hook raises is refused, the others still asked."""
+    best: Detection | None = None
+    for mod in IMPORTERS.values():
+        sniffer = getattr(mod, hook, None)
+        if sniffer is None:
+            continue
+        try:
+            det = sniffer(source)
+        except Exception:  # noqa: BLE001 - a sniffer must never break detection of others
+            det = None
+        if isinstance(det, Detection) and (best is None or det.confidence > best.confidence):
+            best = det
+    return best
+
+
+def _refusal(source: SourceFile, reason: str) -> UnrecognisedFormatError:
+    """The error refusing ``source``: "this looks like X; export Y instead" when
+    :func:`analysis.importers.unreadable.recognise` names it, else ``reason``."""
+    known = unreadable.recognise(source)
+    return UnrecognisedFormatError(source.name, known.reason() if known else reason, EXPECTED)
 
 
 def import_file(source: SourceFile, options: ImportOptions | None = None) -> ImportResult:
@@ -142,6 +183,9 @@ def begin_import(
             result = read()
         except CloseknitError as exc:
             return failed(exc)
+        except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - isolation
+            # An importer bug must cost this file, never the other files or the session.
+            return failed(CouldNotReadError(source.name, exc))
         rep = result.report or FileReport(source.name, det.format, det.label)
         if det.notes:
             rep.notes[:0] = [n for n in det.notes if n not in rep.notes]
@@ -154,6 +198,9 @@ def begin_import(
         started = mod.begin(source, options)
     except CloseknitError as exc:
         error = failed(exc)
+        return lambda: error
+    except Exception as exc:  # noqa: BLE001 - isolation, as in finish()
+        error = failed(CouldNotReadError(source.name, exc))
         return lambda: error
 
     def done() -> ImportResult:

@@ -61,9 +61,11 @@ from __future__ import annotations
 
 import io
 import json
+import operator
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -72,7 +74,7 @@ from analysis.dates import OUT_OF_RANGE_REASON, TIMESTAMP_MAX, TIMESTAMP_MIN
 from analysis.errors import UnusableFileError
 from analysis.importers import chatbursts
 from analysis.importers.base import Detection, FileReport, ImportOptions, ImportResult, SourceFile
-from analysis.model import concat_interactions, empty_contacts, interactions_frame
+from analysis.model import empty_contacts, interactions_frame
 from analysis.normalize import nfc
 
 FORMAT = "meta"
@@ -111,6 +113,10 @@ MEMBERSHIP_TYPES = {
     "Unsubscribe": "group membership change (someone left or was removed)",
 }
 """Message ``type`` values that record a change of the group, not contact."""
+
+_SPECIAL_TYPES = frozenset({"Call", *MEMBERSHIP_TYPES})
+_GET_TS = operator.itemgetter("timestamp_ms")
+_GET_SENDER = operator.itemgetter("sender_name")
 
 _MS_MIN = TIMESTAMP_MIN.value // 1_000_000
 _MS_MAX = TIMESTAMP_MAX.value // 1_000_000
@@ -184,6 +190,36 @@ class _Thread:
     still_participant: bool
     messages: list = field(default_factory=list)
     part_where: list[tuple[int, str]] = field(default_factory=list)  # (first index, part name)
+    scan: _Scan | None = None  # what _prepare found; the messages are then dropped
+    call_msgs: dict[int, dict] = field(default_factory=dict)  # the call entries, by index
+
+
+@dataclass
+class _Rows:
+    """Interaction rows of every thread, gathered as columns (one frame is built at the end:
+    building a DataFrame per thread would cost more than reading the export)."""
+
+    utc_ns: list[np.ndarray] = field(default_factory=list)
+    who: list[str] = field(default_factory=list)
+    channel: list[str] = field(default_factory=list)
+    direction: list[str] = field(default_factory=list)
+    duration: list[float] = field(default_factory=list)
+    event_id: list[str] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)
+
+    def frame(self, src: str) -> pd.DataFrame:
+        ns = np.concatenate(self.utc_ns) if self.utc_ns else np.zeros(0, dtype=np.int64)
+        stamp = pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC")
+        return interactions_frame(
+            stamp,
+            self.who,
+            self.channel,
+            self.direction,
+            np.array(self.duration, dtype="float64"),
+            self.event_id,
+            self.note,
+            src,
+        )
 
 
 def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
@@ -193,18 +229,16 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         threads, profile_names, label = _load_zip(source, report)
     else:
         threads, profile_names, label = [_load_file(source)], [], LABEL_FILE
+        _prepare(threads[0], report)
     report.label = label
     me_names, how = _find_me(threads, options, profile_names)
     if how:
         report.notes.append(how)
     src = f"{source.name} ({label})"
-    frames = []
+    rows = _Rows()
     unknown = False
     for th in threads:
-        frame, th_unknown = _thread(th, me_names, options, report, src)
-        if len(frame):
-            frames.append(frame)
-        unknown = unknown or th_unknown
+        unknown = _thread(th, me_names, options, report, rows) or unknown
     if unknown:
         report.warnings.append(
             "tell closeknit which participant is you (set your name in 'me'): until then "
@@ -212,9 +246,7 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         )
     if not threads:
         report.warnings.append("the export holds no conversations")
-    return ImportResult(
-        contacts=empty_contacts(), interactions=concat_interactions(frames), report=report
-    )
+    return ImportResult(contacts=empty_contacts(), interactions=rows.frame(src), report=report)
 
 
 def _json_doc(data: bytes, name: str, where: str | None = None) -> object:
@@ -325,6 +357,7 @@ def _load_zip(source: SourceFile, report: FileReport) -> tuple[list[_Thread], li
                 th.part_where.append((len(th.messages), info.filename))
                 th.messages.extend(doc["messages"])
             if th is not None:
+                _prepare(th, report)  # scanned now: the thread's JSON is freed before the next
                 threads.append(th)
         me = _profile_names(zf, profile)
     return threads, me, label
@@ -387,49 +420,25 @@ def _find_me(
     return set(), ""
 
 
-def _thread(
-    th: _Thread, me_names: set[str], options: ImportOptions, report: FileReport, src: str
-) -> tuple[pd.DataFrame, bool]:
-    """Interactions of one thread, and whether the user was unknown in it."""
+def _prepare(th: _Thread, report: FileReport) -> _Scan:
+    """Scan a loaded thread's messages into arrays (:data:`_Scan`), keep its call entries, and
+    drop the parsed JSON (an export's threads are scanned one at a time, so memory stays that of
+    the largest thread, not of the whole export)."""
+    where = _wherer(th)
     msgs = th.messages
-    code: dict[str, int] = {}
-    ts: list[int] = []
-    snd: list[int] = []
-    idx: list[int] = []
-    calls: list[tuple[int, int, int]] = []  # (message index, ms, raw sender code)
+    scan = th.scan = _scan_fast(msgs, report, where) or _scan(msgs, report, where)
+    th.call_msgs = {i: msgs[i] for i, _, _ in scan[3]}
+    th.messages = []
+    return scan
+
+
+def _thread(
+    th: _Thread, me_names: set[str], options: ImportOptions, report: FileReport, out: _Rows
+) -> bool:
+    """Add the interactions of one thread to ``out``; True when the user was unknown in it."""
     skip = report.skip
     where = _wherer(th)
-    for i, m in enumerate(msgs):
-        if type(m) is not dict:
-            skip(where(i), "not a message object")
-            continue
-        t = m.get("timestamp_ms")
-        if type(t) is not int:
-            if type(t) is float and t == t and abs(t) < 1e17:
-                t = int(t)
-            else:
-                skip(where(i), "no timestamp_ms")
-                continue
-        if not _MS_MIN <= t <= _MS_MAX:
-            skip(where(i), OUT_OF_RANGE_REASON)
-            continue
-        name = m.get("sender_name")
-        if type(name) is not str or not name.strip():
-            skip(where(i), "no sender_name")
-            continue
-        c = code.get(name)
-        if c is None:
-            c = code[name] = len(code)
-        mtype = m.get("type")
-        if mtype is not None and mtype in MEMBERSHIP_TYPES:
-            skip(where(i), MEMBERSHIP_TYPES[mtype])
-            continue
-        if mtype == "Call" or "call_duration" in m:
-            calls.append((i, t, c))
-            continue
-        ts.append(t)
-        snd.append(c)
-        idx.append(i)
+    ts, snd, idx, calls, code = th.scan if th.scan is not None else _prepare(th, report)
     # names: repaired, and raw spellings that repair to one name are one sender
     names: list[str] = []
     pos: dict[str, int] = {}
@@ -452,20 +461,17 @@ def _thread(
         is_group = False
     else:
         is_group = len(names) > 2
-    frames = []
     unknown = not me
-    if is_group:
-        for i, t, c in calls:  # the export does not say who joined: the starter's activity
-            ts.append(t)
-            snd.append(c)
-            idx.append(i)
+    if is_group and calls:  # the export does not say who joined: the starter's activity
+        ts = np.concatenate([ts, np.array([c[1] for c in calls], dtype=np.int64)])
+        snd = np.concatenate([snd, np.array([c[2] for c in calls], dtype=np.int64)])
+        idx = np.concatenate([idx, np.array([c[0] for c in calls], dtype=np.int64)])
         calls = []
-    if ts:
-        ms = np.array(ts, dtype=np.int64)
-        order = np.argsort(ms, kind="stable")
-        ms = ms[order]
-        sender = remap[np.array(snd, dtype=np.int64)[order]]
-        midx = np.array(idx, dtype=np.int64)[order]
+    if len(ts):
+        order = np.argsort(ts, kind="stable")
+        ms = ts[order]
+        sender = remap[snd[order]]
+        midx = idx[order]
         utc_ns = ms * 1_000_000
         local = _local_ns(utc_ns, options.timezone)
         if is_group:
@@ -478,22 +484,118 @@ def _thread(
         for k in np.flatnonzero(~rows.used).tolist():
             skip(where(int(midx[k])), rows.unused_reason)
         if rows.who:
-            stamp = pd.DatetimeIndex(utc_ns[rows.first].astype("datetime64[ns]")).tz_localize("UTC")
-            frames.append(
-                interactions_frame(
-                    stamp,
-                    rows.who,
-                    "message",
-                    rows.direction,
-                    float("nan"),
-                    rows.event_id,
-                    rows.note,
-                    src,
-                )
-            )
+            n = len(rows.who)
+            out.utc_ns.append(utc_ns[rows.first])
+            out.who += rows.who
+            out.channel += ["message"] * n
+            out.direction += rows.direction
+            out.duration += [float("nan")] * n
+            out.event_id += rows.event_id
+            out.note += rows.note
     if calls:
-        frames.append(_calls(msgs, calls, remap, names, me, report, src))
-    return concat_interactions(frames), unknown and bool(ts or calls)
+        _calls(th.call_msgs, calls, remap, names, me, report, out)
+    return unknown and bool(len(ts) or calls)
+
+
+_Scan = tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int, int]], dict[str, int]]
+"""(ms, raw sender codes, message indices) of the messages, the calls as (index, ms, raw sender
+code), and the raw sender names -> code."""
+
+
+def _scan_fast(msgs: list, report: FileReport, where) -> _Scan | None:
+    """:func:`_scan` for the usual thread, where every entry is an object with an integer
+    ``timestamp_ms`` in range and a non-blank ``sender_name``: C-level ``map`` passes over the
+    entries instead of a Python loop per message (``benchmarks/bench_sources.py`` measures it
+    against a bare ``json.load``). None when any entry is unusual (then :func:`_scan` reads it)."""
+    if not msgs:
+        return None
+    try:
+        if set(map(type, msgs)) != {dict}:
+            return None
+        stamps = list(map(_GET_TS, msgs))
+        raw = list(map(_GET_SENDER, msgs))
+    except KeyError:
+        return None
+    if set(map(type, stamps)) != {int} or set(map(type, raw)) != {str}:
+        return None
+    try:
+        ms = np.array(stamps, dtype=np.int64)
+    except OverflowError:
+        return None
+    if ms.min() < _MS_MIN or ms.max() > _MS_MAX:
+        return None
+    code = {n: i for i, n in enumerate(dict.fromkeys(raw))}
+    if any(not n.strip() for n in code):
+        return None
+    n_msgs = len(msgs)
+    snd = np.fromiter(map(code.__getitem__, raw), np.int64, n_msgs)
+    types = list(map(dict.get, msgs, repeat("type")))
+    try:
+        is_special = np.fromiter(map(_SPECIAL_TYPES.__contains__, types), bool, n_msgs)
+    except TypeError:  # an unhashable "type" value
+        return None
+    is_special |= np.fromiter(map(dict.__contains__, msgs, repeat("call_duration")), bool, n_msgs)
+    special = np.flatnonzero(is_special).tolist()
+    keep = np.ones(len(msgs), dtype=bool)
+    calls: list[tuple[int, int, int]] = []
+    for i in special:
+        keep[i] = False
+        mtype = types[i]
+        if type(mtype) is str and mtype in MEMBERSHIP_TYPES:
+            report.skip(where(i), MEMBERSHIP_TYPES[mtype])
+        else:
+            calls.append((i, int(ms[i]), int(snd[i])))
+    idx = np.flatnonzero(keep)
+    return ms[idx], snd[idx], idx, calls, code
+
+
+def _scan(msgs: list, report: FileReport, where) -> _Scan:
+    """The messages of a thread, each entry checked (see :data:`_Scan`); unusable entries are
+    skipped with the reason."""
+    code: dict[str, int] = {}
+    ts: list[int] = []
+    snd: list[int] = []
+    idx: list[int] = []
+    calls: list[tuple[int, int, int]] = []
+    skip = report.skip
+    for i, m in enumerate(msgs):
+        if type(m) is not dict:
+            skip(where(i), "not a message object")
+            continue
+        t = m.get("timestamp_ms")
+        if type(t) is not int:
+            if type(t) is float and t == t and abs(t) < 1e17:
+                t = int(t)
+            else:
+                skip(where(i), "no timestamp_ms")
+                continue
+        if not _MS_MIN <= t <= _MS_MAX:
+            skip(where(i), OUT_OF_RANGE_REASON)
+            continue
+        name = m.get("sender_name")
+        if type(name) is not str or not name.strip():
+            skip(where(i), "no sender_name")
+            continue
+        c = code.get(name)
+        if c is None:
+            c = code[name] = len(code)
+        mtype = m.get("type")
+        if type(mtype) is str and mtype in MEMBERSHIP_TYPES:
+            skip(where(i), MEMBERSHIP_TYPES[mtype])
+            continue
+        if mtype == "Call" or "call_duration" in m:
+            calls.append((i, t, c))
+            continue
+        ts.append(t)
+        snd.append(c)
+        idx.append(i)
+    return (
+        np.array(ts, dtype=np.int64),
+        np.array(snd, dtype=np.int64),
+        np.array(idx, dtype=np.int64),
+        calls,
+        code,
+    )
 
 
 def _wherer(th: _Thread):
@@ -518,24 +620,25 @@ def _contact(names: list[str], me: set[int]) -> int | None:
 
 
 def _calls(
-    msgs: list,
+    msgs: dict[int, dict],
     calls: list[tuple[int, int, int]],
     remap: np.ndarray,
     names: list[str],
     me: set[int],
     report: FileReport,
-    src: str,
-) -> pd.DataFrame:
-    """``call``/``video`` rows of a one-to-one thread (see the module doc)."""
+    out: _Rows,
+) -> None:
+    """Add the ``call``/``video`` rows of a one-to-one thread to ``out`` (see the module doc)."""
     contact = _contact(names, me)
-    when, who, channel, direction, dur, note = [], [], [], [], [], []
+    when: list[int] = []
     for i, t, raw in calls:
         m = msgs[i]
         c = int(remap[raw])
         text = m.get("content")
         text = fix_mojibake(text).lower() if isinstance(text, str) else ""
-        secs = m.get("call_duration")
-        secs = float(secs) if type(secs) in (int, float) and secs >= 0 else None
+        raw_secs = m.get("call_duration")
+        ok = isinstance(raw_secs, (int, float)) and 0 <= raw_secs < 10_000_000  # < 116 days
+        secs = float(raw_secs) if ok else None  # type: ignore[arg-type]
         missed = secs == 0 or "missed" in text
         kind = "video" if "video" in text else "call"
         what = ("missed " if missed else "") + ("video call" if kind == "video" else "call")
@@ -546,15 +649,15 @@ def _calls(
             targets = [(n, "unknown") for k, n in enumerate(names) if k not in me]
         for who_name, d in targets:
             when.append(t * 1_000_000)
-            who.append(who_name)
-            channel.append(kind)
-            direction.append(d)
-            dur.append(minutes)
-            note.append(what)
+            out.who.append(who_name)
+            out.channel.append(kind)
+            out.direction.append(d)
+            out.duration.append(minutes)
+            out.event_id.append("")
+            out.note.append(what)
         report.read += 1
         report.imported += 1
-    stamp = pd.DatetimeIndex(np.array(when, dtype="datetime64[ns]")).tz_localize("UTC")
-    return interactions_frame(stamp, who, channel, direction, dur, "", note, src)
+    out.utc_ns.append(np.array(when, dtype=np.int64))
 
 
 def _local_ns(utc_ns: np.ndarray, tz: str) -> np.ndarray:

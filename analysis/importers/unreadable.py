@@ -7,11 +7,12 @@ only decides where the content cannot (an encrypted backup is random bytes).
 
 Recognised: a Signal backup (``signal-*.backup``, encrypted) and Signal Desktop's text export or
 encrypted ``db.sqlite``; an Instagram or Facebook export in HTML (``message_1.html`` or a zip of
-them); an encrypted WhatsApp backup (``msgstore.db.crypt12/14/15``); Android's contacts database
-(``contacts2.db``) and SMS database (``mmssms.db``); the iPhone's ``AddressBook.sqlitedb``; a Mac
-address book (``.abbu`` folder, ``.abcddb`` database); a Google Takeout zip (with or without the
-parts closeknit reads); a Telegram Desktop HTML export; a PDF; an Excel or OpenDocument
-spreadsheet; a zip holding files closeknit reads (a vCard, a calendar, a CSV).
+them) or one without its messages; an encrypted WhatsApp backup (``msgstore.db.crypt12/14/15``);
+Android's contacts database (``contacts2.db``) and SMS database (``mmssms.db``); the iPhone's
+``AddressBook.sqlitedb``; a Mac address book (``.abbu`` folder, ``.abcddb`` database); a Google
+Takeout zip (with or without the parts closeknit reads); a Telegram Desktop HTML export; a PDF;
+an Excel or OpenDocument spreadsheet; a zip holding files closeknit reads (a vCard, a calendar, a
+CSV).
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ META_HTML = Unreadable(
     'export again in JSON instead: in "Download your information" choose Format: JSON '
     "(and Messages), then give closeknit the .zip or its message_1.json files",
 )
+META_NO_MESSAGES = Unreadable(
+    "a Facebook or Instagram export without messages",
+    'export again with Messages selected instead: in "Download your information" choose '
+    "Messages and Format: JSON, then give closeknit the .zip",
+)
 WHATSAPP_CRYPT = Unreadable(
     "an encrypted WhatsApp backup (msgstore.db.crypt)",
     "export each chat instead: in WhatsApp open the chat, tap the menu > More > Export chat "
@@ -93,7 +99,7 @@ TAKEOUT = Unreadable(
 )
 TELEGRAM_HTML = Unreadable(
     "a Telegram Desktop export in HTML",
-    'export again instead: in Telegram Desktop, Settings > Advanced > Export Telegram data, '
+    "export again instead: in Telegram Desktop, Settings > Advanced > Export Telegram data, "
     'format "Machine-readable JSON", and give closeknit result.json',
 )
 PDF = Unreadable(
@@ -225,6 +231,13 @@ def _zip(source: SourceFile) -> Unreadable | None:
     lows = [n.lower() for n in names]
     if any(re.search(r"(?:^|/)messages/[^/]+/[^/]+/message_\d+\.html?$", n) for n in lows):
         return META_HTML
+    if any(
+        n.startswith(("your_facebook_activity/", "your_instagram_activity/"))
+        or "/profile_information/" in n
+        or n.startswith("profile_information/")
+        for n in lows
+    ):
+        return META_NO_MESSAGES
     if names and all(n.startswith("Takeout/") for n in names):
         return TAKEOUT if any(_TAKEOUT_READABLE.match(n) for n in names) else TAKEOUT_EMPTY
     if any(n.endswith(".abcddb") or ".abbu/" in n for n in lows):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+import analysis.importers as importers
 from analysis.errors import UnrecognisedFormatError
-from analysis.importers import detect, import_file
-from analysis.importers.base import ImportOptions, SourceFile
+from analysis.importers import IMPORTERS, detect, import_file
+from analysis.importers.base import Detection, ImportOptions, SourceFile
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
@@ -71,3 +74,72 @@ def test_a_column_mapping_makes_an_odd_csv_a_log():
     assert mapped.report.error is None
     assert mapped.report.imported == 2
     assert list(mapped.interactions["channel"]) == ["in_person", "call"]
+
+
+def _module(name: str, **hooks) -> ModuleType:
+    """A stand-in importer module with the given hooks (``sniff`` never matches)."""
+    mod = ModuleType(f"fake_{name}")
+    mod.sniff = lambda _name, _head: None
+    for hook, fn in hooks.items():
+        setattr(mod, hook, fn)
+    return mod
+
+
+def _meta_zip() -> SourceFile:
+    thread = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "meta" / "message_1.json"
+    ).read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("messages/inbox/josegarcia_5804419756249513/message_1.json", thread)
+    return SourceFile("facebook-ben.zip", buf.getvalue())
+
+
+def test_a_zip_goes_to_the_most_confident_sniff_zip_and_a_crashing_one_is_ignored(monkeypatch):
+    def boom(_source):
+        raise RuntimeError("a bug in someone's sniff_zip")
+
+    fake = dict(IMPORTERS)
+    fake["crashing"] = _module("crashing", sniff_zip=boom)
+    fake["unsure"] = _module("unsure", sniff_zip=lambda s: Detection("unsure", "Some archive", 0.2))
+    monkeypatch.setattr(importers, "IMPORTERS", fake)
+    det = detect(_meta_zip())
+    assert (det.format, det.label) == ("meta", "Facebook Messenger export (JSON) in a .zip")
+    fake["sure"] = _module("sure", sniff_zip=lambda s: Detection("sure", "Certain", 0.99))
+    assert detect(_meta_zip()).format == "sure"
+
+
+def test_a_crashing_sniff_binary_is_a_refusal_not_an_exception(monkeypatch):
+    def boom(_source):
+        raise MemoryError("a bug")
+
+    fake = {"crashing": _module("crashing", sniff_binary=boom)}
+    monkeypatch.setattr(importers, "IMPORTERS", fake)
+    with pytest.raises(UnrecognisedFormatError, match="binary"):
+        detect(SourceFile("x.db", b"SQLite format 3\x00" + bytes(range(256)) * 8))
+
+
+def test_sqlite_chat_db_is_given_to_the_imessage_importer(tmp_path):
+    path = tmp_path / "chat.db"
+    schema = Path(__file__).resolve().parents[1] / "fixtures" / "imessage" / "schema_sonoma.sql"
+    conn = sqlite3.connect(path)
+    conn.executescript(schema.read_text(encoding="utf-8"))
+    conn.close()
+    for name in ("chat.db", "Messages backup", "sms.db"):
+        assert detect(SourceFile(name, path.read_bytes())).format == "imessage"
+
+
+def test_meta_thread_json_is_not_taken_for_telegram():
+    data = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "meta" / "message_1.json"
+    ).read_bytes()
+    assert detect(SourceFile("result.json", data)).format == "meta"
+    tg = Path(__file__).resolve().parents[1] / "fixtures" / "chat" / "telegram_result.json"
+    assert detect(SourceFile("message_1.json", tg.read_bytes())).format == "telegram"
+
+
+def test_an_unreadable_file_is_named_in_the_refusal():
+    with pytest.raises(UnrecognisedFormatError) as err:
+        detect(SourceFile("msgstore.db.crypt14", bytes(range(256)) * 20))
+    assert "this looks like an encrypted WhatsApp backup" in str(err.value)
+    assert "closeknit reads" in str(err.value)
