@@ -32,20 +32,30 @@ that reason.
 
 Message attachments (the MMS ``.vcf`` contact cards, images) are not interactions of their own;
 the ``.vcf`` files are vCards for the vCard importer.
+
+**Any input, linear time.** The HTML is read by a small tokenizer of this module rather than
+:class:`html.parser.HTMLParser`, whose handling of malformed markup is quadratic or worse before
+Python 3.13.4 (CPython gh-135462: 60 KB of ``<a `` takes minutes): every ``<`` is looked at once,
+a ``<`` without its ``>`` before the next ``<`` is text, an unclosed comment runs to the end, and
+the open-element bookkeeping is O(1) per tag however deep the nesting. A time outside the years
+closeknit keeps (:mod:`analysis.dates`) skips its record with that reason (never wrapped into
+another century); times more than a year ahead are imported and counted in a note.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from html.parser import HTMLParser
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
+from analysis.dates import FUTURE_TOLERANCE_DAYS, OUT_OF_RANGE_REASON, representable
 from analysis.errors import UnusableFileError
 from analysis.importers.base import (
     Detection,
@@ -130,11 +140,92 @@ class _Message:
     line: int = 0
 
 
-class _VoiceHTML(HTMLParser):
-    """Collects the call or the messages of one Google Voice file."""
+_TAG_NAME = re.compile(r"[A-Za-z][^\s/>]*")
+_ATTR = re.compile(r"""([^\s=/"'>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_INTERESTING = ("message", "participants", "contributor")
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, dict[str, str], int]]:
+    """The markup of ``text`` as ``(kind, name, attrs, offset)`` tokens, in linear time.
+
+    ``kind`` is ``start`` (``name`` the lower-case tag, ``attrs`` its attributes, unescaped),
+    ``end``, ``startend`` (``<br/>``) or ``data`` (``name`` the raw text between tags). A ``<``
+    not followed by a tag name or ``/`` and closed by ``>`` before the next ``<`` is text;
+    comments, declarations and processing instructions are dropped; an unclosed comment runs to
+    the end. Each character is scanned a bounded number of times: ``>`` is searched once per run
+    of ``<`` before it, and an attribute value with no closing quote ends at its tag's ``>``.
+    """
+    n = len(text)
+    data_at = 0  # start of text not yet given out
+    pos = 0  # where to look for the next "<"
+    gt = -1  # the first ">" after the current "<" (kept while it stays ahead)
+    while pos < n:
+        lt = text.find("<", pos)
+        if lt < 0:
+            break
+        if text.startswith("!--", lt + 1):
+            close = text.find("-->", lt + 4)
+            if lt > data_at:
+                yield ("data", text[data_at:lt], {}, data_at)
+            if close < 0:
+                return
+            data_at = pos = close + 3
+            continue
+        if gt <= lt:
+            gt = text.find(">", lt + 1)
+            if gt < 0:
+                break  # no ">" anywhere after: the rest is text
+        nxt = text.find("<", lt + 1, gt)
+        if nxt >= 0:
+            pos = nxt  # this "<" is text
+            continue
+        first = text[lt + 1 : lt + 2]
+        token: tuple[str, str, dict[str, str], int] | None
+        if first == "/":
+            m = _TAG_NAME.match(text, lt + 2, gt)
+            token = ("end", m.group(0).lower(), {}, lt) if m else None
+        elif first.isascii() and (m := _TAG_NAME.match(text, lt + 1, gt)) is not None:
+            name = m.group(0).lower()
+            attrs = _attrs(text[m.end() : gt])
+            closed = gt > m.end() and text[gt - 1] == "/"
+            token = ("startend" if closed else "start", name, attrs, lt)
+        elif first in ("!", "?"):
+            token = None  # a declaration or processing instruction: dropped
+            if lt > data_at:
+                yield ("data", text[data_at:lt], {}, data_at)
+            data_at = gt + 1
+        else:
+            pos = lt + 1  # "< " or "<3": text
+            continue
+        if token is not None:
+            if lt > data_at:
+                yield ("data", text[data_at:lt], {}, data_at)
+            yield token
+            data_at = gt + 1
+        pos = gt + 1
+    if data_at < n:
+        yield ("data", text[data_at:], {}, data_at)
+
+
+def _attrs(inner: str) -> dict[str, str]:
+    """Attributes of a tag's inside (after its name), values unescaped; the first of a repeated
+    name wins, as in browsers."""
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(inner):
+        name = m.group(1).lower()
+        if name in out:
+            continue
+        value = m.group(2) if m.group(2) is not None else m.group(3)
+        if value is None:
+            value = m.group(4) or ""
+        out[name] = html.unescape(value) if "&" in value else value
+    return out
+
+
+class _VoiceHTML:
+    """Collects the call or the messages of one Google Voice file (fed by :func:`_tokens`)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.kind = ""  # "call" | "chat"
         self.title = ""
         self.labels: list[str] = []
@@ -144,17 +235,42 @@ class _VoiceHTML(HTMLParser):
         self.participants: list[_Party] = []
         self.messages: list[_Message] = []
         self._stack: list[tuple[str, tuple[str, ...]]] = []
+        self._open: dict[str, int] = {}  # open elements by tag
+        self._classes: dict[str, int] = dict.fromkeys(_INTERESTING, 0)  # open, by class
         self._party: _Party | None = None  # the party whose fn text is being read
         self._fn_depth = -1
         self._fn_abbr = False
         self._fn_text: list[str] = []
+        self._title: list[str] = []
         self._in_title = False
+        self._text = ""
+        self._line_at = 0
+        self._line = 1
+
+    def feed(self, text: str) -> None:
+        """Read a whole document."""
+        self._text = text
+        for kind, name, attrs, at in _tokens(text):
+            if kind == "data":
+                self.handle_data(name)
+            elif kind == "start":
+                self.handle_starttag(name, attrs, at)
+            elif kind == "end":
+                self.handle_endtag(name)
+            else:
+                self.handle_starttag(name, attrs, at)
+                self.handle_endtag(name)
+        self.title = html.unescape("".join(self._title))
+
+    def _line_of(self, offset: int) -> int:
+        self._line += self._text.count("\n", self._line_at, offset)
+        self._line_at = offset
+        return self._line
 
     def _inside(self, cls: str) -> bool:
-        return any(cls in classes for _tag, classes in self._stack)
+        return self._classes[cls] > 0
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
+    def handle_starttag(self, tag: str, a: dict[str, str], at: int) -> None:
         classes = tuple((a.get("class") or "").split())
         if tag == "title":
             self._in_title = True
@@ -163,7 +279,7 @@ class _VoiceHTML(HTMLParser):
         elif tag == "div" and "hChatLog" in classes:
             self.kind = "chat"
         elif tag == "div" and "message" in classes:
-            self.messages.append(_Message(line=self.getpos()[0]))
+            self.messages.append(_Message(line=self._line_of(at)))
         elif tag == "a" and "tel" in classes:
             tel = (a.get("href") or "").strip()
             tel = tel[4:] if tel.lower().startswith("tel:") else tel
@@ -195,23 +311,24 @@ class _VoiceHTML(HTMLParser):
                 self.labels.append(href.rsplit("#", 1)[1].lower())
         if tag not in _VOID:
             self._stack.append((tag, classes))
+            self._open[tag] = self._open.get(tag, 0) + 1
+            for c in _INTERESTING:
+                if c in classes:
+                    self._classes[c] += 1
 
-    def handle_startendtag(self, tag, attrs):
-        if tag in _VOID:
-            self.handle_starttag(tag, attrs)
-        else:
-            self.handle_starttag(tag, attrs)
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
-        if tag in _VOID:
-            return
+        if tag in _VOID or not self._open.get(tag):
+            return  # a stray end tag closes nothing
         while self._stack:
-            t, _classes = self._stack.pop()
+            t, classes = self._stack.pop()
+            self._open[t] -= 1
+            for c in _INTERESTING:
+                if c in classes:
+                    self._classes[c] -= 1
             if len(self._stack) == self._fn_depth and self._party is not None:
-                name = nfc("".join(self._fn_text))
+                name = nfc(html.unescape("".join(self._fn_text)))
                 self._party.name = name
                 self._party.is_me = self._fn_abbr and name == "Me"
                 self._fn_depth = -1
@@ -220,9 +337,9 @@ class _VoiceHTML(HTMLParser):
             if t == tag:
                 break
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._in_title:
-            self.title += data
+            self._title.append(data)
         if self._fn_depth >= 0:
             self._fn_text.append(data)
 
@@ -231,11 +348,7 @@ def _parse_voice_html(source: SourceFile, text: str, options: ImportOptions) -> 
     report = FileReport(source.name, FORMAT, LABEL_VOICE)
     src = f"{source.name} ({LABEL_VOICE})"
     doc = _VoiceHTML()
-    try:
-        doc.feed(text)
-        doc.close()
-    except (AssertionError, ValueError) as exc:  # pragma: no cover - html.parser is lenient
-        raise UnusableFileError(source.name, f"the HTML could not be read ({exc})") from None
+    doc.feed(text)
     if doc.kind == "call":
         return _voice_call(source, doc, report, src)
     if doc.kind == "chat":
@@ -251,12 +364,12 @@ def _voice_call(source, doc: _VoiceHTML, report: FileReport, src: str) -> Import
     if not kind:
         title = nfc(doc.title).lower()
         kind = next((k for phrase, k in _TITLE_KINDS if phrase in title), "")
-    when = _iso(doc.published)
+    when, why = _time(doc.published)
     who = doc.call.tel or doc.call.name
     if not kind:
-        report.skip(where, f"unknown kind of call record (title {nfc(doc.title)!r})")
+        report.skip(where, f"unknown kind of call record (title {_short(nfc(doc.title))})")
     elif when is None:
-        report.skip(where, f"no usable time ({doc.published!r})")
+        report.skip(where, why)
     elif not who:
         report.skip(where, "no number or name (a withheld caller)")
     else:
@@ -267,6 +380,7 @@ def _voice_call(source, doc: _VoiceHTML, report: FileReport, src: str) -> Import
         )
         report.read += 1
         report.imported += 1
+        _note_future(report, [_utc_ns(when)], "call")
         return ImportResult(interactions=frame, report=report)
     return ImportResult(report=report)
 
@@ -287,9 +401,9 @@ def _voice_chat(source, doc: _VoiceHTML, report, src, options) -> ImportResult:
     valid: list[tuple[int, int, int, _Party]] = []  # (local_ns, utc_ns, index, sender)
     for k, msg in enumerate(doc.messages, 1):
         where = f"message {k} (line {msg.line})"
-        when = _iso_pair(msg.time)
+        when, why = _iso_pair(msg.time)
         if when is None:
-            report.skip(where, f"no usable time ({msg.time!r})")
+            report.skip(where, why)
             continue
         if not (msg.sender.tel or msg.sender.name or msg.sender.is_me):
             report.skip(where, "no sender")
@@ -299,6 +413,7 @@ def _voice_chat(source, doc: _VoiceHTML, report, src, options) -> ImportResult:
         if not doc.messages:
             report.notes.append("the thread holds no messages")
         return ImportResult(report=report)
+    _note_future(report, [v[1] for v in valid], "message")
     valid.sort(key=lambda v: v[0])
 
     others = [p for p in doc.participants if not is_me(p)]
@@ -362,6 +477,10 @@ def _parse_chat_json(source: SourceFile, text: str, options: ImportOptions) -> I
         raise UnusableFileError(
             source.name, f"not valid JSON ({exc.msg})", f"line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise UnusableFileError(
+            source.name, "the JSON is nested too deeply to read: not a Google Chat export"
+        ) from None
     if isinstance(data, dict) and "members" in data and "messages" not in data:
         raise UnusableFileError(
             source.name,
@@ -382,23 +501,30 @@ def _parse_chat_json(source: SourceFile, text: str, options: ImportOptions) -> I
         if not isinstance(msg, dict):
             report.skip(where, "not a message object")
             continue
-        creator = msg.get("creator") or {}
-        email = normalize_email(creator.get("email")) if isinstance(creator, dict) else ""
-        name = nfc(creator.get("name")) if isinstance(creator, dict) else ""
+        creator = msg.get("creator")
+        creator = creator if isinstance(creator, dict) else {}
+        raw_email, raw_name = creator.get("email"), creator.get("name")
+        email = normalize_email(raw_email) if isinstance(raw_email, str) else ""
+        name = nfc(raw_name) if isinstance(raw_name, str) else ""
         if not (email or name):
             report.skip(where, "no creator (name or e-mail)")
             continue
-        utc = _chat_date(msg.get("created_date"))
+        raw_date = msg.get("created_date")
+        utc = _chat_date(raw_date)
         if utc is None:
-            report.skip(where, f"no usable created_date ({msg.get('created_date')!r})")
+            report.skip(where, f"no usable created_date ({_short(raw_date)})")
+            continue
+        if not _fits(utc):
+            report.skip(where, f"{OUT_OF_RANGE_REASON} ({_short(raw_date)})")
             continue
         local = utc.astimezone(tz).replace(tzinfo=None)
         mine = email in me_emails or normalize_name(name) in me_names
-        valid.append((_ns(local), _ns(utc.replace(tzinfo=None)), k, email or name, mine))
+        valid.append((_ns(local), _utc_ns(utc), k, email or name, mine))
     if not valid:
         if not data["messages"]:
             report.notes.append("the chat holds no messages")
         return ImportResult(report=report)
+    _note_future(report, [v[1] for v in valid], "message")
     valid.sort(key=lambda v: v[0])
     me_known = any(v[4] for v in valid)
     if not me_known:
@@ -454,37 +580,88 @@ def _finish(rows: ChatRows, indexes, to_utc, report, src, what) -> ImportResult:
     return ImportResult(interactions=frame, report=report)
 
 
+_EPOCH = datetime(1970, 1, 1)
+_ONE_US = timedelta(microseconds=1)
+_MAX_TIME_TEXT = 100
+"""Longest time text read (an ISO time or Google Chat's long form is under 60 characters)."""
+
+
 def _iso(value: str) -> datetime | None:
+    """An ISO 8601 time (naive ones taken as UTC), or None."""
+    if not isinstance(value, str) or len(value) > _MAX_TIME_TEXT:
+        return None
     try:
         dt = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
+    except ValueError:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _iso_pair(value: str) -> tuple[int, int] | None:
-    """(local wall-clock ns, UTC ns) of an ISO time with offset."""
+def _fits(dt: datetime) -> bool:
+    """True when an aware time lies in the range closeknit keeps, both in UTC and on its own
+    wall clock (bursts and days are counted on the wall clock)."""
+    try:
+        return representable(dt) and representable(dt.replace(tzinfo=None))
+    except OverflowError:  # year 1 or 9999 pushed over the edge by its UTC offset
+        return False
+
+
+def _time(value: str) -> tuple[datetime | None, str]:
+    """(the time, "") of an ISO time with offset, or (None, why it cannot be used)."""
     dt = _iso(value)
     if dt is None:
-        return None
-    return _ns(dt.replace(tzinfo=None)), _ns(dt.astimezone(UTC).replace(tzinfo=None))
+        return None, f"no usable time ({_short(value)})"
+    if not _fits(dt):
+        return None, f"{OUT_OF_RANGE_REASON} ({_short(value)})"
+    return dt, ""
+
+
+def _iso_pair(value: str) -> tuple[tuple[int, int] | None, str]:
+    """((local wall-clock ns, UTC ns), "") of an ISO time with offset, or (None, why not)."""
+    dt, why = _time(value)
+    if dt is None:
+        return None, why
+    return (_ns(dt.replace(tzinfo=None)), _utc_ns(dt)), ""
 
 
 def _ns(naive: datetime) -> int:
-    return int(np.datetime64(naive, "ns").astype(np.int64))
+    """Nanoseconds since 1970 of a naive time, exact (never wrapped: check :func:`_fits`)."""
+    return (naive - _EPOCH) // _ONE_US * 1000
+
+
+def _utc_ns(dt: datetime) -> int:
+    return _ns(dt.astimezone(UTC).replace(tzinfo=None))
+
+
+def _note_future(report: FileReport, utc_ns: list[int], what: str) -> None:
+    """Note how many records are dated more than a year after today (a wrong clock or year)."""
+    limit = _ns(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=FUTURE_TOLERANCE_DAYS))
+    n = sum(1 for t in utc_ns if t > limit)
+    if n:
+        report.notes.append(f"{n} {what}{'s' if n > 1 else ''} dated more than a year ahead")
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut to ``limit`` characters."""
+    r = repr(value) if isinstance(value, str | int | float | type(None)) else type(value).__name__
+    return r if len(r) <= limit else r[: limit - 3] + "..."
 
 
 def _duration_min(value: str) -> float:
+    """Minutes of an ISO 8601 duration (``PT12M51S``); NaN when unreadable or absurd."""
+    if len(value or "") > _MAX_TIME_TEXT:
+        return float("nan")
     m = _DURATION_RE.match((value or "").strip())
     if not m or not any(m.groups()):
         return float("nan")
-    d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
-    return d * 1440 + h * 60 + mi + s / 60
+    d, h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    minutes = d * 1440 + h * 60 + mi + sec / 60
+    return minutes if np.isfinite(minutes) else float("nan")
 
 
 def _chat_date(value) -> datetime | None:
     """``Monday, September 25, 2023 at 4:11:49 PM UTC`` -> aware UTC datetime."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > _MAX_TIME_TEXT:
         return None
     v = re.sub(r"[\u202f\u00a0]", " ", value).strip()
     m = re.match(
@@ -503,14 +680,16 @@ def _chat_date(value) -> datetime | None:
         return naive.replace(tzinfo=UTC)
     try:
         return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-    except (ZoneInfoNotFoundError, ValueError):
+    except OverflowError:  # year 1 or 9999 moved past the calendar's edge: out of range
+        return naive.replace(tzinfo=UTC)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
 def _zone(name: str, report: FileReport) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         report.warnings.append(f"time zone {name!r} is unknown: days counted in UTC")
         return ZoneInfo("UTC")
 

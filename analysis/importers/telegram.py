@@ -16,16 +16,33 @@ else ``ImportOptions.me``. When none tells, direction is ``unknown`` and the rep
 
 **Counting**: ``read`` = every message and service entry; ``imported`` = those that went into an
 interaction; everything else is ``skipped`` with its reason.
+
+**Odd shapes**: any JSON gives a report or :class:`UnusableFileError`. An entry that is not an
+object, a chat whose ``messages`` is not a list, a message without a readable date: each is a
+skipped record with its reason. Values of the wrong type (ids as numbers or strings, ``from``
+null or an object) are read as text when they are scalars and ignored otherwise; JSON nested too
+deeply for Python's parser is refused with that reason. A date outside the years closeknit keeps
+(:mod:`analysis.dates`) skips its message (never wrapped into another century); dates more than
+a year ahead are imported and counted in a note.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
+from analysis.dates import (
+    FUTURE_TOLERANCE_DAYS,
+    OUT_OF_RANGE_REASON,
+    TIMESTAMP_MAX,
+    TIMESTAMP_MIN,
+)
 from analysis.errors import UnusableFileError
 from analysis.importers import chatbursts
 from analysis.importers.base import Detection, FileReport, ImportOptions, ImportResult, SourceFile
@@ -74,7 +91,7 @@ def sniff(name: str, head: str) -> Detection | None:
     return None
 
 
-def _load(source: SourceFile) -> tuple[list[dict], dict]:
+def _load(source: SourceFile) -> tuple[list, dict]:
     """(the chats, personal_information) of an export; UnusableFileError for other JSON."""
     text, _ = decode(source.data)
     try:
@@ -85,6 +102,12 @@ def _load(source: SourceFile) -> tuple[list[dict], dict]:
             f"not valid JSON ({exc.msg}); a truncated or damaged export? expected {EXPECTED_SHAPE}",
             f"line {exc.lineno}, column {exc.colno}",
         ) from exc
+    except RecursionError:
+        raise UnusableFileError(
+            source.name, f"the JSON is nested too deeply to read; expected {EXPECTED_SHAPE}"
+        ) from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise UnusableFileError(source.name, f"the JSON cannot be read ({exc})") from None
     if isinstance(doc, dict) and isinstance(doc.get("chats"), dict):
         chats = doc["chats"].get("list")
         if isinstance(chats, list):
@@ -92,51 +115,114 @@ def _load(source: SourceFile) -> tuple[list[dict], dict]:
             if isinstance(left, dict) and isinstance(left.get("list"), list):
                 chats = chats + left["list"]
             me = doc.get("personal_information")
-            return [c for c in chats if isinstance(c, dict)], me if isinstance(me, dict) else {}
+            return chats, me if isinstance(me, dict) else {}
     if isinstance(doc, dict) and isinstance(doc.get("messages"), list):
         return [doc], {}
     raise UnusableFileError(source.name, f"this JSON is not {EXPECTED_SHAPE}")
 
 
 def _text_of(value: object) -> str:
-    """Telegram ``text``: a string, or a list of strings and ``{"type", "text"}`` entities."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "".join(
-            _text_of(v.get("text", "")) if isinstance(v, dict) else _text_of(v) for v in value
-        )
-    return ""
+    """Telegram ``text``: a string, or a list of strings and ``{"type", "text"}`` entities
+    (entities nested in lists, to any depth, are read without recursion)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict):
+            stack.append(v.get("text", ""))
+    return "".join(out)
 
 
-def _when(msg: dict, tz: str) -> pd.Timestamp | None:
-    """The message's time in UTC (``date_unixtime`` is UTC; ``date`` is the exporter's local
-    clock, read in ``tz``)."""
+def _scalar(value: object) -> str:
+    """A JSON scalar as text ("" for null, lists and objects)."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, float) else ""
+
+
+def _short(value: object, limit: int = 40) -> str:
+    """A value for a message: ``repr`` of a scalar cut to ``limit`` characters, else its type."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        r = repr(value)
+    else:
+        r = f"a JSON {'list' if isinstance(value, list) else 'object'}"
+    return r if len(r) <= limit else r[: limit - 3] + "..."
+
+
+_S_MIN = TIMESTAMP_MIN.value // 1_000_000_000
+_S_MAX = TIMESTAMP_MAX.value // 1_000_000_000
+_NAIVE_MIN = TIMESTAMP_MIN.tz_localize(None).to_pydatetime() + timedelta(days=1)
+_NAIVE_MAX = TIMESTAMP_MAX.tz_localize(None).to_pydatetime() - timedelta(days=1)
+
+
+def _when(msg: dict, tz: str) -> tuple[pd.Timestamp | None, str]:
+    """(the message's time in UTC, "") or (None, why not). ``date_unixtime`` is UTC seconds;
+    ``date`` (ISO, used when ``date_unixtime`` is absent or unreadable) is the exporter's local
+    clock, read in ``tz``. Times outside the range closeknit keeps are refused, not wrapped."""
     unix = msg.get("date_unixtime")
-    if unix not in (None, ""):
-        try:
-            return pd.Timestamp(int(unix), unit="s", tz="UTC")
-        except (TypeError, ValueError):
-            pass
+    if isinstance(unix, str) and unix.strip().lstrip("-").isdigit() and len(unix) < 20:
+        unix = int(unix)
+    if isinstance(unix, int | float) and not isinstance(unix, bool) and math.isfinite(unix):
+        if not _S_MIN <= unix <= _S_MAX:
+            return None, f"{OUT_OF_RANGE_REASON} (date_unixtime {_short(unix)})"
+        return pd.Timestamp(int(unix), unit="s", tz="UTC"), ""
     raw = msg.get("date")
-    if isinstance(raw, str) and raw:
-        try:
-            ts = pd.Timestamp(raw)
-        except ValueError:
-            return None
-        if ts.tzinfo is None:
-            ts = ts.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
-        return ts.tz_convert("UTC")
-    return None
+    if not isinstance(raw, str) or not raw or len(raw) > 40:
+        return None, f"no readable date ({_short(unix if unix is not None else raw)})"
+    try:
+        dt = datetime.fromisoformat(raw)
+    except ValueError:
+        return None, f"no readable date ({_short(raw)})"
+    if dt.tzinfo is not None:
+        if not _tz_safe(dt):
+            return None, f"{OUT_OF_RANGE_REASON} ({_short(raw)})"
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
+        local = "UTC"
+    else:
+        local = tz
+    # a day's margin each side, so that reading the clock in any zone stays in range
+    if not _NAIVE_MIN <= dt <= _NAIVE_MAX:
+        return None, f"{OUT_OF_RANGE_REASON} ({_short(raw)})"
+    ts = pd.Timestamp(dt).tz_localize(local, ambiguous=False, nonexistent="shift_forward")
+    return ts.tz_convert("UTC"), ""
+
+
+def _tz_safe(dt: datetime) -> bool:
+    """True when an aware time can be moved to UTC (year 1 or 9999 with an offset cannot)."""
+    try:
+        dt.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
+def _zone(name: str, report: FileReport) -> str:
+    """``name`` when it is a known IANA zone, else UTC with a warning."""
+    if name in ("", "UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        report.warnings.append(f"time zone {name!r} is unknown: local dates read as UTC")
+        return "UTC"
+    return name
 
 
 def _me_ids(personal: dict) -> tuple[set[str], set[str]]:
     """(from_ids, names) of the user from ``personal_information``."""
     ids, names = set(), set()
-    uid = personal.get("user_id")
-    if uid not in (None, ""):
+    uid = _scalar(personal.get("user_id"))
+    if uid:
         ids.add(f"user{uid}")
-    full = " ".join(str(personal.get(k) or "") for k in ("first_name", "last_name")).strip()
+    full = " ".join(_scalar(personal.get(k)) for k in ("first_name", "last_name")).strip()
     if full:
         names.add(nfc(full).casefold())
     return ids, names
@@ -146,19 +232,32 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     """Read a Telegram Desktop ``result.json`` (see module doc)."""
     chats, personal = _load(source)
     report = FileReport(source.name, FORMAT, LABEL)
+    tz = _zone(options.timezone, report)
+    options_tz = ImportOptions(
+        region=options.region, timezone=tz, dayfirst=options.dayfirst, me=options.me
+    )
     me_ids, me_names = _me_ids(personal)
     opt_names = {nfc(m).casefold().strip() for m in options.me if m and not looks_like_phone(m)}
     opt_phones = {normalize_phone(m, options.region) for m in options.me if looks_like_phone(m)}
-    if personal.get("phone_number") and normalize_phone(personal["phone_number"], options.region):
-        opt_phones.add(normalize_phone(personal["phone_number"], options.region))
+    phone = personal.get("phone_number")
+    if isinstance(phone, str) and normalize_phone(phone, options.region):
+        opt_phones.add(normalize_phone(phone, options.region))
     frames = []
     asked = False
+    future = 0
     for ci, chat in enumerate(chats):
-        title = nfc(str(chat.get("name") or "")) or f"chat {ci + 1}"
-        msgs = chat.get("messages") if isinstance(chat.get("messages"), list) else []
-        frame, unknown_me = _chat(
-            source, report, options, chat, title, msgs, me_ids, me_names | opt_names, opt_phones
+        if not isinstance(chat, dict):
+            report.skip(f"chat {ci + 1}", f"not a chat object ({_short(chat)})")
+            continue
+        title = nfc(_scalar(chat.get("name"))) or f"chat {ci + 1}"
+        msgs = chat.get("messages")
+        if not isinstance(msgs, list):
+            report.skip(f"chat {title!r}", f"its messages are not a list ({_short(msgs)})")
+            continue
+        frame, unknown_me, ahead = _chat(
+            source, report, options_tz, chat, title, msgs, me_ids, me_names | opt_names, opt_phones
         )
+        future += ahead
         if len(frame):
             frames.append(frame)
         if unknown_me and not asked:
@@ -169,6 +268,10 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
             )
     if not chats:
         report.warnings.append("the export holds no chats")
+    if future:
+        report.notes.append(
+            f"{future} message{'s' if future > 1 else ''} dated more than a year ahead"
+        )
     return ImportResult(
         contacts=empty_contacts(), interactions=concat_interactions(frames), report=report
     )
@@ -184,16 +287,17 @@ def _chat(
     me_ids: set[str],
     me_names: set[str],
     me_phones: set[str],
-) -> tuple[pd.DataFrame, bool]:
-    """Interactions of one chat, and whether the user was unknown in it."""
-    ctype = str(chat.get("type") or "")
+) -> tuple[pd.DataFrame, bool, int]:
+    """Interactions of one chat, whether the user was unknown in it, and how many of its
+    messages and calls are dated more than a year ahead."""
+    ctype = _scalar(chat.get("type"))
     label = f"{source.name} ({LABEL})"
     where_chat = f"chat {title!r}"
     if ctype in SKIP_TYPES:
         for mi, _ in enumerate(msgs):
             report.skip(f"{where_chat}, message {mi + 1}", SKIP_TYPES[ctype])
-        return interactions_frame([], [], []), False
-    chat_id = chat.get("id")
+        return interactions_frame([], [], []), False, 0
+    chat_id = _scalar(chat.get("id")) or None
     other_id = f"user{chat_id}" if ctype == "personal_chat" and chat_id is not None else None
     ts_list: list[int] = []
     senders: list[str] = []
@@ -201,43 +305,43 @@ def _chat(
     msg_where: list[str] = []
     calls: list[tuple[pd.Timestamp, str, float, str, str]] = []  # when, actor id, min, note, actor
     for mi, msg in enumerate(msgs):
-        where = (
-            f"{where_chat}, message {msg.get('id', mi + 1) if isinstance(msg, dict) else mi + 1}"
-        )
+        mid = _scalar(msg.get("id")) if isinstance(msg, dict) else ""
+        where = f"{where_chat}, message {mid or mi + 1}"
         if not isinstance(msg, dict):
-            report.skip(where, "not a message object")
+            report.skip(where, f"not a message object ({_short(msg)})")
             continue
-        when = _when(msg, options.timezone)
+        when, why = _when(msg, options.timezone)
         if when is None:
-            report.skip(where, "no readable date")
+            report.skip(where, why)
             continue
         kind = msg.get("type")
         if kind == "service":
-            if msg.get("action") == "phone_call":
+            action = msg.get("action")
+            if action == "phone_call":
                 calls.append(
                     (
                         when,
-                        str(msg.get("actor_id") or ""),
+                        _scalar(msg.get("actor_id")),
                         _minutes(msg),
                         _call_note(msg),
-                        str(msg.get("actor") or ""),
+                        _scalar(msg.get("actor")),
                     )
                 )
             else:
-                report.skip(where, f"service message ({msg.get('action') or 'unknown action'})")
+                what = action if isinstance(action, str) and action else "unknown action"
+                report.skip(where, f"service message ({what[:60]})")
             continue
         if kind not in (None, "message"):
-            report.skip(where, f"entry of type {kind!r}")
+            report.skip(where, f"entry of type {_short(kind)}")
             continue
-        name = msg.get("from")
-        fid = str(msg.get("from_id") or "")
-        name = nfc(str(name)) if name else (fid or "Deleted Account")
+        fid = _scalar(msg.get("from_id"))
+        name = nfc(_scalar(msg.get("from"))) or fid or "Deleted Account"
         ts_list.append(when.value)
         senders.append(name)
         sender_ids.append(fid)
         msg_where.append(where)
     # who is who
-    names = sorted(set(senders), key=senders.index)
+    names = list(dict.fromkeys(senders))
     code = {n: i for i, n in enumerate(names)}
     ids_of: dict[int, set[str]] = {}
     for n, f in zip(senders, sender_ids, strict=True):
@@ -317,7 +421,9 @@ def _chat(
                 where_chat,
             )
         )
-    return concat_interactions(frames), unknown
+    limit = pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=FUTURE_TOLERANCE_DAYS)
+    ahead = sum(1 for t in ts_list if t > limit.value) + sum(1 for c in calls if c[0] > limit)
+    return concat_interactions(frames), unknown, ahead
 
 
 def _contact(ctype, title, names, ids_of, other_id, me) -> int | None:
@@ -339,17 +445,23 @@ def _contact(ctype, title, names, ids_of, other_id, me) -> int | None:
 
 
 def _minutes(msg: dict) -> float:
+    """Call length in minutes (0 for a missed or busy call; NaN when not given or absurd)."""
     if msg.get("discard_reason") in ("missed", "busy"):
         return 0.0
     secs = msg.get("duration_seconds")
-    try:
-        return float(secs) / 60.0 if secs is not None else float("nan")
-    except (TypeError, ValueError):
+    if isinstance(secs, bool) or not isinstance(secs, int | float | str):
         return float("nan")
+    try:
+        minutes = float(secs) / 60.0
+    except (ValueError, OverflowError):
+        return float("nan")
+    return minutes if math.isfinite(minutes) and minutes >= 0 else float("nan")
 
 
 def _call_note(msg: dict) -> str:
     reason = msg.get("discard_reason")
+    if not isinstance(reason, str):
+        return "call"
     return {"missed": "missed call", "busy": "call not answered (busy)"}.get(reason, "call")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.errors import UnusableFileError
@@ -98,9 +99,7 @@ def test_personal_chat_without_personal_information_finds_the_user_by_chat_id():
 
 def test_json_that_is_not_a_telegram_export_is_refused_by_import_file():
     src = SourceFile(
-        "result.json",
-        b'{"participants": [{"name": "A"}], "messages": ['
-        b'{"sender_name": "A", "timestamp_ms": 1, "content": "hi"}]}',
+        "result.json", b'{"name": "A", "id": 4, "messages": {"text": "hi", "when": "today"}}'
     )
     res = import_file(src)
     assert res.report.error is not None
@@ -115,3 +114,123 @@ def test_truncated_telegram_export_says_where_the_json_breaks():
     assert detect(src).format == "telegram"
     res = import_file(src)
     assert "not valid JSON" in res.report.error and "line " in res.report.error
+
+
+# --- odd shapes and dates ---------------------------------------------------------------------
+
+
+def _chat_doc(messages, **chat) -> SourceFile:
+    doc = {"name": "Noor Haddad", "type": "personal_chat", "id": 2002, "messages": messages}
+    doc.update(chat)
+    return SourceFile("result.json", json.dumps(doc).encode())
+
+
+def _msg(i: int, unix: object = 1710000000, who: object = "Noor Haddad", **extra) -> dict:
+    m = {"id": i, "type": "message", "date_unixtime": unix, "from": who, "from_id": "user2002"}
+    m.update(extra)
+    return m
+
+
+def test_ten_thousand_deep_json_is_refused_with_the_reason_not_a_recursion_error():
+    data = b'{"messages": [{"type": "message", "date": "x", "text": ' + b"[" * 10_000
+    data += b"]" * 10_000 + b"}]}"
+    with pytest.raises(UnusableFileError, match="nested too deeply"):
+        telegram.parse(SourceFile("result.json", data), ImportOptions())
+    assert "nested too deeply" in import_file(SourceFile("result.json", data)).report.error
+
+
+def test_deeply_nested_text_entities_are_read_without_recursion():
+    text: object = "deep"
+    for _ in range(50_000):
+        text = [text]
+    assert telegram._text_of(text) == "deep"
+
+
+@pytest.mark.parametrize(
+    ("unix", "reason"),
+    [
+        ("garbage", "no readable date"),
+        ([1, 2], "no readable date"),
+        ({"s": 1}, "no readable date"),
+        (None, "no readable date"),
+        (True, "no readable date"),
+        (-62135596800, "date outside the years closeknit can keep"),
+        (253402300799, "date outside the years closeknit can keep"),
+        (10**30, "date outside the years closeknit can keep"),
+        ("99999999999", "date outside the years closeknit can keep"),
+    ],
+)
+def test_unreadable_or_unrepresentable_date_skips_only_its_message(unix, reason):
+    res = telegram.parse(_chat_doc([_msg(1), _msg(2, unix), _msg(3, 1710000060)]), ImportOptions())
+    rep = res.report
+    assert (rep.read, rep.imported) == (3, 2)
+    assert rep.skipped[0].where == "chat 'Noor Haddad', message 2"
+    assert rep.skipped[0].reason.startswith(reason)
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00", "9999-12-31T23:59:59", "1600-01-01"])
+def test_iso_date_outside_the_range_is_never_wrapped(date):
+    msgs = [_msg(1), {"id": 2, "type": "message", "date": date, "from": "Noor Haddad"}]
+    res = telegram.parse(_chat_doc(msgs), ImportOptions(timezone="Europe/Berlin"))
+    assert res.report.skipped[0].reason.startswith("date outside the years")
+    assert res.interactions["timestamp"].dt.year.tolist() == [2024]
+
+
+def test_dates_more_than_a_year_ahead_are_imported_and_noted():
+    ahead = int((pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=900)).timestamp())
+    msgs = [_msg(1), _msg(2, ahead), _msg(3, ahead + 7200), _msg(4, ahead + 90000)]
+    res = telegram.parse(_chat_doc(msgs), ImportOptions())
+    assert res.report.imported == 4
+    assert "4 messages dated more than a year ahead" not in res.report.notes
+    assert "3 messages dated more than a year ahead" in res.report.notes
+
+
+def test_odd_values_are_skipped_records_never_crashes():
+    msgs = [
+        _msg(1),
+        "not a message",
+        None,
+        [1, 2, 3],
+        _msg("7", who=None),  # id as a string, from null
+        _msg(8, who={"name": "x"}, from_id=[1]),
+        _msg(9, type=["message"]),
+        {"id": 10, "type": "service", "action": {"deep": [1]}, "date_unixtime": 1710000000},
+        {
+            "id": 11,
+            "type": "service",
+            "action": "phone_call",
+            "date_unixtime": 1710000000,
+            "duration_seconds": "forever",
+            "discard_reason": [1],
+        },
+    ]
+    res = telegram.parse(_chat_doc(msgs, id="2002", name=["odd"]), ImportOptions())
+    rep = res.report
+    assert rep.read == rep.imported + len(rep.skipped) == 9
+    reasons = {s.reason for s in rep.skipped}
+    assert "not a message object ('not a message')" in reasons
+    assert "not a message object (a JSON list)" in reasons
+    assert "entry of type a JSON list" in reasons
+
+
+def test_chat_whose_messages_are_not_a_list_is_one_skipped_record():
+    doc = {
+        "personal_information": {"user_id": {"odd": 1}, "phone_number": 12345},
+        "chats": {"list": [{"name": "A", "messages": {"1": "x"}}, "junk", _chat_doc_dict()]},
+    }
+    res = telegram.parse(SourceFile("result.json", json.dumps(doc).encode()), ImportOptions())
+    rep = res.report
+    assert rep.read == rep.imported + len(rep.skipped)
+    assert [s.where for s in rep.skipped[:2]] == ["chat 'A'", "chat 2"]
+    assert rep.imported == 1
+
+
+def _chat_doc_dict() -> dict:
+    return {"name": "Noor Haddad", "type": "personal_chat", "id": 2002, "messages": [_msg(1)]}
+
+
+def test_unknown_time_zone_is_a_warning_not_a_crash():
+    msgs = [{"id": 1, "type": "message", "date": "2024-03-09T16:00:00", "from": "Noor Haddad"}]
+    res = telegram.parse(_chat_doc(msgs), ImportOptions(timezone="Mars/Olympus"))
+    assert res.report.imported == 1
+    assert any("Mars/Olympus" in w for w in res.report.warnings)
