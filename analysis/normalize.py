@@ -1,6 +1,7 @@
 """Normalising the keys people are matched on: e-mail addresses, phone numbers, names.
 
-Identity resolution (:mod:`analysis.identity`) compares these normal forms, never the raw text.
+Identity resolution (:mod:`analysis.identity`) compares these normal forms, never the raw text;
+names are always shown as written. Name keys: :func:`normalize_name`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import phonenumbers
+from anyascii import anyascii
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _SPACES = re.compile(r"\s+")
@@ -127,17 +129,205 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# --- names -------------------------------------------------------------------------------------
+
+TRANSLITERATED_SCRIPTS: tuple[str, ...] = ("LATIN ", "CYRILLIC ", "GREEK ")
+"""Scripts whose letters are transliterated to ASCII in name keys, with ``anyascii`` (ISC
+licence): ``Søren`` = ``Soren``, ``Łukasz`` = ``Lukasz``, ``Æ`` = ``AE``, ``ß`` = ``ss``,
+``Þ`` = ``Th``, ``Юлия`` = ``Yuliya``, ``Γιώργος`` = ``Giorgos``. Letters of other scripts (CJK,
+Arabic, Hebrew, Indic...) are kept, only their combining marks removed as before: their
+transliterations are lossy enough to make different names equal (``王伟`` and ``汪伟`` are both
+``WangWei``), and a name key must never merge two people."""
+
+_APOSTROPHES = frozenset("\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032")
+"""Typographic apostrophes, read as ``'`` (``O’Brien`` = ``O'Brien``)."""
+
+
+def _fold_char(ch: str) -> str:
+    """One character of a name key: see :data:`TRANSLITERATED_SCRIPTS`."""
+    if ch.isascii():
+        return ch
+    category = unicodedata.category(ch)
+    if category[0] == "L" and unicodedata.name(ch, "").startswith(TRANSLITERATED_SCRIPTS):
+        return anyascii(ch)
+    if ch in _APOSTROPHES:
+        return "'"
+    if category == "Pd":
+        return "-"
+    return strip_accents(ch)
+
+
+class _FoldTable(dict):
+    """A ``str.translate`` table filled on demand: code point -> its folded text."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def transliterate(text: str) -> str:
+    """``text`` with Latin, Cyrillic and Greek letters spelled in ASCII and other scripts' combining
+    marks removed (:data:`TRANSLITERATED_SCRIPTS`): ``Søren Łukasz`` -> ``Soren Lukasz``."""
+    if text.isascii():
+        return text
+    if "υ" in text or "Υ" in text or "ύ" in text or "Ύ" in text:
+        text = _GREEK_OU.sub(_greek_ou, text)
+    return text.translate(_FOLD)
+
+
+_GREEK_OU = re.compile("[οΟόΌ][υΥ]|[οΟ][ύΎ]")
+"""Greek ``ου``, spelled ``ou`` (ISO 843 / ELOT 743: ``Νικολάου`` = ``Nikolaou``); anyascii
+transliterates letter by letter and would give ``oy``."""
+
+
+def _greek_ou(match: re.Match[str]) -> str:
+    pair = match.group(0)
+    return ("O" if pair[0] in "ΟΌ" else "o") + ("U" if pair[1] in "ΥΎ" else "u")
+
+
+NAME_TITLES = frozenset(
+    {"dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "frau", "herr", "mme", "mlle",
+     "sra", "srta", "dott", "dipl-ing"}
+)  # fmt: skip
+"""Titles and honorifics ignored before a name when names are matched (``Dr. Anna Berg`` =
+``Anna Berg``), with or without a dot, several in a row (``Prof. Dr.``). None of them is a given
+name. A name that is only a title (``Dr.``) keeps it."""
+
+DOTTED_TITLES = frozenset({"m", "fr", "hr", "sr", "ing", "mag", "dipl", "dna"})
+"""Abbreviated titles ignored only when written with their dot and followed by a name word of two
+or more letters: ``M. Dupont`` (Monsieur), ``Fr. Berg`` (Frau), ``Hr. Berg`` (Herr), ``Sr. García``
+(Señor), ``Ing. Huber``, ``Mag. Huber``, ``Dipl. Ing.``, ``Dña.``. Without the dot they can be an
+initial or a name (``M Dupont``, ``Mag`` for Margaret), and before an initial (``M. J. Dupont``)
+``M.`` may be one too: kept."""
+
+NAME_WORD_TITLES = frozenset({"don", "dona"})
+"""Titles that are also given names (Don, Dona): ignored only when two or more words follow
+(``Don Pedro Álvarez`` = ``Pedro Álvarez``), so ``Don Johnson`` keeps his name. ``Doña`` written with
+its tilde is never a given name and is always ignored. Known limit: a Don with a middle name
+(``Don Ray Johnson``) loses ``Don``; generational suffixes and the other keys still keep such a
+person apart from a ``Ray Johnson`` only when they differ."""
+
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
+"""Suffixes ignored after a name of at least two other words (``James Doe Sr.`` = ``James Doe``,
+``Anna Berg, PhD`` = ``Anna Berg``). With one word before them (``Naomasa Ii``) they are kept: they
+may be the name."""
+
+GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+"""The suffixes of :data:`NAME_SUFFIXES` that tell a father from a son; see :func:`name_generation`."""
+
+NAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
+     "ten", "ter", "zu", "y", "bin", "al", "el"}
+)  # fmt: skip
+"""Surname particles, not counted as name words when deciding whether ``A, B`` is ``Last, First``
+(``van der Berg, Jan``)."""
+
+_TITLE_WORDS = NAME_TITLES | DOTTED_TITLES | NAME_WORD_TITLES
+_AFFIXES = _TITLE_WORDS | NAME_SUFFIXES
+_EDGE = "()[]{}\"“”«»„;:!?'"
+_DONA = frozenset({"doña", "dña"})
+
+
+class _Token:
+    """One written word of a name: its key words (punctuation removed; ``Müller-Lüdenscheidt``
+    stays one word), the bare letters for title look-up (``ph.d.`` -> ``phd``) and its dot."""
+
+    __slots__ = ("words", "bare", "dotted", "title_run", "raw")
+
+    def __init__(self, raw: str) -> None:
+        folded = transliterate(raw).casefold()
+        self.raw = raw.casefold()
+        self.words = _NON_NAME.sub(" ", folded).split()
+        edge = folded.strip(_EDGE)
+        self.dotted = edge.endswith(".")
+        pieces = [p for p in edge.split(".") if p]
+        self.bare = "".join(pieces)
+        # "Prof.Dr." written as one token: every piece a title.
+        self.title_run = len(pieces) > 1 and all(p in _TITLE_WORDS for p in pieces)
+
+
+def _strip_affixes(tokens: list[_Token]) -> tuple[list[_Token], bool, str]:
+    """(the name's tokens without leading titles and trailing suffixes, whether a title was
+    removed, the generational suffix removed or ""). See :data:`NAME_TITLES` and its neighbours."""
+    i, end = 0, len(tokens)
+    while i < end - 1 and _is_title(tokens[i], tokens[i + 1], end - i - 1):
+        i += 1
+    generation = ""
+    while end - i > 2 and tokens[end - 1].bare in NAME_SUFFIXES:
+        end -= 1
+        if tokens[end].bare in GENERATION_SUFFIXES and not generation:
+            generation = tokens[end].bare
+    return tokens[i:end], i > 0, generation
+
+
+def _is_title(token: _Token, after: _Token, following: int) -> bool:
+    """Whether ``token``, followed by ``after`` and ``following`` tokens in all, is a title."""
+    if token.bare in NAME_TITLES or token.title_run or token.raw in _DONA:
+        return True
+    if token.dotted and token.bare in DOTTED_TITLES:
+        return len(after.bare) >= 2
+    return token.bare in NAME_WORD_TITLES and following >= 2
+
+
+def _name_words(tokens: list[_Token]) -> list[str]:
+    return [w for t in tokens for w in t.words]
+
+
+def _content_words(words: list[str]) -> int:
+    return sum(w not in NAME_PARTICLES for w in words)
+
+
 @lru_cache(maxsize=200_000)
-def normalize_name(value: str | None) -> str:
-    """The matching key of a name: case-folded, accents and punctuation removed, whitespace
-    collapsed, and ``Last, First`` turned into ``first last``. "" when nothing is left."""
+def parse_name(value: str | None) -> tuple[str, str]:
+    """(matching key, generational suffix) of a written name; see :func:`normalize_name` and
+    :func:`name_generation`. Cached: the same name appears many times in a log."""
     if not value:
-        return ""
-    v = nfc(value)
-    if v.count(",") == 1:
-        last, first = (p.strip() for p in v.split(","))
-        if first and last:
-            v = f"{first} {last}"
-    v = strip_accents(v).casefold()
-    v = _NON_NAME.sub(" ", v)
-    return _SPACES.sub(" ", v).strip()
+        return "", ""
+    text = nfc(value)
+    if "," not in text and "." not in text:
+        plain = _NON_NAME.sub(" ", transliterate(text).casefold()).split()
+        if not _AFFIXES.intersection(plain):  # the common case: nothing to interpret
+            return " ".join(plain), ""
+    parts = [[_Token(w) for w in p.split()] for p in text.split(",")]
+    parts = [p for p in parts if p]
+    generation = ""
+    # Trailing parts made only of suffixes or titles belong to the name ("Smith, John, Jr.").
+    while len(parts) > 1 and all(t.bare in _AFFIXES for t in parts[-1]):
+        tail = parts.pop()
+        generation = generation or next((t.bare for t in tail if t.bare in GENERATION_SUFFIXES), "")
+    stripped = [_strip_affixes(p) for p in parts]
+    names = [_name_words(toks) for toks, _, _ in stripped]
+    generation = generation or next((g for _, _, g in reversed(stripped) if g), "")
+    if len(names) == 2 and names[0] and names[1]:
+        (_, a_titled, _), (a, b) = stripped[0], names
+        listed = a_titled or (_content_words(a) >= 2 and _content_words(b) >= 2)
+        words = a + b if listed else b + a  # "Lima, Ana" is Last, First; "A B, C D" two people
+    else:
+        words = [w for ws in names for w in ws]
+    return " ".join(words), generation
+
+
+def normalize_name(value: str | None) -> str:
+    """The matching key of a name (keys are for matching only; names are shown as written).
+
+    Case-folded; Latin, Cyrillic and Greek letters transliterated to ASCII
+    (:data:`TRANSLITERATED_SCRIPTS`: ``Søren`` = ``Soren``); punctuation removed, whitespace
+    collapsed; titles and honorifics before the name and suffixes after it ignored
+    (:data:`NAME_TITLES`, :data:`DOTTED_TITLES`, :data:`NAME_WORD_TITLES`, :data:`NAME_SUFFIXES`);
+    ``Last, First`` turned into ``first last`` when it is two name parts, not two people:
+    ``Lima, Ana`` -> ``ana lima``, ``van der Berg, Jan`` -> ``jan van der berg``, but
+    ``Mr. John Richter, James Doe Sr.`` -> ``john richter james doe`` (a title before the comma,
+    or two or more name words on both sides, make it a list of people; known limit: a double
+    surname with two given names, ``García Márquez, Gabriel José``, reads as a list too).
+    "" when nothing is left."""
+    return parse_name(value)[0]
+
+
+def name_generation(value: str | None) -> str:
+    """The generational suffix written after a name (``jr``, ``sr``, ``ii``, ``iii``, ``iv``) or
+    "". :func:`normalize_name` ignores it so that ``James Doe Jr.`` matches ``James Doe`` in a chat;
+    identity resolution keeps ``James Doe Sr.`` and ``James Doe Jr.`` apart with it."""
+    return parse_name(value)[1]

@@ -7,9 +7,13 @@ import pytest
 from analysis.normalize import (
     is_non_person_email,
     looks_like_phone,
+    name_generation,
+    nfc,
     normalize_email,
     normalize_name,
     normalize_phone,
+    strip_accents,
+    transliterate,
 )
 
 
@@ -55,7 +59,7 @@ def test_email_addresses_are_lower_cased_and_unwrapped(raw, expected):
         ("  José   Álvarez ", "jose alvarez"),
         ("ZOË O'Brien", "zoe o'brien"),
         ("Jürgen Müller-Lüdenscheidt", "jurgen muller-ludenscheidt"),
-        ("Dr. Ana Lima", "dr ana lima"),
+        ("Dr. Ana Lima", "ana lima"),
         ("", ""),
     ],
 )
@@ -75,3 +79,132 @@ def test_phone_like_values_are_told_from_names():
     assert looks_like_phone("(415) 555-0123")
     assert not looks_like_phone("Ana Lima")
     assert not looks_like_phone("R2D2")
+
+
+# --- name keys: transliteration, titles, suffixes, "Last, First" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("Søren Kierkegaard", "Soren Kierkegaard"),
+        ("Łukasz Nowak", "Lukasz Nowak"),
+        ("Ægir Æbelø", "AEgir AEbelo"),
+        ("Jürgen Strauß", "Jurgen Strauss"),
+        ("Ðorđe Þórsson", "Dorde Thorsson"),
+        ("Œlle Dupont", "OElle Dupont"),
+        ("Yıldız Aydın", "Yildiz Aydin"),
+        ("Юлия Иванова", "Yuliya Ivanova"),
+        ("Γιώργος Νικολάου", "Giorgos Nikolaou"),
+        ("Siobhán O’Brien", "Siobhan O'Brien"),
+    ],
+)
+def test_name_keys_transliterate_latin_cyrillic_and_greek_letters(written, plain):
+    assert normalize_name(written) == normalize_name(plain)
+    assert normalize_name(written).isascii()
+
+
+def test_name_keys_keep_letters_of_scripts_whose_transliteration_would_merge_names():
+    # 王伟 and 汪伟 both transliterate to "WangWei": different people, different keys
+    assert normalize_name("王伟") != normalize_name("汪伟")
+    assert normalize_name("王伟") == "王伟"
+
+
+def test_emoji_and_symbols_are_not_part_of_a_name_key():
+    assert normalize_name("Anna 🌸 Berg") == "anna berg"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Dr. Anna Berg", "Dr Anna Berg", "Prof. Dr. Anna Berg", "Prof.Dr. Anna Berg", "Mrs Anna Berg",
+        "Ms. Anna Berg", "Mx Anna Berg", "Miss Anna Berg", "Dame Anna Berg", "Frau Anna Berg",
+        "Fr. Anna Berg", "Mme Anna Berg", "Mlle Anna Berg", "Sra. Anna Berg", "Srta. Anna Berg",
+        "Doña Anna Berg", "Dott. Anna Berg", "Ing. Anna Berg", "Mag. Anna Berg",
+        "Dipl.-Ing. Anna Berg", "Berg, Dr. Anna", "Anna Berg, PhD", "Anna Berg MD",
+        "Anna Berg Ph.D.",
+    ],
+)  # fmt: skip
+def test_titles_and_degrees_are_ignored_when_names_are_matched(written):
+    assert normalize_name(written) == "anna berg"
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Mr. John Richter", "john richter"),
+        ("Herr Dr. Berg", "berg"),
+        ("Sir Tom Keller", "tom keller"),
+        ("Hr. Keller", "keller"),
+        ("M. Dupont", "dupont"),
+        ("Sr. García", "garcia"),
+        ("Don Pedro Álvarez", "pedro alvarez"),
+    ],
+)
+def test_titles_before_a_name_are_ignored(written, key):
+    assert normalize_name(written) == key
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Don Johnson", "don johnson"),  # Don is his name: a title only before two more words
+        ("Dona Reed", "dona reed"),
+        ("M Dupont", "m dupont"),  # no dot: an initial, not Monsieur
+        ("M. J. Dupont", "m j dupont"),  # before an initial, M. may be one too
+        ("Mag Huber", "mag huber"),  # Mag for Margaret
+        ("Dr.", "dr"),  # a name that is only a title keeps it
+        ("Naomasa Ii", "naomasa ii"),  # one word before a suffix: it may be the name
+        ("Marta Sr", "marta sr"),
+    ],
+)
+def test_words_that_are_also_names_or_initials_are_kept(written, key):
+    assert normalize_name(written) == key
+
+
+def test_generational_suffixes_are_ignored_in_the_key_but_kept_apart():
+    assert normalize_name("James Doe Sr.") == normalize_name("James Doe Jr.") == "james doe"
+    assert name_generation("James Doe Sr.") == "sr"
+    assert name_generation("James Doe Jr") == "jr"
+    assert name_generation("Doe, James, Jr.") == "jr"
+    assert name_generation("John Smith III") == "iii"
+    assert name_generation("Anna Berg, PhD") == ""
+    assert name_generation("Anna Berg") == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Lima, Ana", "ana lima"),
+        ("Lima, Ana Maria", "ana maria lima"),
+        ("García Márquez, Gabriel", "gabriel garcia marquez"),
+        ("van der Berg, Jan", "jan van der berg"),
+        ("Smith, John, Jr.", "john smith"),
+        ("Berg, Dr. Anna", "anna berg"),
+    ],
+)
+def test_last_comma_first_is_read_as_two_parts_of_one_name(written, key):
+    assert normalize_name(written) == key
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Mr. John Richter, James Doe Sr.", "john richter james doe"),
+        ("Anna Berg, Tom Keller", "anna berg tom keller"),
+        ("Anna Berg, Tom Keller, Eva Lind", "anna berg tom keller eva lind"),
+    ],
+)
+def test_a_comma_between_two_full_names_is_a_list_not_last_first(written, key):
+    assert normalize_name(written) == key
+
+
+def test_transliterate_spells_letters_in_ascii_and_leaves_other_scripts():
+    assert transliterate("Søren Łukasz Þór") == "Soren Lukasz Thor"
+    assert transliterate("Ana Lima") == "Ana Lima"
+    assert transliterate("王伟") == "王伟"
+
+
+def test_public_helpers_keep_their_meaning():
+    assert nfc("  Ana\u0301   Lima ") == "Aná Lima"
+    assert strip_accents("José Ålvarez") == "Jose Alvarez"

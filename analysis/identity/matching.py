@@ -1,0 +1,281 @@
+"""Interactions -> people: each distinct ``who`` is matched once, by the kind of identity it is.
+
+An e-mail address matches by e-mail, a phone number by phone (E.164 in the user's region), anything
+else by normalised name against the contacts' full names, nicknames and "given family" names.
+An identity that matches more than one person is ambiguous and stays unmatched. The user's links
+win over everything; a link covers every spelling of the same identity (``(415) 555-0123`` and
+``+1 415 555 0123``). A ``who`` that is exactly a person_id (contact logged in the app by id) is
+attached to that person (``matched_by`` ``link``). With ``adopt`` an unmatched, unambiguous name
+becomes a person of its own (:func:`analysis.identity.people.adopted_people`): someone who only
+brings a chat export must still see the people in it. Unmatched phones and e-mails stay unmatched.
+
+:func:`unmatched_frame` lists what matched nobody for the user to link ("who is this?"), one row
+per identity *key*: one number in two spellings (``+49 170 1234567`` and ``0170 1234567`` in region
+DE) is one caller, shown in the spelling used most. Names known only from interactions that look
+like a contact (:mod:`analysis.identity.lookalikes`) are listed too, with that contact.
+
+Performance: the ``who`` column is factorised (``pd.factorize``), only the distinct values are
+normalised and matched, and the result is mapped back to the rows with numpy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.identity.book import ContactBook, as_str
+from analysis.identity.keys import identity_key
+from analysis.identity.people import adopted_people, adopted_person_id
+from analysis.normalize import normalize_name
+
+UNMATCHED_COLUMNS: tuple[str, ...] = (
+    "who", "kind", "key", "interactions", "first", "last", "note", "person_id", "looks_like",
+    "looks_like_names",
+)  # fmt: skip
+
+NO_MATCH = {
+    "email": "no contact has this e-mail",
+    "phone": "no contact has this phone number",
+    "name": "no contact has this name",
+}
+ONLY_IN_INTERACTIONS = "known only from your messages and calls"
+
+Group = tuple[str, str]
+"""(kind, key) of an identity; ``("raw", text)`` when it has no key."""
+
+
+@dataclass
+class Matched:
+    """The result of :func:`match_interactions`."""
+
+    interactions: pd.DataFrame
+    """The input interactions plus ``person_id`` and ``matched_by``."""
+    codes: np.ndarray
+    """row -> index into ``uniques``."""
+    uniques: list
+    """The distinct ``who`` values."""
+    counts: np.ndarray
+    """distinct value -> number of rows."""
+    kinds: list[str]
+    """distinct value -> ``email`` | ``phone`` | ``name``."""
+    keys: list[str]
+    """distinct value -> its key (:func:`analysis.identity.keys.identity_key`)."""
+    unknown: dict[Group, tuple[list[int], str]]
+    """Identities that matched nobody (or several people): group -> (distinct values, note)."""
+    adopted_keys: dict[str, list[int]]
+    """name key of a person adopted from interactions -> its distinct values."""
+
+    def chat_only_names(self) -> list[str]:
+        """Name keys that match no contact (adopted, or unmatched for want of one), sorted."""
+        keys = set(self.adopted_keys)
+        keys.update(g[1] for g, (_, note) in self.unknown.items() if note == NO_MATCH["name"])
+        return sorted(keys)
+
+
+def link_keys(
+    book: ContactBook,
+    person_of_node: np.ndarray,
+    links: Iterable[tuple[str, str]],
+    region: str,
+    ignored: list[str],
+) -> dict[Group, str]:
+    """(kind, key) of each linked ``who`` -> person_id; links to contacts that are not loaded are
+    reported in ``ignored`` and left out."""
+    out: dict[Group, str] = {}
+    for who, cid in sorted(links):
+        if cid not in book.node:
+            ignored.append(f"link {who!r} -> {cid}: contact {cid} is not in the loaded files")
+            continue
+        kind, key = identity_key(who, region)
+        out[(kind, key) if key else ("raw", who)] = person_of_node[book.node[cid]]
+    return out
+
+
+def contact_index(book: ContactBook, person_of_node: np.ndarray) -> dict[str, dict[str, set[str]]]:
+    """kind (``email``, ``phone``, ``name``) -> key -> the person_ids that have it. Names are
+    every contact's full name, nickname and "given family"."""
+    index: dict[str, dict[str, set[str]]] = {
+        "email": defaultdict(set),
+        "phone": defaultdict(set),
+        "name": defaultdict(set),
+    }
+    cols = book.cols
+    for n, rows in enumerate(book.rows):
+        pid = person_of_node[n]
+        for e in book.emails[n]:
+            index["email"][e].add(pid)
+        for p in book.phones[n]:
+            index["phone"][p].add(pid)
+        for r in rows:
+            given, family = cols["given_name"][r], cols["family_name"][r]
+            keys = [normalize_name(cols["full_name"][r]), normalize_name(cols["nickname"][r])]
+            if given or family:
+                keys.append(normalize_name(f"{given} {family}"))
+            for key in keys:
+                if key:
+                    index["name"][key].add(pid)
+    return index
+
+
+def match_interactions(
+    book: ContactBook,
+    person_of_node: np.ndarray,
+    interactions: pd.DataFrame,
+    region: str,
+    links: dict[Group, str],
+    adopt: bool,
+) -> Matched:
+    """Attach every interaction to a person (rules in the module docstring)."""
+    index = contact_index(book, person_of_node)
+    codes, uniques = _factorize(interactions["who"])
+    m = len(uniques)
+    pid = np.full(m, None, dtype=object)
+    by = np.full(m, "", dtype=object)
+    kinds, keys = [""] * m, [""] * m
+    notes: dict[int, str] = {}
+    known_ids = set(person_of_node.tolist())
+    pending: list[tuple[int, str]] = []  # unmatched names that may become people
+    for u, raw in enumerate(uniques):
+        kind, key = identity_key(raw, region)
+        kinds[u], keys[u] = kind, key
+        link = links.get((kind, key) if key else ("raw", raw))
+        if link is None and isinstance(raw, str) and raw.strip() in known_ids:
+            link = raw.strip()  # a person_id written as the identity (contact logged in the app)
+        if link is not None:
+            pid[u], by[u] = link, "link"
+            continue
+        found = index[kind].get(key, ()) if key else ()
+        if len(found) == 1:
+            pid[u], by[u] = next(iter(found)), kind
+        elif found:
+            notes[u] = f"ambiguous: matches {len(found)} people"
+        elif kind == "name" and adopt and key:
+            pending.append((u, key))
+        else:
+            notes[u] = NO_MATCH[kind] if key else "no identity given"
+    adopted_ids = {adopted_person_id(key): key for _, key in pending}
+    adopted_keys: dict[str, list[int]] = defaultdict(list)
+    for u, key in pending:
+        raw = uniques[u].strip()
+        if raw in adopted_ids and adopted_ids[raw] != key:
+            pid[u], by[u] = raw, "link"  # the id of a person adopted from another name
+        else:
+            pid[u], by[u] = adopted_person_id(key), "name"
+            adopted_keys[key].append(u)
+
+    matched = interactions.assign(
+        person_id=pd.Series(pid[codes], index=interactions.index, dtype=object),
+        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+    )
+    counts = np.bincount(codes, minlength=m)
+    unknown: dict[Group, tuple[list[int], str]] = {}
+    for u, note in notes.items():
+        group = (kinds[u], keys[u]) if keys[u] else ("raw", as_str(uniques[u]))
+        unknown.setdefault(group, ([], note))[0].append(u)
+    return Matched(matched, codes, uniques, counts, kinds, keys, unknown, dict(adopted_keys))
+
+
+def _factorize(who: pd.Series) -> tuple[np.ndarray, list]:
+    """(code per row, the distinct values): only the distinct values are normalised and matched.
+    A categorical column gives its codes for free; missing values are one more value (None)."""
+    if isinstance(who.dtype, pd.CategoricalDtype):
+        codes, used = pd.factorize(who.cat.codes.to_numpy())
+        categories = who.cat.categories
+        return codes, [categories[c] if c >= 0 else None for c in used]
+    codes, uniques = pd.factorize(who, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+def _spelling(matched: Matched, us: list[int]) -> str:
+    """The spelling of an identity used most often (then the first in sort order)."""
+    best = min(us, key=lambda u: (-matched.counts[u], as_str(matched.uniques[u])))
+    return as_str(matched.uniques[best]).strip()
+
+
+def adopted_frame(matched: Matched) -> pd.DataFrame:
+    """The people adopted from names that match no contact (columns of the people frame): name =
+    the spelling used most often, sources = the files it appears in."""
+    if not matched.adopted_keys:
+        return adopted_people({})
+    flag = np.zeros(len(matched.uniques), dtype=bool)
+    for us in matched.adopted_keys.values():
+        flag[us] = True
+    rows = flag[matched.codes]
+    pairs = pd.DataFrame(
+        {
+            "u": matched.codes[rows],
+            "source": matched.interactions["source"].to_numpy(dtype=object)[rows],
+        }
+    ).drop_duplicates()
+    sources_of: dict[int, set[str]] = defaultdict(set)
+    for u, s in zip(pairs["u"].tolist(), pairs["source"].tolist(), strict=True):
+        sources_of[u].add(as_str(s))
+    return adopted_people(
+        {
+            key: (_spelling(matched, us), sorted({s for u in us for s in sources_of[u]}))
+            for key, us in matched.adopted_keys.items()
+        }
+    )
+
+
+def unmatched_frame(matched: Matched, lookalikes: dict[str, list[tuple[str, str]]]) -> pd.DataFrame:
+    """The "who is this?" list, most frequent first: every identity that matched nobody (or
+    several people), and every name known only from interactions that looks like a contact.
+
+    Columns: who (the spelling used most), kind (``phone`` | ``email`` | ``name``), key (the
+    normal form: E.164, address, name key), interactions, first, last, note, person_id (the person
+    adopted from the name, else None), looks_like (person_ids, best first) and looks_like_names.
+    ``lookalikes`` maps a name key to its (person_id, name) look-alikes."""
+    entries: list[tuple[Group, list[int], str, str | None]] = []
+    for group, (us, note) in matched.unknown.items():
+        entries.append((group, us, note, None))
+    for key, us in matched.adopted_keys.items():
+        if lookalikes.get(key):
+            entries.append((("name", key), us, ONLY_IN_INTERACTIONS, adopted_person_id(key)))
+    if not entries:
+        return _empty_unmatched()
+    group_of = np.full(len(matched.uniques), -1, dtype=np.int64)
+    for g, (_, us, _, _) in enumerate(entries):
+        group_of[us] = g
+    row_group = group_of[matched.codes]
+    rows = row_group >= 0
+    span = matched.interactions["timestamp"][rows].groupby(row_group[rows]).agg(["min", "max"])
+    span = span.reindex(range(len(entries)))
+    out = []
+    for (kind, key), us, note, person in entries:
+        alike = lookalikes.get(key, []) if kind == "name" else []
+        if alike:
+            note = f"{note}; looks like {', '.join(name for _, name in alike)}"
+        out.append(
+            {
+                "who": _spelling(matched, us),
+                "kind": kind if kind != "raw" else matched.kinds[us[0]],
+                "key": key if kind != "raw" else "",
+                "interactions": int(matched.counts[us].sum()),
+                "note": note,
+                "person_id": person,
+                "looks_like": [p for p, _ in alike],
+                "looks_like_names": [name for _, name in alike],
+            }
+        )
+    frame = pd.DataFrame(out)
+    frame["first"] = span["min"]  # both indexed 0..n-1
+    frame["last"] = span["max"]
+    frame = frame[list(UNMATCHED_COLUMNS)]
+    frame["interactions"] = frame["interactions"].astype("int64")
+    frame = frame.sort_values(
+        ["interactions", "who", "kind"], ascending=[False, True, True], kind="mergesort"
+    )
+    return frame.reset_index(drop=True)
+
+
+def _empty_unmatched() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in UNMATCHED_COLUMNS})
+    frame["interactions"] = frame["interactions"].astype("int64")
+    for c in ("first", "last"):
+        frame[c] = pd.Series(dtype="datetime64[ns, UTC]")
+    return frame

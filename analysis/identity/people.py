@@ -1,0 +1,185 @@
+"""The people frame: one row per person, built from merged contacts or from names known only
+from interactions.
+
+A person made of contacts gets ``person_id`` ``"p" + the smallest contact_id`` of its contacts, so
+the id does not change between runs, with row order, or when another file adds contacts to the
+person (unless the new contact's id sorts first); its display name is the most complete full name
+among its contacts, else given + family name, nickname, first e-mail, first phone, organisation.
+A person adopted from interactions (a name in a chat that matches no contact) gets
+``"i" + stable_id(name key)`` and the spelling used most often.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.identity.book import ContactBook, as_list, unique
+from analysis.identity.keys import is_role_address
+from analysis.importers.base import stable_id
+from analysis.normalize import normalize_name
+
+PEOPLE_COLUMNS: tuple[str, ...] = (
+    "person_id", "name", "given_name", "family_name", "nickname", "emails", "phones",
+    "categories", "orgs", "titles", "related", "birthday", "contact_ids", "sources",
+    "non_person", "origin",
+)  # fmt: skip
+
+
+def contact_people(book: ContactBook, groups: list[list[int]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """(people frame in group order, person_id of each node) for the merged ``groups``."""
+    person_of_node = np.empty(len(book.ids), dtype=object)
+    rows = []
+    for members in groups:
+        pid = "p" + book.ids[members[0]]
+        person_of_node[members] = pid
+        rows.append(_person_row(book, pid, members))
+    return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS)), person_of_node
+
+
+def adopted_person_id(name_key: str) -> str:
+    """The person_id of a person adopted from interactions under the normalised name ``name_key``."""
+    return "i" + stable_id(name_key)
+
+
+def adopted_people(names: dict[str, tuple[str, list[str]]]) -> pd.DataFrame:
+    """People made from names known only from interactions: name key -> (the spelling shown,
+    its source files)."""
+    out = [
+        {
+            "person_id": adopted_person_id(key),
+            "name": spelling,
+            "given_name": "",
+            "family_name": "",
+            "nickname": "",
+            "emails": [],
+            "phones": [],
+            "categories": [],
+            "orgs": [],
+            "titles": [],
+            "related": [],
+            "birthday": "",
+            "contact_ids": [],
+            "sources": sorted(sources),
+            "non_person": False,
+            "origin": "interactions",
+        }
+        for key, (spelling, sources) in names.items()
+    ]
+    return pd.DataFrame(out, columns=list(PEOPLE_COLUMNS))
+
+
+def _person_row(book: ContactBook, pid: str, members: list[int]) -> dict:
+    """One people row from a group of contact nodes (values taken in contact_id order)."""
+    rows = (
+        book.rows[members[0]] if len(members) == 1 else [r for n in members for r in book.rows[n]]
+    )
+    if len(rows) == 1:
+        return _single_person_row(book, pid, members[0], rows[0])
+    col = book.cols
+
+    def strings(column: str) -> list[str]:
+        values = col[column]
+        return [values[r] for r in rows]
+
+    def items(column: str) -> list:
+        values = col[column]
+        return unique(x for r in rows for x in as_list(values[r]))
+
+    full, given, family, nick = (
+        strings(c) for c in ("full_name", "given_name", "family_name", "nickname")
+    )
+    emails = unique(e for n in members for e in book.emails[n])
+    phones = unique(p for n in members for p in book.phones[n])
+    sources = unique(s for n in members for s in book.sources[n])
+    orgs = unique(strings("org"))
+    # The most complete full name: most words, then most letters, then not "Last, First", then
+    # most accented letters (José over Jose); the first such in contact_id order.
+    best = max(range(len(full)), key=lambda i: _completeness(full[i]))
+    name_row = best if full[best] else None
+    name = full[best]
+    if not name:
+        joined = [f"{g} {f}".strip() for g, f in zip(given, family, strict=True)]
+        name = next((j for j in joined if j), "") or next((k for k in nick if k), "")
+    name = name or (emails[0] if emails else "") or (phones[0] if phones else "")
+    name = name or (orgs[0] if orgs else "")
+
+    def pick(values: list[str]) -> str:
+        if name_row is not None and values[name_row]:
+            return values[name_row]
+        return next((v for v in values if v), "")
+
+    birthdays = [b for b in strings("birthday") if b]
+    birthday = next(
+        (b for b in birthdays if not b.startswith("--")), birthdays[0] if birthdays else ""
+    )
+    return {
+        "person_id": pid,
+        "name": name,
+        "given_name": pick(given),
+        "family_name": pick(family),
+        "nickname": pick(nick),
+        "emails": emails,
+        "phones": phones,
+        "categories": items("categories"),
+        "orgs": orgs,
+        "titles": unique(strings("title")),
+        "related": unique(tuple(x) for r in rows for x in as_list(col["related"][r])),
+        "birthday": birthday,
+        "contact_ids": [book.ids[n] for n in members],
+        "sources": sources,
+        "non_person": is_non_person(name, emails, orgs, given, family),
+        "origin": "contacts",
+    }
+
+
+def _single_person_row(book: ContactBook, pid: str, node: int, row: int) -> dict:
+    """:func:`_person_row` for a person made of one contact record (most people): same result,
+    a third of the time."""
+    col = book.cols
+    full, given, family, nick, org, title, birthday = (
+        col[c][row]
+        for c in ("full_name", "given_name", "family_name", "nickname", "org", "title", "birthday")
+    )
+    emails, phones = list(book.emails[node]), list(book.phones[node])
+    name = full or f"{given} {family}".strip() or nick
+    name = name or (emails[0] if emails else "") or (phones[0] if phones else "") or org
+    orgs = [org] if org else []
+    return {
+        "person_id": pid,
+        "name": name,
+        "given_name": given,
+        "family_name": family,
+        "nickname": nick,
+        "emails": emails,
+        "phones": phones,
+        "categories": unique(as_list(col["categories"][row])),
+        "orgs": orgs,
+        "titles": [title] if title else [],
+        "related": unique(tuple(r) for r in as_list(col["related"][row])),
+        "birthday": birthday,
+        "contact_ids": [book.ids[node]],
+        "sources": list(book.sources[node]),
+        "non_person": is_non_person(name, emails, orgs, [given], [family]),
+        "origin": "contacts",
+    }
+
+
+def _completeness(name: str) -> tuple[int, int, int, int]:
+    key = normalize_name(name)
+    return (len(key.split()), len(key), -name.count(","), sum(ord(ch) > 127 for ch in name))
+
+
+def is_non_person(
+    name: str, emails: list[str], orgs: list[str], given: list[str], family: list[str]
+) -> bool:
+    """True when every e-mail address is a role/machine address (``noreply@``, ``info@``), or
+    when there is no given or family name and the display name is one of the organisations
+    (a card for a company). Deliberately simple and visible as a flag: here it only keeps
+    non-people out of merge suggestions (DESIGN.md); later stages decide what else to hide."""
+    if emails and all(is_role_address(e) for e in emails):
+        return True
+    if any(given) or any(family):
+        return False
+    key = normalize_name(name)
+    return bool(key) and any(normalize_name(o) == key for o in orgs)
