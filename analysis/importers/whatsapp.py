@@ -1,40 +1,60 @@
-"""WhatsApp chat exports (``.txt``, or the ``.zip`` WhatsApp makes with the chat and its media).
+"""WhatsApp chat exports (``.txt``, or the ``.zip`` WhatsApp makes with the chat and its media),
+from any phone in any language.
 
-Layouts read (one file may even mix them):
+**Message lines are recognised by their structure, not by words**: an optional ``[``, a date and
+a time in either order, an optional day-period word, and ``] `` (iPhone) or `` - `` (Android),
+then ``Sender: text``. Read are:
 
-* Android: ``12/03/2025, 18:04 - Name: text``, ``1/3/25, 6:04 PM - Name: text`` (with a narrow
-  no-break space U+202F before PM in newer exports), Spanish ``11:25 a. m.``, German dotted
-  ``12.03.25, 18:04 - ``, year-first ``2019/01/01, 11:25 - ``, ``13:34. - ``.
-* iPhone: ``[12/03/2025, 18:04:31] Name: text``, optionally led by U+200E.
+* dates ``d/m/y``, ``m/d/y``, ``y/m/d`` with ``/``, ``.`` or ``-`` (Korean ``2024. 3. 5.``,
+  Chinese/Japanese ``2024年3月5日``), 2- or 4-digit years, Japanese era years (``令和6/03/05``,
+  ``R6.03.05``, ``平成31年4月30日``) and Thai Buddhist-era years (``5/3/2567``, ``5/3/67``);
+* times ``H:MM`` or ``H.MM`` with optional seconds, 24-hour or 12-hour with a day-period word
+  before or after (:data:`DAY_PERIODS`: ``PM``, ``p. m.``, ``nachm.``, ``ÖS``, ``م``, ``ب.ظ``,
+  ``अपराह्न``, ``下午``, ``午後``, ``오후``, ``หลังเที่ยง``, ``CH``, ``μ.μ.``, ``אחה״צ``... in 25
+  languages), and a connecting word (French ``à``, Finnish ``klo``, ...: :data:`CONNECTORS`);
+* Eastern Arabic and Persian digits; U+200E/U+200F/U+061C/BOM/bidi marks anywhere in the header;
+  plain, no-break and narrow no-break spaces; LF, CRLF or CR line ends, mixed.
 
-**Date order** is decided from *all* the file's dates: a first field above 12 means day-first, a
-second field above 12 means month-first, a 4-digit first field is year-first. When no date decides
-it, ``ImportOptions.dayfirst`` is used if set; else dates are read day-first (the order of most of
-WhatsApp's locales) and the report warns that the order was a guess and how to change it. Two-digit
-years are 20yy. Timestamps are the phone's local clock, read in ``ImportOptions.timezone``.
+**Date order** is decided from *all* the file's dates (:func:`analysis.dates.day_month_order`): a
+first field above 12 means day-first, a second field above 12 month-first, a 4-digit first field
+is year-first. When no date tells, ``ImportOptions.dayfirst`` is used if set; else dates are read
+day-first (:data:`DEFAULT_DAYFIRST`: the order of most of WhatsApp's locales),
+``report.ambiguous_date_order`` is set and a warning says the order can be chosen (the dashboard's
+import setting, or ``closeknit import --dayfirst/--monthfirst``). Two-digit years are 2000-2099
+(WhatsApp began in 2009); years the file shows to be Buddhist era are converted. Timestamps are the
+phone's local clock, read in ``ImportOptions.timezone``. Dates outside the years closeknit can keep
+are skipped with :data:`analysis.dates.OUT_OF_RANGE_REASON`.
 
-**Counting** (``FileReport``): ``read`` = every line that starts a message (chat messages and
-system lines); ``imported`` = chat messages that went into an interaction; ``skipped`` = system
-lines (encryption notices, joins, "X added Y"; reason ``system message``) and messages that made no
-interaction (e.g. the user's own group messages on a day no one else wrote). "<Media omitted>" and
-"This message was deleted" are messages: they are still contact. Lines that do not start a message
-continue the previous one (multi-line messages); lines before the first message are reported.
+**Counting** (``FileReport``): ``read`` = every chat message (a line that starts a message and has
+a sender); ``imported`` = the messages that went into an interaction; ``skipped`` = messages that
+made none (impossible date or time, out of range, the user's own group messages on a day nobody
+else wrote). Media and deleted-message placeholders (``<Media omitted>``, ``‎image omitted``,
+``Bild weggelassen``...) are messages: they are still contact. **System lines** (the encryption
+notice, "X added Y", "X left"...: a line without ``Sender:``, or an iPhone line whose text is a
+system phrase, :data:`SYSTEM_RE`) are no messages: they are counted in a note, not read. Lines that
+do not start a message continue the previous one (multi-line messages); non-empty lines before the
+first message are reported.
 
 Messages become ``message`` interactions through the burst rule of
 :mod:`analysis.importers.chatbursts`. A chat with more than two writers, or with group system
-lines ("created group", "added", "joined using this group's invite link"), is a group chat.
+lines, is a group chat.
 
 **The user** ("me") is whoever matches ``ImportOptions.me`` (names case-insensitively, numbers as
 E.164). When nobody does and the export's file name names the chat (``WhatsApp Chat with Anna.txt``)
 and one of the two writers is Anna, the other writer is taken as the user (and the report says so).
 Otherwise direction is ``unknown``, every writer gets interactions, and the report asks which
-participant is the user; :func:`participants` lists them for the UI to ask. The user never gets an
-interaction with themself once known.
+participant is the user; :func:`participants` lists them for the UI to ask.
 
-Speed: the message lines are found and their dates, times and senders decoded with numpy over the
-raw bytes, a block of about a megabyte at a time (no per-line Python; the few distinct date and time
-tokens are parsed once each). ``benchmarks/bench_sources.py`` times a 500,000-line export against a
-bare ``for line in f`` read of the same file.
+**Speed**: lines are found and decoded with numpy over the raw bytes, about a megabyte at a time.
+Each line's header (up to ``] `` or `` - ``) is reduced to its *skeleton* (every digit made ``0``);
+a file has only a few distinct skeletons, and each is interpreted once with the grammar above
+(:func:`header_layout`), which says where the day, month, year, hour, minute and second digits are.
+The digits are then read for all lines of a skeleton at once. ``benchmarks/bench_sources.py``
+times a 500,000-line export against a bare ``for line in f`` read of the same file.
+
+**Zip files**: damaged, encrypted, chat-less or oversized archives (zip bombs) are refused with
+:class:`~analysis.errors.UnusableFileError` or :class:`~analysis.errors.UnrecognisedFormatError`
+saying which.
 """
 
 from __future__ import annotations
@@ -43,12 +63,14 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from analysis.errors import UnusableFileError
+from analysis import dates
+from analysis.errors import UnrecognisedFormatError, UnusableFileError
 from analysis.importers import chatbursts
 from analysis.importers.base import (
     Detection,
@@ -67,111 +89,397 @@ LABEL_IPHONE = "WhatsApp chat (iPhone)"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 """Largest uncompressed chat text read from a .zip (a guard against zip bombs)."""
 
-_SP = "[ \u00a0\u202f]"
-HEADER_RE = re.compile(
-    r"^\u200e?(?P<bracket>\[)?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{2,4}),? "
-    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:" + _SP + r"?[AaPp]\.?" + _SP + r"?[Mm]\.?)?\.?)"
-    r"(?:\] | - )(?P<rest>.*)$"
+MAX_COMPRESSION_RATIO = 200
+"""Largest uncompressed/compressed size ratio of the chat in a .zip. Chat text deflates about
+4-10 times; a zip bomb is built to expand hundreds to millions of times. Checked on the sizes the
+archive declares and again while reading (the declared sizes can lie)."""
+
+DEFAULT_DAYFIRST = True
+"""Ambiguous dates (no day above 12 in the whole file) are read day-first: most of WhatsApp's
+locales (all of Europe, Latin America, Africa, India, the Middle East, Australia) write the day
+first; the US, Canada and the Philippines do not. The report says it was a guess."""
+
+# --------------------------------------------------------------------------------------------
+# the header grammar
+
+MARKS = "\u200e\u200f\u061c\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b"
+"""Invisible marks WhatsApp (and the bidi algorithm of RTL phones) put into lines: LRM, RLM, ALM,
+BOM, bidi embeddings/isolates, zero-width space. Ignored wherever they are in a header."""
+
+
+DAY_PERIODS: dict[str, str] = {
+    # English and most Latin-script locales (AM, a.m., a. m., am)
+    "am": "am", "pm": "pm", "a": "am", "p": "pm",
+    # German (older exports), Afrikaans, Swedish, Finnish, Hungarian, Czech, Malay
+    "vorm": "am", "nachm": "pm", "vm": "am", "nm": "pm", "fm": "am", "em": "pm",
+    "ap": "am", "ip": "pm", "de": "am", "du": "pm", "dop": "am", "odp": "pm",
+    "pg": "am", "ptg": "pm",
+    # Turkish, Russian/Ukrainian, Bulgarian, Serbian, Latvian, Lithuanian
+    "öö": "am", "ös": "pm", "дп": "am", "пп": "pm", "проб": "am", "слоб": "pm",
+    "преподне": "am", "поподне": "pm", "priekšp": "am", "pēcp": "pm",
+    "priešpiet": "am", "popiet": "pm",
+    # Arabic, Persian, Urdu
+    "ص": "am", "م": "pm", "قظ": "am", "بظ": "pm", "قبلازظهر": "am", "بعدازظهر": "pm",
+    "قبلدوپہر": "am", "بعددوپہر": "pm",
+    # Hindi, Marathi, Bengali, Tamil
+    "पूर्वाह्न": "am", "अपराह्न": "pm", "मपू": "am", "मउ": "pm",
+    "পূর্বাহ্ণ": "am", "অপরাহ্ণ": "pm", "முற்பகல்": "am", "பிற்பகல்": "pm",
+    # Chinese, Japanese, Korean (before the time)
+    "上午": "am", "下午": "pm", "凌晨": "am", "早上": "am", "中午": "noon", "晚上": "pm",
+    "午前": "am", "午後": "pm", "오전": "am", "오후": "pm",
+    # Thai, Vietnamese, Indonesian (older), Greek, Hebrew
+    "ก่อนเที่ยง": "am", "หลังเที่ยง": "pm", "sa": "am", "ch": "pm", "sáng": "am", "chiều": "pm",
+    "pagi": "am", "siang": "noon", "sore": "pm", "malam": "pm",
+    "πμ": "am", "μμ": "pm", "לפנהצ": "am", "אחהצ": "pm",
+}  # fmt: skip
+"""Day-period words (the AM/PM of each language, as CLDR and older phone locales write them),
+keyed by the word with dots, spaces and quote marks removed, casefolded. ``am``: 12 is 0h; ``pm``:
+1-11 are 13-23h; ``noon`` (Chinese 中午, Indonesian siang): 11 and 12 stay, 1-10 are afternoon."""
+
+CONNECTORS = frozenset({"à", "a", "klo", "kl", "um", "alle", "om", "o", "u", "в", "at", "ob"})
+"""Words some locales put between the date and the time (French ``02.05.18 à 18:00``, Finnish
+``12.3.2022 klo 14.08.18``, German ``um``, Italian ``alle``, Dutch ``om``, Russian ``в``)."""
+
+_NUM = r"\d{1,4}"
+_SP = r"[ ]?"
+_WORDS = r"[^\W\d_][^\s\d\[\]:,\-]*(?: [^\W\d_][^\s\d\[\]:,\-]*){0,2}"
+_DATE = (
+    r"(?P<era>令和|平成|昭和|大正|[RHST])?[ ]?(?P<a>\d{1,4})[ ]?(?P<s1>[./\-]|年)[ ]?"
+    r"(?P<b>\d{1,2})[ ]?(?P<s2>[./\-]|月)[ ]?(?P<c>\d{1,4})(?:日|\.)?"
 )
-"""One line that starts a message, any layout (used by ``sniff``; the parser does the same
-match with numpy)."""
+_TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<se>\d{2}))?\.?"
+_TERM = r"(?:(?P<close>\])[ ]|[ ]-[ ])"
+_DATE_FIRST = re.compile(
+    r"(?P<br>\[)?[ ]?" + _DATE + r"[,،]?[ ]*(?:(?P<w1>" + _WORDS + r")[ ]?)?" + _TIME
+    + r"(?:[ ]?(?P<w2>" + _WORDS + r"))?" + _TERM
+)  # fmt: skip
+_TIME_FIRST = re.compile(
+    r"(?P<br>\[)?[ ]?(?:(?P<w1>" + _WORDS + r")[ ]?)?" + _TIME
+    + r"(?:[ ]?(?P<w2>" + _WORDS + r"))?[,،]?[ ]*" + _DATE + r"[ ]?" + _TERM
+)  # fmt: skip
+"""The header grammar (matched on a line with its marks removed, its no-break spaces made plain
+spaces and its digits made ASCII). Words are checked against :data:`DAY_PERIODS` and
+:data:`CONNECTORS` afterwards."""
+
+_WORD_STRIP = re.compile(r"[\s.'\"\u05f3\u05f4]")
 
 _SIGNAL_RE = re.compile(r"^\[\d{4}-\d{2}-\d{2}, \d{2}:\d{2}\] ")
 """Signal Desktop's export layout (``[2019-12-24, 12:23] Name: text``): ISO dates, a comma and no
 seconds in brackets, which WhatsApp does not write."""
 
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the numbers of one header skeleton are (byte offsets from the line start).
+
+    ``length``: bytes of the header with its ``] ``/`` - `` (the sender starts there);
+    ``fields``: (offset, length) of the date's three numbers in written order, then hour,
+    minute, second (length 0 when there are no seconds); ``year_first``: the first date number
+    is the year; ``era_base``: Japanese era base year (0: none); ``period``: ``""``, ``am``,
+    ``pm`` or ``noon``; ``buddhist_hint``: Thai day-period words (the phone uses the Thai
+    calendar)."""
+
+    length: int
+    bracket: bool
+    fields: tuple[tuple[int, int], ...]
+    year_first: bool
+    era_base: int
+    period: str
+    buddhist_hint: bool = False
+
+
+_CLEAN_ALL = str.maketrans(
+    {**{m: None for m in MARKS}, "\u00a0": " ", "\u202f": " ", "\u2009": " "}
+    | {ch: str(i % 10) for i, ch in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
+)
+_MARK_SET = frozenset(MARKS)
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    """``text`` without marks, with plain spaces and ASCII digits, and the byte offset (in the
+    UTF-8 of ``text``) of each character kept (plus the end)."""
+    clean = text.translate(_CLEAN_ALL)
+    if text.isascii():
+        return clean, list(range(len(text) + 1))
+    offs: list[int] = []
+    pos = 0
+    for ch in text:
+        if ch not in _MARK_SET:
+            offs.append(pos)
+        pos += 1 if ch < "\x80" else 2 if ch < "\u0800" else 3 if ch < "\U00010000" else 4
+    offs.append(pos)
+    return clean, offs
+
+
+def _period_of(words: str | None) -> tuple[str, bool] | None:
+    """(period, connector seen) of the words before/after a time, None when a word is unknown."""
+    if not words:
+        return "", False
+    key = _WORD_STRIP.sub("", words).casefold()
+    if key in DAY_PERIODS:
+        return DAY_PERIODS[key], False
+    if key in CONNECTORS:
+        return "", True
+    first, _, rest = words.partition(" ")
+    if first.casefold() in CONNECTORS and rest:
+        key = _WORD_STRIP.sub("", rest).casefold()
+        if key in DAY_PERIODS:
+            return DAY_PERIODS[key], True
+    return None
+
+
+def _layout_of(m: re.Match, offs: list[int]) -> Layout | None:
+    """The :class:`Layout` of a grammar match, or None when its words are no day periods."""
+    if bool(m.group("br")) != bool(m.group("close")):
+        return None
+    p1 = _period_of(m.group("w1"))
+    p2 = _period_of(m.group("w2"))
+    if p1 is None or p2 is None or (p1[0] and p2[0]) or p2[1]:
+        return None
+    period = p1[0] or p2[0]
+    fields = []
+    for g in ("a", "b", "c", "h", "mi", "se"):
+        if m.group(g) is None:
+            fields.append((0, 0))
+        else:
+            fields.append((offs[m.start(g)], m.end(g) - m.start(g)))
+    era = m.group("era")
+    year_first = bool(era) or len(m.group("a")) >= 3 or m.group("s1") == "年"
+    if (m.group("s1") == "年") != (m.group("s2") == "月"):
+        return None
+    words = (m.group("w1") or "") + (m.group("w2") or "")
+    return Layout(
+        length=offs[m.end()],
+        bracket=bool(m.group("br")),
+        fields=tuple(fields),
+        year_first=year_first,
+        era_base=dates.JAPANESE_ERAS[era] if era else 0,
+        period=period,
+        buddhist_hint="เที่ยง" in words,
+    )
+
+
+def header_layout(line: str) -> Layout | None:
+    """The layout of a line that starts a message (its header and the rest), or None.
+
+    >>> header_layout("12/03/2025, 18:04 - Ann: hi").fields[:3]
+    ((0, 2), (3, 2), (6, 4))
+    >>> header_layout("[٠٥/٠٣/٢٠٢٥، ٦:٠٤:١٠ م] Ann: hi").period
+    'pm'
+    >>> header_layout("Just some text - with a dash") is None
+    True
+    """
+    clean, offs = _clean(line[:160])
+    for rx in (_DATE_FIRST, _TIME_FIRST):
+        m = rx.match(clean)
+        if m:
+            lay = _layout_of(m, offs)
+            if lay is not None:
+                return lay
+    return None
+
+
+def _skeleton_layout(skel: bytes) -> Layout | None:
+    """The layout of a header skeleton (the header's bytes, digits made ``0``, up to and with
+    its ``] ``/`` - ``), or None when it is no message header."""
+    try:
+        text = skel.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    clean, offs = _clean(text)
+    for rx in (_DATE_FIRST, _TIME_FIRST):
+        m = rx.fullmatch(clean)
+        if m:
+            lay = _layout_of(m, offs)
+            if lay is not None:
+                return lay
+    return None
+
+
 SYSTEM_RE = re.compile(
+    # English
     r"end-to-end encrypted|security code (?:changed|with)|created group|created this group"
     r"|\bwere added\b|\bwas added\b|\badded\b|\bremoved\b|\bleft$|\bjoined using\b"
     r"|changed the (?:subject|group|description)|changed this group's|changed their phone number"
     r"|changed to \+|is now an admin|no longer an admin|deleted the group|"
     r"disappearing messages|turned (?:on|off) disappearing|pinned a message"
-    r"|^You (?:created|were|joined|left|changed|added|removed)|^Messages (?:to this|and calls)",
+    r"|^You (?:created|were|joined|left|changed|added|removed)|^Messages (?:to this|and calls)"
+    # the encryption notice in other languages
+    r"|verschlüsselt|cifrad[oa]s|criptografad|chiffré|crittografat|versleuteld|şifreli"
+    r"|зашифрован|مشفرة|رمزگذاری|एन्क्रिप्ट|端到端加密|暗号化|암호화|เข้ารหัส|mã hóa"
+    r"|terenkripsi|dienkripsi|κρυπτογραφ|מוצפנ|salattuja|szyfrowan|krypter"
+    # group changes in other languages (created / added / left)
+    r"|hat die Gruppe|hat .+ hinzugefügt|hat die Gruppe verlassen|\bhinzugefügt\b"
+    r"|creó el grupo|\bañadió\b|salió del grupo|criou o grupo|\badicionou\b|\bsaiu\b"
+    r"|a créé le groupe|\ba ajouté\b|est parti|ha creato il gruppo|ha aggiunto|è uscit"
+    r"|heeft groep .+ aangemaakt|heeft .+ toegevoegd|heeft de groep verlaten"
+    r"|grubu(?:nu)? oluşturdu|ekledi|gruptan ayrıldı|создал\(?а?\)? группу|добавил|вышел\(?а?\)?"
+    r"|أنشأ المجموعة|أضاف|غادر|گروه .+ را ساخت|اضافه کرد|خارج شد",
     re.IGNORECASE,
 )
-"""System lines (English exports); any line without a ``sender:`` is a system line anyway."""
+"""System lines: the encryption notice in 20 languages, and group changes (created, added, left,
+subject changed...) in English and 12 more. Any line without a ``sender:`` is a system line
+anyway; this list matters for iPhone lines, which put the chat's name as the "sender"."""
 
 GROUP_HINT_RE = re.compile(
     r"created group|created this group|\badded\b|\bjoined using\b|\bleft$|\bremoved\b"
-    r"|changed the (?:subject|group)|changed this group's|^You were added|group",
+    r"|changed the (?:subject|group)|changed this group's|^You were added|group"
+    r"|gruppe|grupo|groupe|gruppo|groep|grup|групп|مجموعة|گروه|समूह|群|グループ|그룹|กลุ่ม|nhóm"
+    r"|ομάδα|קבוצה|hinzugefügt|añadió|adicionou|ajouté|aggiunto|toegevoegd|ekledi|добавил|أضاف",
     re.IGNORECASE,
 )
+"""System lines that show a group chat (any language listed: the word "group" and "added")."""
 
 _TITLE_RE = re.compile(
     r"^(?:WhatsApp Chat|Chat de WhatsApp|Conversa do WhatsApp|Discussion WhatsApp|"
-    r"WhatsApp-Chat|Chat WhatsApp)\s*(?:with|mit|con|com|avec|-|\u2013)\s+(?P<title>.+?)"
+    r"WhatsApp-Chat|Chat WhatsApp|WhatsApp-chat|Чат WhatsApp|Czat WhatsApp)\s*"
+    r"(?:with|mit|con|com|avec|met|с|z|-|\u2013)\s+(?P<title>.+?)"
     r"(?:\s*\(\d+\))?\.(?:txt|zip)$",
     re.IGNORECASE,
 )
 
 
 def sniff(name: str, head: str) -> Detection | None:
-    """WhatsApp when a third or more of the first 60 non-empty lines are message lines (the
-    rest continue multi-line messages) and one of the first three is (a tool may add a line
-    before the chat)."""
-    lines = [ln for ln in head.splitlines()[:60] if ln.strip()]
-    if not lines:
+    """WhatsApp when a third or more of the first 60 non-empty lines start a message (the rest
+    continue multi-line messages) and one of the first three does (a tool may add a line before
+    the chat). Never raises."""
+    try:
+        lines = [ln for ln in head.splitlines()[:60] if ln.strip()]
+        if not lines:
+            return None
+        matches = [header_layout(ln) for ln in lines]
+        hits = [m for m in matches if m]
+        if not any(matches[:3]) or len(hits) < max(1, len(lines) // 3):
+            return None
+        ios = sum(1 for m in hits if m.bracket) > len(hits) / 2
+        if all(_SIGNAL_RE.match(ln) for ln, m in zip(lines, matches, strict=True) if m):
+            return None  # Signal Desktop's text export, not WhatsApp
+        return Detection(FORMAT, LABEL_IPHONE if ios else LABEL_ANDROID, 0.95)
+    except Exception:  # noqa: BLE001 - a sniffer must never raise (see base.py)
         return None
-    matches = [HEADER_RE.match(ln) for ln in lines]
-    hits = [m for m in matches if m]
-    if not any(matches[:3]) or len(hits) < max(1, len(lines) // 3):
-        return None
-    ios = sum(1 for m in hits if m.group("bracket")) > len(hits) / 2
-    if all(_SIGNAL_RE.match(ln) for ln, m in zip(lines, matches, strict=True) if m):
-        return None  # Signal Desktop's text export, not WhatsApp
-    return Detection(FORMAT, LABEL_IPHONE if ios else LABEL_ANDROID, 0.95)
+
+
+_ZIP_EXPECTED = "WhatsApp chat exports (.txt, or the .zip WhatsApp makes with the chat)"
 
 
 def sniff_zip(source: SourceFile) -> Detection | None:
-    """A WhatsApp export .zip: it holds a ``_chat.txt`` or ``WhatsApp Chat with X.txt`` whose start
-    sniffs as WhatsApp. None for any other zip (or a damaged one)."""
+    """A WhatsApp export .zip: it holds a ``_chat.txt``, ``WhatsApp Chat with X.txt`` or other
+    ``.txt`` whose start sniffs as WhatsApp. None for any other readable zip; a WhatsApp-named
+    chat that cannot be read (encrypted, a zip bomb) is still detected, so that :func:`parse`
+    says why. Raises :class:`UnrecognisedFormatError` (only) for an archive that is not a readable
+    zip at all."""
     try:
-        name, text = _zip_chat(source)
-    except (UnusableFileError, zipfile.BadZipFile, OSError, ValueError):
+        with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
+            member = _chat_member(zf)
+            if member is None:
+                return None
+            named = _whatsapp_named(member)
+            try:
+                head = _read_member(zf, member, source.name, 65536)
+            except UnusableFileError:
+                if named:
+                    return Detection(FORMAT, LABEL_ANDROID + " in a .zip", 0.6)
+                return None
+    except UnusableFileError:
         return None
-    det = sniff(name, text[:65536].decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many types on damaged archives
+        raise UnrecognisedFormatError(
+            source.name, f"not a readable .zip archive ({_zip_error(exc)})", _ZIP_EXPECTED
+        ) from exc
+    text = _normalise(_utf8(head)).decode("utf-8", errors="replace").lstrip("\ufeff")
+    det = sniff(member.filename, text)
     if det is None:
         return None
-    return Detection(det.format, det.label + " in a .zip", det.confidence, (f"read {name}",))
+    return Detection(
+        det.format, det.label + " in a .zip", det.confidence, (f"read {member.filename}",)
+    )
+
+
+def _zip_error(exc: BaseException) -> str:
+    """A short reason for a zipfile failure."""
+    msg = str(exc) or type(exc).__name__
+    if "encrypted" in msg or "password" in msg:
+        return "it is password-protected"
+    return msg[:120]
+
+
+def _whatsapp_named(info: zipfile.ZipInfo) -> bool:
+    base = info.filename.rsplit("/", 1)[-1].lower()
+    return base == "_chat.txt" or "whatsapp" in base
+
+
+def _chat_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    """The chat text in an archive: ``_chat.txt`` or a ``*WhatsApp*.txt`` first, else the largest
+    ``.txt``; None when there is no ``.txt``."""
+    txts = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(".txt")]
+    if not txts:
+        return None
+    return sorted(txts, key=lambda i: (0 if _whatsapp_named(i) else 1, -i.file_size))[0]
+
+
+def _read_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``member``: :class:`UnusableFileError` when it is encrypted,
+    declares or turns out to be larger than :data:`MAX_MEMBER_BYTES`, expands more than
+    :data:`MAX_COMPRESSION_RATIO` times, or cannot be decompressed."""
+    where = member.filename
+    if member.flag_bits & 0x1:
+        raise UnusableFileError(name, "the .zip is password-protected; export the chat again "
+                                "without a password", where)  # fmt: skip
+    if member.file_size > MAX_MEMBER_BYTES:
+        raise UnusableFileError(
+            name,
+            f"{member.filename} would unpack to {member.file_size:,} bytes, more than the "
+            f"{MAX_MEMBER_BYTES:,} closeknit reads from a .zip",
+        )
+    ratio_cap = max(member.compress_size, 1) * MAX_COMPRESSION_RATIO
+    if member.file_size > max(ratio_cap, 1 << 20):
+        raise UnusableFileError(
+            name, f"{member.filename} expands {member.file_size:,} bytes from "
+            f"{member.compress_size:,}: a zip bomb, not a chat export", where)  # fmt: skip
+    cap = min(limit, MAX_MEMBER_BYTES, max(ratio_cap, 1 << 20))
+    try:
+        with zf.open(member) as fh:
+            data = fh.read(cap + 1)
+    except UnusableFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile/zlib raise many types on damaged data
+        raise UnusableFileError(
+            name, f"the chat in the .zip cannot be unpacked ({_zip_error(exc)})", where
+        ) from exc
+    if len(data) > cap and cap < limit:
+        raise UnusableFileError(
+            name, f"{member.filename} unpacks to more bytes than it declares or than closeknit "
+            "reads from a .zip (a zip bomb?)", where)  # fmt: skip
+    return data[:limit]
 
 
 def _zip_chat(source: SourceFile) -> tuple[str, bytes]:
-    """The chat text inside a WhatsApp .zip export: (member name, bytes)."""
-    with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
-        txts = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(".txt")]
-        if not txts:
-            raise UnusableFileError(source.name, "the .zip holds no .txt chat file")
-
-        def rank(i: zipfile.ZipInfo) -> tuple[int, int]:
-            base = i.filename.rsplit("/", 1)[-1].lower()
-            return (0 if base == "_chat.txt" or "whatsapp" in base else 1, -i.file_size)
-
-        member = sorted(txts, key=rank)[0]
-        if member.file_size > MAX_MEMBER_BYTES:
-            raise UnusableFileError(
-                source.name,
-                f"{member.filename} would unpack to {member.file_size:,} bytes, more than the "
-                f"{MAX_MEMBER_BYTES:,} closeknit reads from a .zip",
-            )
-        with zf.open(member) as fh:
-            data = fh.read(MAX_MEMBER_BYTES + 1)
-        if len(data) > MAX_MEMBER_BYTES:
-            raise UnusableFileError(source.name, f"{member.filename} unpacks to too many bytes")
-        return member.filename, data
+    """The chat text inside a WhatsApp .zip export: (member name, bytes). Raises
+    :class:`UnusableFileError` for anything else."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
+            member = _chat_member(zf)
+            if member is None:
+                raise UnusableFileError(source.name, "the .zip holds no .txt chat file")
+            return member.filename, _read_member(zf, member, source.name, MAX_MEMBER_BYTES)
+    except UnusableFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many types on damaged archives
+        raise UnusableFileError(
+            source.name, f"not a readable .zip archive ({_zip_error(exc)})"
+        ) from exc
 
 
 def _chat_bytes(source: SourceFile) -> tuple[str, bytes]:
-    """(name to take the chat title from, UTF-8 bytes of the chat text) for a .txt or .zip."""
+    """(name to take the chat title from, normalised UTF-8 bytes of the chat text) for a .txt or
+    .zip."""
     data = source.data
     name = source.name
     if data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
-        try:
-            member, data = _zip_chat(source)
-        except zipfile.BadZipFile as exc:
-            raise UnusableFileError(source.name, f"not a readable .zip archive ({exc})") from exc
+        member, data = _zip_chat(source)
         inner = member.rsplit("/", 1)[-1]
         name = inner if _TITLE_RE.match(inner) else name
-    return name, _utf8(data)
+    return name, _normalise(_utf8(data))
 
 
 def _utf8(data: bytes) -> bytes:
@@ -188,6 +496,14 @@ def _utf8(data: bytes) -> bytes:
     return data
 
 
+def _normalise(data: bytes) -> bytes:
+    """Line ends made LF (CRLF, and a lone CR, each end a line) and Eastern Arabic/Persian
+    digits made ASCII (both only when present: the checks are single byte searches)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return dates.ascii_digits_bytes(data)
+
+
 def chat_title(name: str) -> str:
     """The chat's title from the export's file name (``WhatsApp Chat with Anna.txt`` -> ``Anna``),
     or "" when the name does not say."""
@@ -196,50 +512,20 @@ def chat_title(name: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# the scanner: message lines, their dates, times and senders, with numpy over the raw bytes
+# the scanner: message lines, their date and time numbers and senders, with numpy over the bytes
 
-
-def _lut(chars: bytes) -> np.ndarray:
-    t = np.zeros(256, dtype=bool)
-    t[list(chars)] = True
-    return t
-
-
-_DIGIT = _lut(b"0123456789")
-_DATECH = _lut(b"0123456789./-")
-# time token: digits, separators, spaces (incl. the bytes of U+00A0 and U+202F), a.m./p.m.
-_TIMECH = _lut(b"0123456789:. aApPmM\xc2\xa0\xe2\x80\xaf")
-_AMPM = _lut(b"aApP")
-_DW = 16  # bytes looked at for a date token
-_TW = 24  # bytes looked at for a time token and what ends it
+_W_WIDE = 160  # for the lines whose header is longer (Thai day periods, many marks)
 _SW = 16  # bytes looked at for a sender name (most names), then
 _SW_WIDE = 96  # for the longer ones; longer still is read in Python
 _PAD = 256  # > the widest window plus the furthest offset past a line start
-
-
-@dataclass
-class _Scan:
-    """The message lines of a chat export, as parallel arrays (one entry per message line)."""
-
-    line_no: np.ndarray  # 1-based line number
-    bracket: np.ndarray  # bool: iPhone layout
-    date_code: np.ndarray  # code into date_tokens
-    date_tokens: list[str]
-    hour: np.ndarray
-    minute: np.ndarray
-    second: np.ndarray
-    time_ok: np.ndarray  # bool
-    sender: np.ndarray  # code into senders; -1 = system line
-    senders: list[str]
-    text_check: np.ndarray  # indices whose text must be looked at (iPhone U+200E lines)
-    texts: dict[int, str]  # text of system lines and checked lines, by index
-    garbage_lines: list[int]  # non-empty lines before the first message line
+_BLOCK = 1 << 22  # bytes scanned at a time
+_ERA_FIRST = frozenset(b"RHST")
 
 
 class _Bytes:
     """The file's bytes as uint8, readable past the end (as zeros) without copying the file."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | memoryview) -> None:
         self.arr = np.frombuffer(data, dtype=np.uint8)
         self.n = len(self.arr)
         self.base = max(0, self.n - _PAD)
@@ -273,10 +559,7 @@ def _prefix_masks(width: int) -> np.ndarray:
     return m.view(np.uint64)
 
 
-_BLOCK = 1 << 20  # bytes scanned at a time
-_TK = 16  # bytes of a time token kept (longer tokens are cut: the marker starts before)
-_DMASK = _prefix_masks(_DW)
-_TMASK = _prefix_masks(_TK)
+_HMASK_WIDE = _prefix_masks(_W_WIDE)
 _SMASK = _prefix_masks(_SW)
 _WMASK = _prefix_masks(_SW_WIDE)
 
@@ -285,8 +568,8 @@ def _factorize_words(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exact codes of equal rows of uint64 words (rows in file order). Returns (codes, index of
     each code's first row).
 
-    Chat lines repeat their date and often their sender from one line to the next, so only the
-    rows that differ from the row before are hashed and factorised."""
+    Chat lines repeat their header skeleton and often their sender from one line to the next, so
+    only the rows that differ from the row before are hashed and factorised."""
     m = len(words)
     if m == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -311,6 +594,23 @@ def _factorize_words(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, heads[hfirst]
 
 
+def _factorize_few(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize_words` for rows with few distinct values that change from row to row
+    (chat senders): every row is hashed, and the codes checked exactly against the rows."""
+    m = len(words)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    h = words[:, 0].copy()
+    for k in range(1, words.shape[1]):
+        h *= np.uint64(0x9E3779B97F4A7C15)
+        h ^= words[:, k]
+    codes, _ = pd.factorize(h)
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    if not (words == words[first][codes]).all():  # a hash collision: exact but slower
+        return _factorize_words(words)
+    return codes.astype(np.int64), first
+
+
 def _find_colon(pad: _Bytes, ss: np.ndarray, room: np.ndarray, width: int):
     """For windows of ``width`` bytes at ``ss``: (found, column of the first ':' on the line,
     the window rows)."""
@@ -324,70 +624,331 @@ def _names(win: np.ndarray, length: np.ndarray, first: np.ndarray) -> list[str]:
     return [bytes(win[i, : length[i]]).decode("utf-8", errors="replace").strip() for i in first]
 
 
-def _parse_times(tok: np.ndarray, tok_len: np.ndarray):
-    """Hour (24-hour clock), minute, second and validity of time tokens (rows of bytes):
-    ``H:MM`` or ``HH:MM`` (``:`` or ``.``), optional ``:SS``, then nothing, a ``.``, or an
-    a.m./p.m. marker (``PM``, ``p.m.``, ``p. m.``, with plain, no-break or narrow no-break
-    spaces). 12 a.m. is 0h; an hour above 12 with p.m. stays as written."""
-    rows = np.arange(len(tok))
-    width = tok.shape[1]
-    c = [(tok[:, k].astype(np.int16) - 48) for k in range(8)]
-    isd = [(x >= 0) & (x <= 9) for x in c]
-    two = isd[1]
-    hour = np.where(two, c[0] * 10 + c[1], c[0])
-    sepc = np.where(two, tok[:, 2], tok[:, 1])
-    m0, m1 = np.where(two, c[3], c[2]), np.where(two, c[4], c[3])
-    ok = isd[0] & ((sepc == 0x3A) | (sepc == 0x2E)) & (m0 >= 0) & (m0 <= 9) & (m1 >= 0)
-    ok &= m1 <= 9
-    minute = m0 * 10 + m1
-    sc = np.where(two, tok[:, 5], tok[:, 4])
-    s0, s1 = np.where(two, c[6], c[5]), np.where(two, c[7], c[6])
-    has_sec = ((sc == 0x3A) | (sc == 0x2E)) & (s0 >= 0) & (s0 <= 9) & (s1 >= 0) & (s1 <= 9)
-    has_sec &= 7 + two <= tok_len
-    second = np.where(has_sec, s0 * 10 + s1, 0)
-    num_len = 4 + two + 3 * has_sec
-    ok &= num_len <= tok_len
-    # what follows the numbers must be time characters; a/p decide the half of the day
-    inside = (np.arange(width) >= num_len[:, None]) & (np.arange(width) < tok_len[:, None])
-    ok &= ~(inside & ~_TIMECH[tok]).any(axis=1)
-    letters = _AMPM[tok] & inside
-    mk = np.argmax(letters, axis=1)
-    ch = tok[rows, mk] | 0x20
-    got = letters[rows, mk]
-    hour = np.where(got & (ch == 0x70) & (hour < 12), hour + 12, hour)
-    hour = np.where(got & (ch == 0x61) & (hour == 12), 0, hour)
-    return hour.astype(np.int64), minute.astype(np.int64), second.astype(np.int64), ok
+class _Layouts:
+    """The header layouts met in one scan: skeleton bytes -> layout id (-1: no header)."""
+
+    def __init__(self) -> None:
+        self.by_skeleton: dict[bytes, int] = {}
+        self.layouts: list[Layout] = []
+
+    def ids(self, skeletons: list[bytes]) -> np.ndarray:
+        out = np.empty(len(skeletons), dtype=np.int64)
+        for i, sk in enumerate(skeletons):
+            lid = self.by_skeleton.get(sk)
+            if lid is None:
+                lay = _skeleton_layout(sk)
+                if lay is None:
+                    lid = -1
+                else:
+                    lid = len(self.layouts)
+                    self.layouts.append(lay)
+                self.by_skeleton[sk] = lid
+            out[i] = lid
+        return out
+
+    def lengths(self) -> np.ndarray:
+        """Header length of every layout, indexed by layout id."""
+        return np.array([x.length for x in self.layouts] or [0], dtype=np.int64)
+
+
+_DKEY = (1_000_000, 10_000)
+"""A date's three written numbers (up to 4, 2 and 4 digits) packed into one integer:
+``f1 * 1_000_000 + f2 * 10_000 + f3``."""
+
+
+@dataclass
+class _Scan:
+    """The message lines of a chat export, as parallel arrays (one entry per message line)."""
+
+    line_no: np.ndarray  # 1-based line number
+    start: np.ndarray  # byte offset of the line
+    layout: np.ndarray  # layout id (into layouts)
+    layouts: list[Layout]
+    dkey: np.ndarray  # the date's written numbers (see _DKEY)
+    tod: np.ndarray  # seconds since midnight, -1 for an impossible time
+    sender: np.ndarray  # code into senders; -1 = system line
+    senders: list[str]
+    text_check: np.ndarray  # indices whose text must be looked at (iPhone U+200E lines)
+    texts: dict[int, str]  # text of system lines and checked lines, by index
+    garbage_lines: list[int]  # non-empty lines before the first message line
+    n_lines: int = 0  # lines in the scanned bytes
+
+    @property
+    def bracket(self) -> np.ndarray:
+        """Per message line: iPhone (bracketed) layout."""
+        tab = np.array([x.bracket for x in self.layouts] or [False], dtype=bool)
+        return tab[self.layout]
+
+    @property
+    def f1(self) -> np.ndarray:
+        """The date's first written number, per message line."""
+        return self.dkey // _DKEY[0]
+
+    @property
+    def f2(self) -> np.ndarray:
+        return self.dkey // _DKEY[1] % 100
+
+    @property
+    def f3(self) -> np.ndarray:
+        return self.dkey % _DKEY[1]
+
+    @property
+    def time_ok(self) -> np.ndarray:
+        return self.tod >= 0
+
+    @property
+    def hour(self) -> np.ndarray:
+        return np.where(self.tod >= 0, self.tod // 3600, -1)
+
+    @property
+    def minute(self) -> np.ndarray:
+        return np.where(self.tod >= 0, self.tod // 60 % 60, -1)
+
+    @property
+    def second(self) -> np.ndarray:
+        return np.where(self.tod >= 0, self.tod % 60, -1)
+
+
+def _skeleton_ids(
+    skel: np.ndarray, rows: np.ndarray, hlen: np.ndarray | int, masks: np.ndarray, lays: _Layouts
+) -> np.ndarray:
+    """Layout ids of the skeleton rows ``rows`` cut at their header lengths ``hlen`` (one length
+    for all, or one per row)."""
+    whole = len(rows) == len(skel)  # rows is then every row, in order
+    words = (skel if whole else np.ascontiguousarray(skel[rows])).view(np.uint64)
+    if isinstance(hlen, int):
+        nwords = -(-hlen // 8)
+        words = words[:, :nwords] & masks[hlen, :nwords]
+        codes, first = _factorize_words(words)
+        sk_bytes = [bytes(skel[rows[i], :hlen]) for i in first.tolist()]
+    else:
+        codes, first = _factorize_words(words & masks[hlen])
+        sk_bytes = [bytes(skel[rows[i], : hlen[i]]) for i in first.tolist()]
+    return lays.ids(sk_bytes)[codes]
+
+
+def _headers(
+    pad: _Bytes,
+    s: np.ndarray,
+    room: np.ndarray,
+    width: int,
+    masks: np.ndarray,
+    lays: _Layouts,
+    hints: tuple[int, ...],
+    extra: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For lines starting at ``s`` (``room`` bytes long): (layout id or -1, the windows of
+    ``width + extra`` bytes at the line starts, whether the header may be longer than ``width``).
+
+    The header lengths in ``hints`` (those of the file's first lines) are tried first with a
+    look at two or three bytes; the other lines are searched for their first ``- ``/``] ``."""
+    win = pad.gather(s, width + extra)
+    head = win[:, :width] if extra else win
+    isd = (head - 48) < 10
+    skel = head & (np.uint8(255) - isd.view(np.uint8) * np.uint8(15))  # digits -> '0'
+    n = len(s)
+    lid = np.full(n, -1, dtype=np.int64)
+    todo = np.arange(n)
+    for length in hints:
+        if length > width or length < 8 or not len(todo):
+            continue
+        cols = win[:, length - 3 : length]
+        if len(todo) < n:
+            cols = cols[todo]
+        before, sep, sp = cols[:, 0], cols[:, 1], cols[:, 2]
+        hit = (sp == 0x20) & (((sep == 0x2D) & (before == 0x20)) | (sep == 0x5D))
+        hit &= (room if len(todo) == n else room[todo]) >= length
+        rows = todo[hit]
+        if len(rows):
+            lid[rows] = _skeleton_ids(skel, rows, length, masks, lays)
+            todo = np.sort(np.concatenate([todo[~hit], rows[lid[rows] < 0]]))
+    longer = np.zeros(n, dtype=bool)
+    if len(todo):
+        t_win = head[todo]
+        near = isd[todo, :16].any(axis=1)
+        term = ((t_win[:, :-1] == 0x2D) | (t_win[:, :-1] == 0x5D)) & (t_win[:, 1:] == 0x20)
+        j = np.argmax(term, axis=1)
+        hlen = j + 2
+        found = term[np.arange(len(todo)), j] & near & (hlen <= room[todo])
+        longer[todo] = ~found & near & (room[todo] > width - 2)
+        rows = todo[found]
+        if len(rows):
+            lid[rows] = _skeleton_ids(skel, rows, hlen[found], masks, lays)
+    return lid, win, longer
+
+
+_TOKEN_MASKS = _prefix_masks(16)
+
+
+def _fields(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(date key, seconds since midnight or -1, all digits are digits) of header windows
+    ``sub`` of layout ``lay``."""
+    vals = []
+    ok = np.ones(len(sub), dtype=bool)
+    for off, ln in lay.fields:
+        v = np.zeros(len(sub), dtype=np.int64)
+        for j in range(off, off + ln):
+            d = sub[:, j] - np.uint8(48)
+            ok &= d < 10
+            v = v * 10 + d
+        vals.append(v)
+    hour, minute, second = vals[3], vals[4], vals[5]
+    # an hour above 12 with a day period is taken as written (24-hour)
+    if lay.period == "am":
+        hour = np.where(hour == 12, 0, hour)
+    elif lay.period == "pm":
+        hour = np.where(hour < 12, hour + 12, hour)
+    elif lay.period == "noon":  # 11 and 12 stay
+        hour = np.where(hour < 11, hour + 12, hour)
+    good = (hour < 24) & (minute < 60) & (second < 60)
+    dkey = vals[0] * _DKEY[0] + vals[1] * _DKEY[1] + vals[2]
+    return dkey, np.where(good, hour * 3600 + minute * 60 + second, -1), ok
+
+
+def _pair_values() -> np.ndarray:
+    """Value of two ASCII digits read as a little-endian uint16 (99+ for anything else, so that
+    a bad pair fails the range checks)."""
+    lut = np.full(65536, 999, dtype=np.int32)
+    for a in range(10):
+        for b in range(10):
+            lut[(48 + a) | ((48 + b) << 8)] = 10 * a + b
+    return lut
+
+
+_PAIR = _pair_values()
+
+
+def _time_of_day(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """(seconds since midnight or -1, all digits are digits) of header windows ``sub`` of layout
+    ``lay``. Two-digit fields are read through :data:`_PAIR` from an unaligned uint16 view."""
+    vals = []
+    ok = np.ones(len(sub), dtype=bool)
+    for off, ln in lay.fields[3:]:
+        if ln == 2 and sub.flags.c_contiguous:
+            pair = np.ndarray(
+                shape=(len(sub),), dtype="<u2", buffer=sub, offset=off, strides=(sub.strides[0],)
+            )
+            v = _PAIR.take(pair)
+            ok &= v < 100
+        else:
+            v = np.zeros(len(sub), dtype=np.int32)
+            for j in range(off, off + ln):
+                d = sub[:, j] - np.uint8(48)
+                ok &= d < 10
+                v = v * 10 + d
+        vals.append(v)
+    hour, minute, second = vals
+    if lay.period == "am":
+        hour = np.where(hour == 12, 0, hour)
+    elif lay.period == "pm":
+        hour = np.where(hour < 12, hour + 12, hour)
+    elif lay.period == "noon":
+        hour = np.where(hour < 11, hour + 12, hour)
+    t = (hour * 3600 + minute * 60 + second).astype(np.int64)
+    return np.where((hour < 24) & (minute < 60) & (second < 60), t, -1), ok
+
+
+def _span(lay: Layout, which: slice) -> tuple[int, int]:
+    """(first byte, length) of the date (fields 0-2) or time (3-5) of a layout."""
+    spans = [(off, off + ln) for off, ln in lay.fields[which] if ln]
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    return lo, hi - lo
+
+
+def _numbers(
+    win: np.ndarray, lid: np.ndarray, lays: _Layouts
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(date key, seconds since midnight or -1, the digit places hold digits) of header windows
+    with layout ids ``lid`` (all >= 0): the digits at each layout's offsets, the hour on the
+    24-hour clock.
+
+    A chat repeats its dates: runs of lines with the same date bytes are read once."""
+    n = len(lid)
+    dkey = np.zeros(n, dtype=np.int64)
+    tod = np.zeros(n, dtype=np.int64)
+    ok = np.ones(n, dtype=bool)
+    if not n:
+        return dkey, tod, ok
+    first = int(lid[0])
+    single = bool((lid == first).all())
+    ids = [first] if single else np.unique(lid).tolist()
+    for k in ids:
+        lay = lays.layouts[k]
+        rows = slice(None) if single else np.flatnonzero(lid == k)
+        sub = win if single else win[rows]
+        d0, dl = _span(lay, slice(0, 3))
+        if d0 + 16 > sub.shape[1] or dl > 16:
+            dkey[rows], tod[rows], ok[rows] = _fields(sub, lay)
+            continue
+        d_words = np.ascontiguousarray(sub[:, d0 : d0 + 16]).view(np.uint64) & _TOKEN_MASKS[dl]
+        change = np.ones(len(sub), dtype=bool)
+        change[1:] = (d_words[1:, 0] != d_words[:-1, 0]) | (d_words[1:, 1] != d_words[:-1, 1])
+        heads = np.flatnonzero(change)
+        d_codes = np.cumsum(change) - 1
+        dk, _, d_ok = _fields(sub[heads], lay)
+        t, t_ok = _time_of_day(sub, lay)
+        dkey[rows] = dk[d_codes]
+        tod[rows] = t
+        ok[rows] = d_ok[d_codes] & t_ok
+    return dkey, tod, ok
+
+
+def _templates(data: bytes, lays: _Layouts) -> list[tuple[bytes, int]]:
+    """The header skeletons of the file's first lines, most frequent first (at most four), with
+    their layout ids: the scanner's fast path compares every line with these."""
+    counts: dict[bytes, int] = {}
+    for line in data[:8192].split(b"\n")[:60]:
+        text = line.decode("utf-8", errors="replace")
+        lay = header_layout(text)
+        if lay is not None and lay.length <= 40:
+            skel = text.encode("utf-8")[: lay.length].translate(_TO_ZERO)
+            counts[skel] = counts.get(skel, 0) + 1
+    top = sorted(counts, key=lambda k: -counts[k])[:4]
+    ids = lays.ids(top)
+    return [(sk, int(i)) for sk, i in zip(top, ids, strict=True) if i >= 0]
+
+
+_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
+
+
+def _template_masks(skel: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(mask of the non-digit bytes, their values) of a skeleton, as uint64 words."""
+    width = -(-len(skel) // 8) * 8
+    mask = np.zeros(width, dtype=np.uint8)
+    val = np.zeros(width, dtype=np.uint8)
+    for i, ch in enumerate(skel):
+        if ch != 48:
+            mask[i] = 0xFF
+            val[i] = ch
+    return mask.view(np.uint64), val.view(np.uint64)
 
 
 def _scan(data: bytes) -> _Scan:
-    """The message lines of a whole export: the file is scanned in blocks of about
-    :data:`_BLOCK` bytes cut at line ends (the temporaries of one block stay in the CPU cache),
-    and the blocks' results merged."""
+    """The message lines of a whole (normalised) export: the file is scanned in blocks of about
+    :data:`_BLOCK` bytes cut at line ends, and the blocks' results merged."""
+    lays = _Layouts()
+    templates = _templates(data, lays)
     if len(data) <= 2 * _BLOCK:
-        return _scan_block(data)
+        return _scan_block(data, lays, 0, 0, templates)
     view = memoryview(data)
     cuts = [0]
     while cuts[-1] < len(data):
         nxt = data.find(b"\n", cuts[-1] + _BLOCK)
         cuts.append(len(data) if nxt < 0 else nxt + 1)
     senders: dict[str, int] = {}
-    dates: dict[str, int] = {}
     parts: list[_Scan] = []
     garbage: list[int] = []
     line0 = 0
     seen_message = False
     for a, b in zip(cuts, cuts[1:], strict=False):
-        part = _scan_block(view[a:b])
+        part = _scan_block(view[a:b], lays, line0, a, templates)
         if not seen_message:
-            garbage += [g + line0 for g in part.garbage_lines]
+            garbage += part.garbage_lines
             seen_message = len(part.line_no) > 0
-        part.line_no = part.line_no + line0
         smap = np.array([senders.setdefault(x, len(senders)) for x in part.senders] or [0])
         part.sender = np.where(part.sender >= 0, smap[np.maximum(part.sender, 0)], -1)
-        dmap = np.array([dates.setdefault(x, len(dates)) for x in part.date_tokens] or [0])
-        part.date_code = dmap[part.date_code]
         parts.append(part)
-        line0 += data.count(b"\n", a, b)
+        line0 += part.n_lines
     texts: dict[int, str] = {}
     offset = 0
     for part in parts:
@@ -400,23 +961,58 @@ def _scan(data: bytes) -> _Scan:
 
     return _Scan(
         line_no=cat("line_no"),
-        bracket=cat("bracket"),
-        date_code=cat("date_code"),
-        date_tokens=list(dates),
-        hour=cat("hour"),
-        minute=cat("minute"),
-        second=cat("second"),
-        time_ok=cat("time_ok"),
+        start=cat("start"),
+        layout=cat("layout"),
+        layouts=lays.layouts,
+        dkey=cat("dkey"),
+        tod=cat("tod"),
         sender=cat("sender"),
         senders=list(senders),
         text_check=cat("text_check"),
         texts=texts,
         garbage_lines=garbage,
+        n_lines=line0,
     )
 
 
-def _scan_block(data: bytes | memoryview) -> _Scan:
-    """The message lines of one block of whole lines (see :func:`_scan`)."""
+_W_GENERIC = 32
+"""Bytes of a line looked at for its header when it matches none of the file's templates."""
+
+
+def _match_templates(
+    pad: _Bytes, s: np.ndarray, room: np.ndarray, templates: list[tuple[bytes, int]]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Layout ids of the lines at ``s`` whose non-digit header bytes are exactly those of one of
+    the templates (-1 for the others), and the windows read (header and the first sender bytes).
+    The digit places are checked when the numbers are read."""
+    lid = np.full(len(s), -1, dtype=np.int64)
+    if not templates or not len(s):
+        return lid, None
+    width = -(-(max(len(t) for t, _ in templates) + _SW) // 8) * 8
+    win = pad.gather(s, width)
+    words = win.view(np.uint64)
+    for skel, tid in templates:
+        mask, val = _template_masks(skel)
+        hit = room >= len(skel)
+        for k in range(len(mask)):
+            hit &= (words[:, k] & mask[k]) == val[k]
+        hit &= lid < 0
+        lid[hit] = tid
+    return lid, win
+
+
+def _scan_block(
+    data: bytes | memoryview,
+    lays: _Layouts,
+    line0: int,
+    byte0: int,
+    templates: list[tuple[bytes, int]] = (),  # type: ignore[assignment]
+) -> _Scan:
+    """The message lines of one block of whole lines (see :func:`_scan`); ``line0`` lines and
+    ``byte0`` bytes come before the block.
+
+    Lines are first compared with the file's templates (a few word comparisons per line); the
+    lines that match none are searched for their header end and their skeletons interpreted."""
     pad = _Bytes(data)
     arr, n = pad.arr, pad.n
     nl = np.flatnonzero(arr == 10)
@@ -424,89 +1020,104 @@ def _scan_block(data: bytes | memoryview) -> _Scan:
     ends = np.concatenate((nl, [n]))
     if starts[-1] >= n:
         starts, ends = starts[:-1], ends[:-1]
-    s = starts.copy()
-    first_byte = pad.at(s)
-    e2 = np.flatnonzero(first_byte == 0xE2)
-    if len(e2):
-        lrm = (pad.at(s[e2] + 1) == 0x80) & (pad.at(s[e2] + 2) == 0x8E)
-        s[e2[lrm]] += 3
-        first_byte = pad.at(s)
-    bracket = first_byte == 0x5B
-    s[bracket] += 1
-    first_byte[bracket] = pad.at(s[bracket])
-    ci = np.flatnonzero((first_byte - 48).astype(np.uint8) < 10)
-    s = s[ci]
-    bracket = bracket[ci]
-    rows = np.arange(len(s))
-    # date token: digits and ./- (bytes 45..57) up to the first other byte; an optional comma
-    # and a space follow
-    dwin = pad.gather(s, _DW)
-    date_len = np.argmin((dwin[:, :11] - 45).astype(np.uint8) < 13, axis=1)
-    after = dwin[rows, date_len]
-    t0 = date_len + (after == 0x2C) + 1
-    ok = (date_len >= 6) & (dwin[rows, np.minimum(t0 - 1, _DW - 1)] == 0x20) & (t0 < _DW)
-    # time token: up to the first '-' (Android, " - ") or ']' (iPhone, "] ")
-    tok = pad.gather(s + t0, _TW)
-    target = np.where(bracket, 0x5D, 0x2D).astype(np.uint8)
-    tl = np.argmax(tok == target[:, None], axis=1)
-    nxt = tok[rows, np.minimum(tl + 1, _TW - 1)]
-    prv = tok[rows, np.maximum(tl - 1, 0)]
-    ok &= (tok[rows, tl] == target) & (nxt == 0x20) & (bracket | (prv == 0x20)) & (tl > 2)
-    # time tokens -> codes; the few distinct tokens are parsed, not every line
-    tok_len = np.clip(tl - ~bracket, 0, _TK)
-    twords = np.ascontiguousarray(tok[:, :_TK]).view(np.uint64) & _TMASK[tok_len]
-    tcode, tfirst = _factorize_words(twords)
-    utok = np.ascontiguousarray(twords[tfirst]).view(np.uint8)
-    u_hour, u_minute, u_second, u_ok = _parse_times(utok, tok_len[tfirst])
-    ok &= u_ok[tcode]
-    if not ok.all():
-        keep = np.flatnonzero(ok)
-        s, bracket, date_len, tl, t0 = s[keep], bracket[keep], date_len[keep], tl[keep], t0[keep]
-        dwin, ci, tcode = dwin[keep], ci[keep], tcode[keep]
-    hour, minute, second = u_hour[tcode], u_minute[tcode], u_second[tcode]
-    time_ok = (hour < 24) & (minute < 60) & (second < 60)
-    msg_line = ci
-    line_end = ends[ci]
-    # date tokens -> codes
-    dwords = dwin.view(np.uint64) & _DMASK[date_len]
-    date_code, dfirst = _factorize_words(dwords)
-    date_tokens = [bytes(dwin[i, : date_len[i]]).decode("ascii") for i in dfirst]
-    # sender: from two bytes after the end of the time to the first ':' on the line
-    ss = s + t0 + tl + 2
-    room = line_end - ss
-    has, ccol, swin = _find_colon(pad, ss, room, _SW)
+    fb = pad.at(starts)
+    cand = ((fb - 48) < 10) | (fb == 0x5B) | (fb >= 0x80)
+    for ch in _ERA_FIRST:
+        cand |= fb == ch
+    ci = np.flatnonzero(cand)
+    s = starts[ci]
+    room = ends[ci] - s
+    m = len(s)
+    dkey = np.zeros(m, dtype=np.int64)
+    tod = np.zeros(m, dtype=np.int64)
+    lid, win = _match_templates(pad, s, room, templates)
+    fast = np.flatnonzero(lid >= 0)
+    whole = len(fast) == m
+    if len(fast):
+        f_win = win if whole else win[fast]
+        f_dkey, f_tod, f_ok = _numbers(f_win, lid[fast], lays)
+        dkey[fast], tod[fast] = f_dkey, f_tod
+        lid[fast[~f_ok]] = -1
+        whole &= bool(f_ok.all())
+    rest = np.flatnonzero(lid < 0)
+    if len(rest):  # the lines that match no template: find their header end
+        r_s, r_room = s[rest], room[rest]
+        r_lid, r_win, longer = _headers(
+            pad, r_s, r_room, _W_GENERIC, _prefix_mask(_W_GENERIC), lays, ()
+        )
+        wide = np.flatnonzero(longer)
+        if len(wide):
+            w_lid, _, _ = _headers(pad, r_s[wide], r_room[wide], _W_WIDE, _HMASK_WIDE, lays, ())
+            r_lid[wide] = w_lid
+        found = np.flatnonzero(r_lid >= 0)
+        if len(found):
+            narrow = found[~np.isin(found, wide)]
+            wide_found = found[np.isin(found, wide)]
+            for group, src in ((narrow, None), (wide_found, _W_WIDE)):
+                if not len(group):
+                    continue
+                g_win = r_win[group] if src is None else pad.gather(r_s[group], src)
+                g_dkey, g_tod, g_ok = _numbers(g_win, r_lid[group], lays)
+                idx = rest[group]
+                dkey[idx], tod[idx] = g_dkey, g_tod
+                lid[idx] = np.where(g_ok, r_lid[group], -1)
+    keep = np.flatnonzero(lid >= 0)
+    if len(keep) < m:
+        s, room, lid, ci = s[keep], room[keep], lid[keep], ci[keep]
+        dkey, tod = dkey[keep], tod[keep]
+    line_end = s + room
+    # sender: from the end of the header to the first ':' on the line
+    hlen = lays.lengths()[lid] if len(lid) else np.zeros(0, dtype=np.int64)
+    ss = s + hlen
+    sroom = line_end - ss
+    l0 = len(templates[0][0]) if templates else 0
+    if whole and len(lid) and win is not None and (hlen == l0).all():  # sender bytes in win
+        swin = np.ascontiguousarray(win[:, l0 : l0 + _SW])
+        ccol = np.argmax(swin == 0x3A, axis=1)
+        has = (swin[np.arange(len(ss)), ccol] == 0x3A) & (ccol < sroom)
+    else:
+        has, ccol, swin = _find_colon(pad, ss, sroom, _SW)
     sender_len = np.where(has, ccol, 0)
-    scode, sfirst = _factorize_words(swin.view(np.uint64) & _SMASK[sender_len])
+    scode, sfirst = _factorize_few(swin.view(np.uint64) & _SMASK[sender_len])
     names = _names(swin, sender_len, sfirst)
     sender = np.where(has, scode, -1)
     # longer names: a wider window, then Python for what is left (rare)
-    wide = np.flatnonzero(~has & (room > _SW))
+    wide = np.flatnonzero(~has & (sroom > _SW))
     if len(wide):
-        w_has, w_col, w_win = _find_colon(pad, ss[wide], room[wide], _SW_WIDE)
+        w_has, w_col, w_win = _find_colon(pad, ss[wide], sroom[wide], _SW_WIDE)
         w_len = np.where(w_has, w_col, 0)
         w_code, w_first = _factorize_words(w_win.view(np.uint64) & _WMASK[w_len])
         sender[wide] = np.where(w_has, w_code + len(names), -1)
         sender_len[wide] = w_len
         has[wide] = w_has
         names += _names(w_win, w_len, w_first)
-        for i in wide[~w_has & (room[wide] > _SW_WIDE)].tolist():
-            raw = bytes(data[ss[i] : line_end[i]])
+        for i in wide[~w_has & (sroom[wide] > _SW_WIDE)].tolist():
+            raw = bytes(arr[ss[i] : line_end[i]])
             who, sep, _ = raw.partition(b":")
             if sep:
                 names.append(who.decode("utf-8", errors="replace").strip())
                 sender[i] = len(names) - 1
                 sender_len[i] = len(who)
                 has[i] = True
-    # byte rows that decode to the same name (e.g. trailing spaces) are one sender
+    # byte rows that decode to the same name (e.g. trailing spaces) are one sender; a name that
+    # is empty once its marks are gone is no sender
     canon: dict[str, int] = {}
-    remap = np.array([canon.setdefault(nm, len(canon)) for nm in names], dtype=np.int64)
+    remap = np.array(
+        [canon.setdefault(nm, len(canon)) if nm.strip(MARKS + " ") else -1 for nm in names],
+        dtype=np.int64,
+    )
     names = list(canon)
     if len(remap):
         sender = np.where(sender >= 0, remap[np.maximum(sender, 0)], -1)
+        has &= sender >= 0
     texts: dict[int, str] = {}
-    # system lines (no sender) and the iPhone lines whose text starts with U+200E
+    # system lines (no sender), and the iPhone lines whose text starts with U+200E
     tpos = ss + sender_len + 1
-    maybe = np.flatnonzero(has & (pad.at(tpos + 1) == 0xE2))
+    bracket_ids = [i for i, x in enumerate(lays.layouts) if x.bracket]
+    maybe = np.zeros(0, dtype=np.int64)
+    if bracket_ids:
+        maybe = np.flatnonzero(has & np.isin(lid, bracket_ids))
+        maybe = maybe[pad.at(tpos[maybe] + 1) == 0xE2]
     lrm_text = np.zeros(len(ss), dtype=bool)
     lrm_text[maybe] = (
         (pad.at(tpos[maybe]) == 0x20)
@@ -514,105 +1125,137 @@ def _scan_block(data: bytes | memoryview) -> _Scan:
         & (pad.at(tpos[maybe] + 3) == 0x8E)
     )
     for i in np.flatnonzero(~has).tolist():
-        texts[i] = bytes(data[ss[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
+        texts[i] = bytes(arr[ss[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
     text_check = np.flatnonzero(lrm_text)
     for i in text_check.tolist():
-        texts[i] = bytes(data[tpos[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
+        texts[i] = bytes(arr[tpos[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
     # non-empty lines before the first message line
     garbage: list[int] = []
-    first_line = int(msg_line[0]) if len(msg_line) else len(starts)
+    first_line = int(ci[0]) if len(ci) else len(starts)
     for j in range(min(first_line, len(starts))):
-        if bytes(data[starts[j] : ends[j]]).strip():
-            garbage.append(j + 1)
+        if bytes(arr[starts[j] : ends[j]]).strip(b" \t\xef\xbb\xbf"):
+            garbage.append(line0 + j + 1)
     return _Scan(
-        line_no=msg_line + 1,
-        bracket=bracket,
-        date_code=date_code,
-        date_tokens=date_tokens,
-        hour=hour.astype(np.int64),
-        minute=minute.astype(np.int64),
-        second=second.astype(np.int64),
-        time_ok=time_ok,
+        line_no=ci + 1 + line0,
+        start=s + byte0,
+        layout=lid,
+        layouts=lays.layouts,
+        dkey=dkey,
+        tod=tod,
         sender=sender.astype(np.int64),
         senders=names,
         text_check=text_check,
         texts=texts,
         garbage_lines=garbage,
+        n_lines=len(nl) + (1 if n and arr[-1] != 10 else 0),
     )
+
+
+_MASKS: dict[int, np.ndarray] = {}
+
+
+def _prefix_mask(width: int) -> np.ndarray:
+    """:func:`_prefix_masks` of ``width``, made once."""
+    if width not in _MASKS:
+        _MASKS[width] = _prefix_masks(width)
+    return _MASKS[width]
 
 
 # --------------------------------------------------------------------------------------------
 # dates
 
-
-_DATE_SPLIT = re.compile(r"[./-]")
+WHATSAPP_EARLIEST_YEAR = 2000
+"""Two-digit years are read in the century from 2000 (WhatsApp began in 2009; see
+:func:`analysis.dates.expand_two_digit_years`)."""
 
 
 @dataclass
-class DateOrder:
-    """How the file's dates are read: ``order`` is ``dmy``, ``mdy`` (or ``ymd`` for files with only
-    year-first dates); ``decided`` False when nothing in the file told; ``evidence`` a date that
-    decided it."""
+class DateReading:
+    """How a file's dates were read: the day/month order, whether the years are Buddhist era,
+    and per message line the day number (days since 1970-01-01) and whether the date exists."""
 
-    order: str
-    decided: bool
-    evidence: str = ""
-    conflict: bool = False
-
-
-def _date_fields(tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The three numbers of each date token, and whether the first has four digits."""
-    parts = [_DATE_SPLIT.split(t) for t in tokens]
-    a = np.array([int(p[0]) for p in parts], dtype=np.int64)
-    b = np.array([int(p[1]) for p in parts], dtype=np.int64)
-    c = np.array([int(p[2]) for p in parts], dtype=np.int64)
-    y4 = np.array([len(p[0]) == 4 for p in parts], dtype=bool)
-    return a, b, c, y4
+    order: dates.DayMonthOrder | None  # None: the file has only year-first dates
+    buddhist: bool
+    day: np.ndarray
+    valid: np.ndarray
+    swapped: int = 0
 
 
-def detect_date_order(tokens: list[str], dayfirst: bool | None = None) -> DateOrder:
-    """Decide day-first vs month-first from all of a file's date tokens (see module doc)."""
-    if not tokens:
-        return DateOrder("dmy", False)
-    a, b, _c, y4 = _date_fields(tokens)
-    usable = ~y4 & ~((a > 12) & (b > 12))  # year-first dates, and non-dates, tell nothing
-    day_ev = np.flatnonzero(usable & (a > 12))
-    month_ev = np.flatnonzero(usable & (b > 12))
-    if len(day_ev) and len(month_ev):
-        order = "dmy" if len(day_ev) >= len(month_ev) else "mdy"
-        ev = tokens[day_ev[0]] if order == "dmy" else tokens[month_ev[0]]
-        return DateOrder(order, True, ev, conflict=True)
-    if len(day_ev):
-        return DateOrder("dmy", True, tokens[day_ev[0]])
-    if len(month_ev):
-        return DateOrder("mdy", True, tokens[month_ev[0]])
-    if y4.all():
-        return DateOrder("ymd", True, tokens[0])
-    if dayfirst is not None:
-        return DateOrder("dmy" if dayfirst else "mdy", False)
-    return DateOrder("dmy", False)
+def _years(raw: np.ndarray, short: np.ndarray, buddhist: bool) -> np.ndarray:
+    """Four-digit Gregorian years of the written years (``short``: written with 1-2 digits)."""
+    if buddhist:
+        full = np.where(short, raw + 2500, raw)
+        return dates.buddhist_to_gregorian(full)
+    return np.where(short, dates.expand_two_digit_years(raw, earliest=WHATSAPP_EARLIEST_YEAR), raw)
 
 
-NO_DAY = -(2**62)
-"""Day number of a date token that is no valid date."""
+def _is_buddhist(raw: np.ndarray, short: np.ndarray, hint: bool, today: date) -> bool:
+    """Whether a file's written years are Thai Buddhist era: its four-digit years are mostly at
+    or above :data:`analysis.dates.BUDDHIST_MIN_YEAR`, or it uses Thai day periods, or its
+    two-digit years all lie in the future as 20yy but in the past as B.E. 25yy."""
+    long_years = raw[~short]
+    if len(long_years):
+        return bool(np.mean(long_years >= dates.BUDDHIST_MIN_YEAR) > 0.5) or (
+            hint and bool((long_years >= dates.BUDDHIST_MIN_YEAR).any())
+        )
+    if not len(raw):
+        return False
+    if hint:
+        return True
+    as_ce = dates.expand_two_digit_years(raw, earliest=WHATSAPP_EARLIEST_YEAR)
+    as_be = dates.buddhist_to_gregorian(raw + 2500)
+    return bool((as_ce > today.year + 1).all() and (as_be <= today.year + 1).all())
 
 
-def date_days(tokens: list[str], order: str) -> np.ndarray:
-    """Days since 1970-01-01 of each date token read in ``order`` (``dmy``/``mdy``; 4-digit
-    first fields are always year-first; 2-digit years are 20yy), :data:`NO_DAY` where the
-    date does not exist."""
-    if not tokens:
-        return np.zeros(0, dtype=np.int64)
-    a, b, c, y4 = _date_fields(tokens)
-    year = np.where(y4, a, np.where(c < 100, c + 2000, c))
-    month = np.where(y4, b, b if order == "dmy" else a)
-    day = np.where(y4, c, a if order == "dmy" else b)
-    ok = (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1970) & (year < 2200)
-    months = np.where(ok, (year - 1970) * 12 + month - 1, 0)
-    start = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    nxt = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    ok &= day <= nxt - start
-    return np.where(ok, start + day - 1, NO_DAY)
+def read_dates(scan: _Scan, dayfirst: bool | None, today: date | None = None) -> DateReading:
+    """Day numbers of every message line's date, with the date order decided from all of them
+    (see the module doc). The work is done once per distinct written date."""
+    today = today or date.today()
+    n = len(scan.dkey)
+    codes, first = _factorize_words(np.stack([scan.dkey, scan.layout], axis=1).view(np.uint64))
+    dkey, lid = scan.dkey[first], scan.layout[first]
+    f1, f2, f3 = dkey // _DKEY[0], dkey // _DKEY[1] % 100, dkey % _DKEY[1]
+    lay_yf = np.array([x.year_first for x in scan.layouts] or [False], dtype=bool)
+    lay_era = np.array([x.era_base for x in scan.layouts] or [0], dtype=np.int64)
+    lay_ylen = np.array(
+        [x.fields[0][1] if x.year_first else x.fields[2][1] for x in scan.layouts] or [4],
+        dtype=np.int64,
+    )
+    hint = any(x.buddhist_hint for x in scan.layouts)
+    yf = lay_yf[lid]
+    era = lay_era[lid]
+    short = (lay_ylen[lid] <= 2) & (era == 0)
+    raw_year = np.where(yf, f1, f3)
+    plain = era == 0
+    buddhist = _is_buddhist(raw_year[plain], short[plain], hint, today)
+    year = np.where(era > 0, era + raw_year, _years(raw_year, short, buddhist))
+    dm = ~yf
+    order = None
+    if dm.any():
+        order = dates.day_month_order(f1[dm], f2[dm], dayfirst, default_dayfirst=DEFAULT_DAYFIRST)
+        if order.evidence >= 0:  # the evidence as a message line index
+            uniq = int(np.flatnonzero(dm)[order.evidence])
+            line = int(np.argmax(codes == uniq)) if n else 0
+            order = dates.DayMonthOrder(
+                order.dayfirst,
+                order.decided,
+                line,
+                order.conflict,
+                order.day_votes,
+                order.month_votes,
+            )
+    first_is_day = bool(order.dayfirst) if order else True
+    month = np.where(yf, f2, f2 if first_is_day else f1)
+    day = np.where(yf, f3, f1 if first_is_day else f2)
+    days, valid = dates.civil_days_checked(year, month, day)
+    swapped = 0
+    if order and order.conflict:
+        o_days, o_valid = dates.civil_days_checked(year, day, month)
+        fix = dm & ~valid & o_valid
+        swapped = int(fix.sum())
+        days = np.where(fix, o_days, days)
+        valid = valid | fix
+    return DateReading(order, buddhist, days[codes], valid[codes], swapped)
 
 
 # --------------------------------------------------------------------------------------------
@@ -655,13 +1298,21 @@ def _system_mask(scan: _Scan) -> np.ndarray:
     if bad:
         mask |= np.isin(scan.sender, bad)
     for i in scan.text_check.tolist():
-        if SYSTEM_RE.search(scan.texts[i].lstrip("\u200e")):
+        if SYSTEM_RE.search(scan.texts[i].lstrip(MARKS)):
             mask[i] = True
     return mask
 
 
 # --------------------------------------------------------------------------------------------
 # parse
+
+
+def _header_text(data: bytes, scan: _Scan, i: int) -> str:
+    """The header of message line ``i`` as written (for the report)."""
+    lay = scan.layouts[scan.layout[i]]
+    raw = data[scan.start[i] : scan.start[i] + lay.length]
+    text = raw.decode("utf-8", errors="replace").translate(_CLEAN_ALL).strip()
+    return text.removeprefix("[").removesuffix("]").removesuffix("-").strip()
 
 
 def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
@@ -672,10 +1323,12 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     ios = bool(n) and scan.bracket.mean() > 0.5
     report = FileReport(source.name, FORMAT, LABEL_IPHONE if ios else LABEL_ANDROID)
     if n == 0:
+        first = next((ln for ln in data[:4096].decode("utf-8", "replace").splitlines() if ln), "")
         raise UnusableFileError(
             source.name,
             "no WhatsApp message lines found (expected lines like "
-            "'12/03/2025, 18:04 - Name: text' or '[12/03/2025, 18:04:31] Name: text')",
+            "'12/03/2025, 18:04 - Name: text' or '[12/03/2025, 18:04:31] Name: text'; "
+            f"the file starts {first[:60]!r})",
         )
     if scan.garbage_lines:
         g = scan.garbage_lines
@@ -683,32 +1336,32 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
             f"{len(g)} line(s) before the first message are not part of any message and were "
             f"ignored (line {g[0]}" + (f" to {g[-1]})" if len(g) > 1 else ")")
         )
-    # dates
-    order = detect_date_order(scan.date_tokens, options.dayfirst)
-    _report_order(report, order, options)
-    day_of = date_days(scan.date_tokens, order.order)
-    swapped = 0
-    if order.conflict:
-        other = date_days(scan.date_tokens, "mdy" if order.order == "dmy" else "dmy")
-        fix = (day_of == NO_DAY) & (other != NO_DAY)
-        swapped = int(fix.sum())
-        day_of = np.where(fix, other, day_of)
-    if swapped:
-        report.warnings.append(
-            f"{swapped} date(s) only make sense in the other order and were read that way"
-        )
-    day = day_of[scan.date_code]
-    local_ns = (day * 86_400 + scan.hour * 3600 + scan.minute * 60 + scan.second) * 1_000_000_000
-    bad_dt = (day == NO_DAY) | ~scan.time_ok
+    reading = read_dates(scan, options.dayfirst)
+    _report_dates(report, reading, options, data, scan)
     system = _system_mask(scan)
-    for i in np.flatnonzero(system).tolist():
-        report.skip(f"line {scan.line_no[i]}", "system message (not a chat message)")
-    for i in np.flatnonzero(bad_dt & ~system).tolist():
-        report.skip(f"line {scan.line_no[i]}", "impossible date or time in the message line")
+    in_range = dates.representable_days(reading.day)
+    bad_dt = ~reading.valid | (scan.tod < 0)
+    out = reading.valid & ~in_range
+    lost = bad_dt | out
+    if lost.any():
+        for i in np.flatnonzero(bad_dt & ~system).tolist():
+            report.skip(f"line {scan.line_no[i]}", "impossible date or time in the message line")
+        for i in np.flatnonzero(out & ~bad_dt & ~system).tolist():
+            report.skip(f"line {scan.line_no[i]}", dates.OUT_OF_RANGE_REASON)
     if system.any():
-        report.notes.append(f"{int(system.sum())} system line(s) ignored")
-    msg = np.flatnonzero(~system & ~bad_dt)
+        report.notes.append(
+            f"{int(system.sum())} system line(s) (encryption notice, group changes) are not "
+            "messages and were not counted"
+        )
+    msg = np.flatnonzero(~(system | lost))
     if len(msg):
+        local_ns = (reading.day * 86_400 + scan.tod) * 1_000_000_000
+        future = int((reading.day[msg] > _today_days() + dates.FUTURE_TOLERANCE_DAYS).sum())
+        if future:
+            report.notes.append(
+                f"{future} message(s) are dated more than a year from today (a wrong clock or "
+                "date order?)"
+            )
         interactions = _interactions(source, name, scan, local_ns, system, msg, options, report)
     else:
         interactions = empty_interactions()
@@ -717,28 +1370,45 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     return ImportResult(contacts=empty_contacts(), interactions=interactions, report=report)
 
 
-def _report_order(report: FileReport, order: DateOrder, options: ImportOptions) -> None:
-    names = {"dmy": "day-first (dd/mm)", "mdy": "month-first (mm/dd)", "ymd": "year-first"}
+def _today_days() -> int:
+    return (date.today() - date(1970, 1, 1)).days
+
+
+def _report_dates(
+    report: FileReport, reading: DateReading, options: ImportOptions, data: bytes, scan: _Scan
+) -> None:
+    """Notes and warnings on how the dates were read."""
+    order = reading.order
+    if reading.buddhist:
+        report.notes.append("years read as Buddhist era (B.E. 2568 = 2025)")
+    if order is None:
+        report.notes.append("dates read as year-first")
+        return
+    name = "day-first (dd/mm)" if order.dayfirst else "month-first (mm/dd)"
     if order.decided:
-        report.notes.append(f"dates read as {names[order.order]}: {order.evidence}")
+        ev = _header_text(data, scan, order.evidence)
+        report.notes.append(f"dates read as {name}: {ev} (line {scan.line_no[order.evidence]})")
         if order.conflict:
             report.warnings.append(
-                "this file holds dates that only make sense day-first and others that only make "
-                f"sense month-first; read as {names[order.order]} (the majority)"
+                f"this file holds {order.day_votes} date(s) that only make sense day-first and "
+                f"{order.month_votes} that only make sense month-first; read as {name} (the "
+                "majority)"
             )
-        elif (
-            options.dayfirst is not None
-            and order.order != "ymd"
-            and ((order.order == "dmy") != options.dayfirst)
-        ):
+        elif options.dayfirst is not None and order.dayfirst != options.dayfirst:
             report.notes.append("the file's dates contradict the date order you set; the file wins")
     elif options.dayfirst is not None:
-        report.notes.append(f"dates read as {names[order.order]}, as you set")
+        report.notes.append(f"dates read as {name}, as you set")
     else:
+        report.ambiguous_date_order = True
         report.warnings.append(
             "the date order cannot be told from this file (no day above 12): read as day-first "
-            "(dd/mm); if the chat's dates are month-first (mm/dd), set the date order to "
-            "month-first and import again"
+            "(dd/mm), the order of most WhatsApp locales; if the chat's dates are month-first "
+            "(mm/dd), choose month-first (the dashboard's date order setting, or closeknit "
+            "import --monthfirst) and the file is read again"
+        )
+    if reading.swapped:
+        report.warnings.append(
+            f"{reading.swapped} date(s) only make sense in the other order and were read that way"
         )
 
 
