@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -52,8 +53,6 @@ class SourceFile:
     @classmethod
     def from_path(cls, path: str) -> SourceFile:
         """Read a file from disk."""
-        from pathlib import Path
-
         p = Path(path)
         return cls(name=p.name, data=p.read_bytes())
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from analysis.importers.base import stable_id
 
@@ -188,8 +189,6 @@ def group_days(
 def to_utc(local_ns: np.ndarray, tz: str):
     """Naive local nanoseconds -> tz-aware UTC ``DatetimeIndex`` (an ambiguous autumn hour is read
     as standard time, a missing spring hour is shifted forward)."""
-    import pandas as pd
-
     idx = pd.DatetimeIndex(np.asarray(local_ns, dtype=np.int64).astype("datetime64[ns]"))
     if tz in ("UTC", "Etc/UTC", ""):
         return idx.tz_localize("UTC")
