@@ -53,10 +53,16 @@ alone: frequent contact overstates co-workers and neighbours (Marsden & Campbell
 WORK_ONLY_ROLES: frozenset[str] = frozenset({"work", "neighbour", "club"})
 
 GROUP_ONLY_MIN_LAYER: int = 3
-"""Someone met only in groups larger than a conversation (``CONVERSATION_MAX_OTHERS``) goes no
-higher than layer 3, labelled or not: a choir, a course chat or the parents at a club say little
+"""Someone met only in groups (``GROUP_ONLY_MAX_SHARE``) goes no higher than layer 3, labelled
+or not; a person also met or called one-to-one keeps their place: a choir, a course chat or the parents at a club say little
 about closeness (Hall 2019: closeness grows with time spent together, which a large group
 divides). docs/metrics.md, rule G2."""
+
+GROUP_ONLY_MAX_SHARE: float = 0.1
+"""Group-only means fewer than one in ten contact days one-to-one. Not "no one-to-one day at
+all": event ids mark a group chat *day*, so a day on which only one member of a busy group wrote
+looks one-to-one; a handful of such days in a year of club chat must not lift a club parent into
+the intimate circle. A friend called or met alone on one day in ten keeps their place."""
 
 PARTNER_LAYER: int = 1
 """A partner (spouse, partner) with any contact is placed in the innermost layer."""
@@ -69,8 +75,8 @@ HOUSEHOLD_LAYER: int = 2
 CONVERSATION_MAX_OTHERS: int = 3
 """A conversation holds about four people, the user and three others; larger groups split into
 several conversations (Dunbar, Duncan & Nettle 1995, Hum Nature 6:67). A day with an event of at
-most three other people counts as personal (one-to-one-like) contact for the group-only cap and
-the one-to-one share; a bigger event does not."""
+most three other people counts as *personal* contact: enough, with ``MIN_EVIDENCE_DAYS`` such
+days, to suggest reviving a dormant tie; a bigger event is not."""
 
 GROUP_WEIGHT_RULE: str = "1/n"
 """A contact day shared with n other people (same ``event_id``) weighs ``1 / n`` of a one-to-one
@@ -507,6 +513,11 @@ REPLY_MAX_DAYS: int = 21
 """A reply is owed when the person wrote (incoming message, e-mail or post, one-to-one) and the
 user has not answered since, and their last such contact is at most three weeks old; older, it
 is a lapse for the rhythm rules, not a reply (rule S2)."""
+
+REPLY_MIN_DAYS: int = 2
+"""A reply is owed once the person wrote on at least two days without an answer: one incoming
+message in a log is often answered elsewhere (in person, in another app) and is read as
+contact, not as a debt (a judgement call)."""
 
 REPLY_URGENCY: float = 3.0
 """Urgency of a ``reply`` suggestion (as if three times overdue): within days it ranks high."""

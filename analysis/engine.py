@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from analysis import constants as C
@@ -33,7 +34,8 @@ from analysis.metrics.cadence import (
     prepare,
     status,
 )
-from analysis.metrics.circles import assign_circles, derive_roles
+from analysis.metrics.circles import assign_circles, best_layer, derive_roles, layer_of_rate
+from analysis.metrics.explain import why_circle, why_status, why_strength
 from analysis.metrics.graph import communities, community_of, ego_graph, person_edges, structural
 from analysis.metrics.outside import Outside, outside
 from analysis.metrics.reciprocity import reciprocity
@@ -56,6 +58,9 @@ class Overrides:
     * ``done``: person_id -> date a suggestion was acted on; the person leaves the suggestions
       unless contact became due again after that date.
     * ``snoozed_until``: person_id -> date; no suggestion for that person before that date.
+    * ``states``: person_id -> state names (``analysis.constants.STATES``): ``far_away`` (no
+      meet nudge), ``lives_with_me`` (household), ``dont_suggest``, ``archived`` (no circle),
+      ``in_memory`` (deceased: no circle, never neglected); no nudge for the last three.
     """
 
     circle: Mapping[str, int] = field(default_factory=dict)
@@ -64,31 +69,38 @@ class Overrides:
     desired_interval_days: Mapping[str, float] = field(default_factory=dict)
     done: Mapping[str, date] = field(default_factory=dict)
     snoozed_until: Mapping[str, date] = field(default_factory=dict)
+    states: Mapping[str, frozenset[str] | tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
 class Analysis:
     """Everything the engine computed for one as-of date.
 
-    ``people``: one row per person with contact or a card, sorted by circle then tie strength.
-    Identity: ``person_id, name, first_name, roles (list), non_person (bool)``. Circles:
-    ``circle`` (Int64 1..4; <NA> without contact and for non-persons), ``intimate`` (bool),
-    ``community`` (Int64 or <NA>), ``effective_size``, ``constraint`` (NaN without
-    person-person ties). Contact: ``interactions, contact_days, contacts_in_window`` (int),
+    ``people``: one row per person with contact or a card, sorted by circle then tie strength
+    (rules in docs/metrics.md). Identity: ``person_id, name, first_name, roles (list),
+    non_person (bool), household (bool), far_away (bool), states (list)``. Circles: ``circle``
+    (Int64 1..4; <NA> without contact, for non-persons, archived / in-memory people and beyond the
+    outer bound), ``best_layer``, ``intimate`` (bool), ``community`` (Int64 or <NA>),
+    ``effective_size``, ``constraint``. Contact: ``interactions, contact_days,
+    contacts_in_window, one_to_one_days, personal_days, in_person_days`` (int),
     ``first_contact, last_contact`` (UTC Timestamps or NaT), ``days_since`` (float, NaN without
-    contact), ``span_days, contacts_per_year, n_gaps, median_gap_days, rhythm_days,
-    q90_gap_days, last_channel``. Cadence: ``expected_interval_days, overdue_ratio, status``
-    (ok|due|overdue|neglected|no_contact). Ties: ``tie_strength`` (0..1) and its components
-    ``tie_frequency, tie_recency, tie_richness, tie_length, tie_reciprocity, tie_variety``.
-    Balance: ``offline_share`` (in the window, NaN without contact there),
-    ``offline_share_all, last_in_person, days_since_in_person, messages_in_window,
-    screen_only`` (bool). Reciprocity: ``initiated_share`` (NaN when direction unknown),
-    ``unanswered_run`` (int).
+    contact), ``span_days, contacts_per_year, recent_rate, n_gaps, median_gap_days,
+    rhythm_days, q90_gap_days, one_to_one_share, group_only, last_channel``. Cadence:
+    ``expected_interval_days, in_person_interval_days, screen_interval_days, rhythm_in_person,
+    desired (bool), overdue_ratio, status`` (ok|due|overdue|neglected|dormant|new|occasional|
+    in_memory|no_contact), ``evidence, growing`` (bool). Ties: ``tie_strength`` (0..1) and its
+    components ``tie_time, tie_one_to_one, tie_richness, tie_reciprocity, tie_length,
+    tie_recency, tie_variety``. Balance: ``offline_share`` (in the window, NaN without contact
+    there), ``offline_share_all, last_in_person, days_since_in_person, messages_in_window,
+    screen_only, meet_lapsed`` (bool). Reciprocity: ``initiated_share`` (NaN when direction
+    unknown), ``unanswered_run``, ``owed_days``, ``owed_messages`` (int),
+    ``owed_first_days_ago, owed_last_days_ago``. Reasons: ``why_status, why_circle,
+    why_strength`` (str).
 
     ``balance``: :class:`analysis.metrics.balance.Balance`; ``outside``: :class:`analysis.metrics.outside.Outside`;
     ``graph``: the ego graph of :mod:`analysis.metrics.graph`; ``communities``: lists of person_ids
     (largest first); ``suggestions``: ``rank, person_id, name, kind
-    (meet|check_in|reconnect|weak_tie), reason, action, draft, score, circle, status`` (rank 1
+    (reply|check_in|meet|reconnect|weak_tie), reason, action, draft, score, circle, status`` (rank 1
     first; see :mod:`analysis.suggest`).
     """
 
@@ -144,42 +156,134 @@ def analyze(
     if "event_id" not in interactions.columns:
         interactions = interactions.assign(event_id="")
     people = _complete_people(people, interactions)
+    me_card: dict[str, list] = {}
     if me:
         selves = _selves(people, me)
         if selves:
+            me_card = _card_of(people, selves)
             people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
     prepared = prepare(interactions, as_of_ts)
     today = day_number(as_of_ts)
 
     stats = person_stats(prepared, as_of_ts)
-    roles = derive_roles(people, prepared, timezone, overrides.roles, me=me)
-    # non-persons (no-reply@, info@, mailing lists) are kept in the table but placed in no circle:
+    sidx = stats.index
+    roles = derive_roles(people, prepared, timezone, overrides.roles, me=me, me_card=me_card)
+    states = {str(k): frozenset(v) for k, v in overrides.states.items()}
+    household = household_of(people, me_card, states)
+    in_state = {s: {p for p, v in states.items() if s in v} for s in C.STATES}
+    # non-persons (no-reply@, info@, lists) are kept in the table but placed in no circle:
     # a shop's newsletter must neither sit in the support clique nor shift the layer breaks
     robots = set(people.loc[people["non_person"], "person_id"])
-    rate = stats["contacts_per_year"]
-    rate = rate.loc[~rate.index.isin(robots)]
-    circle = assign_circles(rate, roles, overrides.circle)
     kin = roles.map(lambda r: "family" in r or "partner" in r)
-    tau = expected_interval(stats, circle, kin, overrides.desired_interval_days)
-    st = status(stats["days_since"], tau, stats["q90_gap_days"], circle)
+    work_only = roles.map(lambda r: bool(r) and set(r) <= C.WORK_ONLY_ROLES)
+    evidence = (stats["contact_days"] >= C.MIN_EVIDENCE_DAYS) & (
+        stats["days_known"] >= 7 * C.MIN_EVIDENCE_WEEKS
+    )
+    is_new = stats["days_known"] <= C.NEW_DAYS
+    growing = (stats["recent_days"] > stats["earlier_days"]) & (stats["recent_days"] >= 2)
+
+    # expected intervals: own rhythm, shrunk toward the norm of the layer the recent rate implies
+    # (not the final circle, which depends on tie strength, which reads the lapse)
+    prior = _layer_prior(stats["recent_rate"])
+    no_kin = pd.Series(False, index=sidx)
+    kin_s = kin.reindex(sidx).fillna(False).astype(bool)
+    tol = pd.Series(np.where(kin_s, C.FAMILY_TOLERANCE, 1.0), index=sidx)
+    tau_base = expected_interval(stats, prior, no_kin, prior=prior)
+    tau_own = tau_base * tol
+    kinds = []
+    kind_tau = {}
+    for kind in ("in_person", "screen"):
+        k_tau = (
+            expected_interval(
+                stats,
+                prior,
+                no_kin,
+                rhythm_col=f"rhythm_{kind}",
+                n_col=f"n_recent_{kind}",
+                prior=_layer_prior(stats[f"rate_{kind}"]),
+            )
+            * tol
+        )
+        kind_tau[kind] = k_tau
+        usual = stats[f"n_recent_{kind}"] >= C.USUAL_CHANNEL_MIN_GAPS
+        kinds.append((stats[f"days_since_{kind}"], k_tau, stats[f"q90_{kind}"], usual))
+    kinds_t = tuple(kinds)
+    own = status(stats["days_since"], tau_own, stats["q90_gap_days"], no_kin, kinds=kinds_t)
+
     rec = reciprocity(prepared)
     prof = channel_profile(prepared)
+    one_share = stats["one_to_one_days"] / stats["contact_days"]
     parts = components(
-        stats["contacts_per_year"],
-        st["overdue_ratio"],
+        stats["time_rate"],
+        own["overdue_ratio"],
         prof["richness"],
-        (as_of_ts - stats["first_contact"]).dt.days.astype("float64") / C.DAYS_PER_YEAR,
+        stats["days_known"] / C.DAYS_PER_YEAR,
         rec["initiated_share"],
         prof["channels"],
+        one_to_one_share=one_share,
+        work_only=work_only,
     )
     tie = tie_strength(parts, overrides.closeness)
+    rate = stats["recent_rate"]
+    rate = rate.loc[~rate.index.isin(robots)]
+    best = best_layer(rate, roles, evidence=evidence, group_only=stats["group_only"])
+    circle = assign_circles(
+        rate,
+        roles,
+        overrides.circle,
+        score=tie,
+        best=best,
+        floor=household,
+        exclude=in_state["archived"] | in_state["in_memory"],
+    )
+    desired = {
+        k: float(v) for k, v in overrides.desired_interval_days.items() if v and float(v) > 0
+    }
+    wanted = pd.Series(sidx.isin(list(desired)), index=sidx)
+    tau = tau_own.copy()
+    if desired:
+        d = pd.Series(desired, dtype="float64").reindex(sidx)
+        tau = d.where(d.notna(), tau_own)
+    st = status(
+        stats["days_since"],
+        tau,
+        stats["q90_gap_days"],
+        circle,
+        kinds=kinds_t,
+        evidence=evidence,
+        new=is_new,
+        growing=growing,
+        group_only=stats["group_only"],
+        household=household.reindex(sidx).fillna(False),
+        in_memory=pd.Series(sidx.isin(list(in_state["in_memory"])), index=sidx),
+        desired=wanted,
+    )
     pb = person_balance(prepared, as_of_ts, window_days)
     days = contact_days(prepared)
     in_window = (
         days.loc[days["day"] > today - window_days].groupby("person_id", observed=True).size()
     )
     in_window.index = in_window.index.astype(object)
+    far = pd.Series(sidx.isin(list(in_state["far_away"])), index=sidx)
+    home = household.reindex(sidx).fillna(False).astype(bool)
+    dip = stats["days_since_in_person"]
+    meet_lapsed = (
+        (stats["in_person_days"] >= C.MEET_HABIT_MIN_DAYS)
+        & (dip <= C.DORMANT_DAYS)
+        & (
+            dip
+            > np.maximum(
+                np.maximum(
+                    C.OVERDUE_FACTOR * kind_tau["in_person"], stats["q90_in_person"].fillna(0.0)
+                ),
+                C.SCREEN_ONLY_DAYS,
+            )
+        )
+        & (stats["days_since_screen"] < C.SCREEN_ONLY_DAYS)
+        & ~far
+        & ~home
+    )
 
     # object-dtype index: pandas 3 would infer its Arrow "str" dtype, slow to reindex against
     ids = pd.Index(people["person_id"].to_numpy(dtype=object), dtype=object, name="person_id")
@@ -199,6 +303,7 @@ def analyze(
         "days_since",
         "span_days",
         "contacts_per_year",
+        "recent_rate",
         "n_gaps",
         "median_gap_days",
         "rhythm_days",
@@ -207,22 +312,50 @@ def analyze(
     ):
         table[col] = stats[col].reindex(ids)
     table["n_gaps"] = table["n_gaps"].fillna(0).astype("int64")
+    for col in ("one_to_one_days", "personal_days", "in_person_days"):
+        table[col] = stats[col].reindex(ids, fill_value=0).astype("int64")
+    table["one_to_one_share"] = one_share.reindex(ids)
+    table["group_only"] = stats["group_only"].reindex(ids, fill_value=False).astype(bool)
     table["expected_interval_days"] = tau.reindex(ids)
+    table["in_person_interval_days"] = kind_tau["in_person"].reindex(ids)
+    table["rhythm_in_person"] = stats["rhythm_in_person"].reindex(ids)
+    table["screen_interval_days"] = kind_tau["screen"].reindex(ids)
+    table["desired"] = wanted.reindex(ids, fill_value=False).astype(bool)
     table["overdue_ratio"] = st["overdue_ratio"].reindex(ids)
     table["status"] = st["status"].reindex(ids).fillna("no_contact").astype(object)
+    table["evidence"] = evidence.reindex(ids, fill_value=False).astype(bool)
+    table["growing"] = growing.reindex(ids, fill_value=False).astype(bool)
     table["offline_share"] = pb["offline_share"].reindex(ids)
     table["offline_share_all"] = pb["offline_share_all"].reindex(ids)
     table["initiated_share"] = rec["initiated_share"].reindex(ids)
     table["unanswered_run"] = rec["unanswered_run"].reindex(ids, fill_value=0).astype("int64")
+    table["owed_days"] = rec["owed_days"].reindex(ids, fill_value=0).astype("int64")
+    table["owed_messages"] = rec["owed_messages"].reindex(ids, fill_value=0).astype("int64")
+    table["owed_first_days_ago"] = (today - rec["owed_first_day"]).reindex(ids)
+    table["owed_last_days_ago"] = (today - rec["owed_last_day"]).reindex(ids)
     table["last_in_person"] = pb["last_in_person"].reindex(ids)
     table["days_since_in_person"] = pb["days_since_in_person"].reindex(ids)
     table["messages_in_window"] = (
         pb["messages_in_window"].reindex(ids, fill_value=0).astype("int64")
     )
-    table["screen_only"] = screen_only(pb, circle).reindex(ids, fill_value=False).astype(bool)
+    table["screen_only"] = (
+        screen_only(pb, circle).reindex(ids, fill_value=False).astype(bool)
+        & ~household.reindex(ids, fill_value=False).astype(bool)
+        & ~pd.Series(ids.isin(list(in_state["far_away"])), index=ids)
+    )
+    table["meet_lapsed"] = meet_lapsed.reindex(ids, fill_value=False).astype(bool)
+    table["household"] = household.reindex(ids, fill_value=False).astype(bool)
+    table["far_away"] = ids.isin(list(in_state["far_away"]))
+    table["states"] = [sorted(states.get(p, ())) for p in ids]
     table["non_person"] = people["non_person"].fillna(False).astype(bool).to_numpy()
     for comp in parts.columns:
         table[f"tie_{comp}"] = parts[comp].reindex(ids)
+    table["best_layer"] = best.reindex(ids).astype("Int64")
+    table["why_status"] = why_status(table)
+    table["why_circle"] = why_circle(
+        table, set(overrides.circle), robots, in_state["archived"], in_state["in_memory"]
+    )
+    table["why_strength"] = why_strength(table, set(overrides.closeness))
 
     with_contact = sorted(stats.index)
     edges = person_edges(people, prepared, with_contact)
@@ -234,7 +367,16 @@ def analyze(
     table["constraint"] = struct["constraint"].reindex(ids)
 
     table = table.reset_index()
-    for col in ("person_id", "name", "first_name", "last_channel", "status"):
+    for col in (
+        "person_id",
+        "name",
+        "first_name",
+        "last_channel",
+        "status",
+        "why_status",
+        "why_circle",
+        "why_strength",
+    ):
         table[col] = table[col].astype(object)  # the project's string columns are object
     table = table.sort_values(
         ["circle", "tie_strength", "person_id"],
@@ -320,6 +462,73 @@ def _selves(people: pd.DataFrame, me: Sequence[str]) -> set[str]:
         ):
             found.add(pid)
     return found
+
+
+def _layer_prior(rate: pd.Series) -> pd.Series:
+    """The expected-interval prior (rule R3): ``LAYER_TAU_DAYS`` of the layer whose nominal rate
+    is nearest to ``rate`` (recent contact days a year)."""
+    layers = layer_of_rate(rate.astype("float64").fillna(0.0).to_numpy())
+    return pd.Series([C.LAYER_TAU_DAYS[k] for k in layers], index=rate.index, dtype="float64")
+
+
+def _card_of(people: pd.DataFrame, selves: set[str]) -> dict[str, list]:
+    """The user's own card(s) merged: ``orgs``, ``related`` ((type, name) pairs), ``addresses``
+    and ``emails`` of the rows in ``selves``."""
+    rows = people.loc[people["person_id"].isin(selves)]
+    card: dict[str, list] = {"orgs": [], "related": [], "addresses": [], "emails": []}
+    for key, col in (("orgs", "orgs"), ("related", "related"), ("emails", "emails")):
+        if col in rows.columns:
+            for v in rows[col]:
+                card[key] += list(v) if isinstance(v, list | tuple) else []
+    for col in ("addresses", "address"):
+        if col in rows.columns:
+            for v in rows[col]:
+                card["addresses"] += _as_texts(v)
+    return card
+
+
+def _as_texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(v) for v in value if str(v).strip()]
+    return []
+
+
+def _address_key(text: str) -> str:
+    return " ".join(normalize_name(text).split())
+
+
+def household_of(
+    people: pd.DataFrame,
+    me_card: Mapping[str, list],
+    states: Mapping[str, frozenset[str]],
+) -> pd.Series:
+    """Who lives with the user (rule H1): person_id -> bool for every row of ``people``.
+
+    A person is in the household when the user marks them ``lives_with_me``
+    (``Overrides.states``), when the user's own card names them with a partner or child relation
+    (``HOUSEHOLD_RELATIONS``; vCard RELATED, Apple X-ABRELATEDNAMES), or when one of their
+    addresses (an optional ``addresses`` or ``address`` column) equals one on the user's card
+    (compared without case, accents and punctuation)."""
+    ids = people["person_id"].astype(object)
+    by_name: dict[str, list[str]] = {}
+    for pid, name in zip(ids, people["name"], strict=True):
+        by_name.setdefault(normalize_name(name), []).append(pid)
+    home: set[str] = {p for p, v in states.items() if "lives_with_me" in v}
+    for item in me_card.get("related", []):
+        if isinstance(item, list | tuple) and len(item) == 2:
+            words = set(normalize_name(item[0]).split())
+            if words & set(C.HOUSEHOLD_RELATIONS):
+                home.update(by_name.get(normalize_name(item[1]), []))
+    mine = {_address_key(a) for a in me_card.get("addresses", [])} - {""}
+    if mine:
+        for col in ("addresses", "address"):
+            if col in people.columns:
+                for pid, v in zip(ids, people[col], strict=True):
+                    if mine & {_address_key(a) for a in _as_texts(v)}:
+                        home.add(pid)
+    return pd.Series(ids.isin(list(home)).to_numpy(), index=pd.Index(ids, name="person_id"))
 
 
 def _first_names(people: pd.DataFrame) -> list[str]:

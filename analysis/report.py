@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import Analysis
+from analysis.metrics.circles import ring_norms
 from analysis.suggest import human_days
 
 PERSON_FIELDS: tuple[str, ...] = (
@@ -27,6 +28,8 @@ PERSON_FIELDS: tuple[str, ...] = (
     "contact_days", "first_contact", "last_contact", "days_since", "contacts_per_year",
     "expected_interval_days", "overdue_ratio", "status", "offline_share", "initiated_share",
     "unanswered_run", "last_channel", "screen_only", "non_person", "community",
+    "recent_rate", "one_to_one_share", "household", "states", "owed_days",
+    "why_status", "why_circle", "why_strength",
 )  # fmt: skip
 """The per-person keys of the JSON form, in order."""
 
@@ -100,7 +103,8 @@ def to_dict(
     unmatched: pd.DataFrame | Sequence[Any] | None = None,
 ) -> dict:
     """The JSON object: ``as_of, window_days, files, people, unmatched, balance, outside,
-    communities, suggestions`` (suggestions ranked, rank 1 first)."""
+    communities, suggestions, circle_norms`` (suggestions ranked, rank 1 first;
+    ``circle_norms``: each ring's typical count, ``{"1": 5, "2": 10, "3": 35, "4": 100}``)."""
     bal = analysis.balance
     out = analysis.outside
     return {
@@ -125,6 +129,7 @@ def to_dict(
         },
         "communities": [list(c) for c in analysis.communities],
         "suggestions": _records(analysis.suggestions, SUGGESTION_FIELDS),
+        "circle_norms": {str(k): v for k, v in ring_norms().items()},
     }
 
 
@@ -159,8 +164,9 @@ def to_markdown(
         lines.append(f"   - {_md_escape(s.action)}")
         lines.append(f"   - Draft: \u201c{_md_escape(s.draft)}\u201d")
     lines += ["", "## Circles", ""]
-    names = {1: "Support clique (~5)", 2: "Sympathy group (~15)", 3: "Affinity group (~50)",
-             4: "Active network (~150)"}  # fmt: skip
+    norms = ring_norms()
+    names = {1: f"Support clique (typically {norms[1]})", 2: f"Sympathy group ({norms[2]})",
+             3: f"Affinity group ({norms[3]})", 4: f"Active network ({norms[4]})"}  # fmt: skip
     for layer, label in names.items():
         members = with_contact.loc[with_contact["circle"] == layer]
         shown = ", ".join(_md_escape(n) for n in members["name"].head(12))

@@ -1,25 +1,30 @@
 """Reach-out suggestions: a short ranked list of who to contact, why, how, and a draft.
 
-Candidates (people with contact who are not non-persons, not snoozed, not marked done within
-their expected interval):
+Rules S1-S3 and U1-U3 in docs/metrics.md. Nobody is suggested who is a non-person, lives with
+the user (household), is marked ``dont_suggest``, ``archived`` or ``in_memory``, is snoozed, or
+was marked done within their expected interval. Kinds, one per person, first that applies:
 
-* ``meet``: an intimate-circle person gone screen-only (online contact but no in-person contact
-  for ``SCREEN_ONLY_DAYS``+ days; Teo et al. 2015) -> meet in person;
-* ``check_in``: an intimate-circle person who is overdue or neglected -> a short check-in message
-  (a call when neglected);
-* ``reconnect``: someone outside the intimate circle, overdue and silent ``RECONNECT_MIN_DAYS``+
-  days, with a history (two contact days or more) -> reconnect with an old friend;
-* ``weak_tie``: someone outside the intimate circle who is overdue -> lean on a weak tie
-  (Sandstrom & Dunn 2014).
+* ``reply``: the person wrote (one-to-one message, e-mail or post) on ``REPLY_MIN_DAYS`` or more
+  days and the user has not answered since, the last time within ``REPLY_MAX_DAYS`` days ("wrote 4 times in 3 weeks; you haven't
+  answered"); not for people known only from work;
+* ``check_in``: an intimate-circle person (or anyone with a user-set interval) who is overdue or
+  neglected against their own rhythm in every usual channel -> a short check-in (a call when
+  neglected);
+* ``meet``: an intimate-circle person with a habit of meeting (``MEET_HABIT_MIN_DAYS``) that has
+  lapsed against their own in-person rhythm while screen contact goes on; never for people never
+  met in person, marked ``far_away``, or living with the user;
+* ``reconnect``: outside the intimate circle, overdue and silent ``RECONNECT_MIN_DAYS``+ days
+  with a history (two contact days or more), or dormant with enough personal history;
+* ``weak_tie``: outside the intimate circle and overdue (Sandstrom & Dunn 2014).
 
-Only *overdue* (or worse) and screen-only people are suggested: someone merely *due* (a day or
-two past their usual interval) is in regular contact and stays off the list, so contact that is
-current never produces a suggestion.
+Only *overdue* (or worse) people, lapsed meetings and owed replies are suggested: someone merely
+*due*, ``new``, ``occasional`` or a group-only ``dormant`` tie is not.
 
-Score = ``CIRCLE_PRIORITY[circle] * (0.5 + 0.5 * tie_strength) * urgency`` (0.5 is
-``SCORE_TIE_BLEND``), urgency = ``min(overdue_ratio, URGENCY_CAP)``; for ``meet`` the days since
-in person / ``SCREEN_ONLY_DAYS``, capped likewise (``MEET_NEVER_URGENCY`` when never in person).
-One row per person; ties broken by person_id so the order is stable.
+Ranking (rule S1): by tier first (``KIND_TIER``: replies and lapsed close ties before a change
+of channel and before weak ties), then score = ``CIRCLE_PRIORITY[circle] * (0.5 + 0.5 *
+tie_strength) * urgency`` (0.5 is ``SCORE_TIE_BLEND``), urgency = ``min(overdue_ratio,
+URGENCY_CAP)``; ``REPLY_URGENCY`` for replies; for ``meet`` days since last met over the
+in-person interval, capped likewise. Ties broken by person_id so the order is stable.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.metrics.explain import human_days
+
+__all__ = ["ACTIONS", "DRAFTS", "SUGGESTION_COLUMNS", "daily_check_in", "human_days", "suggest"]
 
 SUGGESTION_COLUMNS = [
     "rank",
@@ -47,6 +55,7 @@ SUGGESTION_COLUMNS = [
 ]
 
 ACTIONS: dict[str, str] = {
+    "reply": "Reply: a short answer now is better than a long one later.",
     "meet": "Meet in person: suggest a walk, a coffee or a meal this week.",
     "check_in": "Send a short check-in message.",
     "check_in_call": "Call, or send a warm message: it has been a while.",
@@ -55,6 +64,10 @@ ACTIONS: dict[str, str] = {
 }
 
 DRAFTS: dict[str, tuple[str, ...]] = {
+    "reply": (
+        "Hi {first}, sorry for the slow reply, and thank you for writing! How are you?",
+        "Hey {first}, I saw your messages, thank you. Let me answer properly: how are things?",
+    ),
     "meet": (
         "Hi {first}, it's been lovely chatting, but I miss seeing you. Fancy a walk or a coffee "
         "this week?",
@@ -80,20 +93,6 @@ DRAFTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def human_days(days: float) -> str:
-    """``12 days``, ``5 weeks``, ``4 months``, ``about 2 years`` -- for reasons people read."""
-    d = float(days)
-    if d < 1.5:
-        return "1 day"
-    if d < 28:
-        return f"{round(d)} days"
-    if d < 63:
-        return f"{round(d / 7)} weeks"
-    if d < 548:
-        return f"{round(d / 30.44)} months"
-    return f"about {round(d / 365.25)} years"
-
-
 def _pick(kind: str, person_id: str) -> str:
     options = DRAFTS[kind]
     return options[zlib.crc32(person_id.encode("utf-8")) % len(options)]
@@ -105,22 +104,39 @@ def _rhythm(row: pd.Series) -> float:
     return float(row["expected_interval_days"])
 
 
+def _meet_rhythm(row: pd.Series) -> float:
+    r = row.get("rhythm_in_person")
+    return float(r) if r is not None and pd.notna(r) else float(row["in_person_interval_days"])
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
 def _reason(kind: str, row: pd.Series, window_days: int) -> str:
+    """The suggestion's reason in the user's own numbers."""
     dt = float(row["days_since"])
     every = human_days(_rhythm(row))
+    if kind == "reply":
+        n = int(row["owed_days"])
+        first = float(row["owed_first_days_ago"])
+        if n == 1:
+            return f"Wrote {human_days(max(first, 1.0))} ago; you haven't answered."
+        return f"Wrote {_times(n)} in {human_days(first + 1)}; you haven't answered."
     if kind != "meet" and int(row["contact_days"]) <= 1:
         return f"One contact on record, {human_days(dt)} ago."
     if kind == "meet":
-        dip = row["days_since_in_person"]
-        met = (
-            "there is no in-person meeting on record"
-            if pd.isna(dip)
-            else f"you last met in person {human_days(dip)} ago"
-        )
+        dip = float(row["days_since_in_person"])
         n = int(row["messages_in_window"])
         return (
-            f"{n} contact{'s' if n != 1 else ''} in the last {window_days} days, all on "
-            f"screens; {met}."
+            f"You used to meet about every {human_days(_meet_rhythm(row))}; last "
+            f"met {human_days(dip)} ago, and {n} contact{'s' if n != 1 else ''} on screens in "
+            f"the last {window_days} days."
+        )
+    if bool(row.get("desired", False)):
+        return (
+            f"You want contact every {human_days(row['expected_interval_days'])}; it has been "
+            f"{human_days(dt)}."
         )
     if kind == "reconnect":
         years = max(float(row["span_days"]) - dt, 0.0)
@@ -130,6 +146,18 @@ def _reason(kind: str, row: pd.Series, window_days: int) -> str:
             f"{human_days(dt)}."
         )
     return f"You were in touch about every {every}; it has been {human_days(dt)}."
+
+
+def _flag(t: pd.DataFrame, col: str) -> pd.Series:
+    if col not in t.columns:
+        return pd.Series(False, index=t.index)
+    return t[col].fillna(False).astype(bool)
+
+
+def _num(t: pd.DataFrame, col: str, default: float = np.nan) -> pd.Series:
+    if col not in t.columns:
+        return pd.Series(default, index=t.index, dtype="float64")
+    return t[col].astype("float64")
 
 
 def suggest(
@@ -143,23 +171,52 @@ def suggest(
     """The ranked suggestions (columns :data:`SUGGESTION_COLUMNS`, rank 1 first).
 
     ``table`` is the engine's people table (needs ``person_id, name, first_name, circle,
-    intimate, status, screen_only, non_person, days_since, expected_interval_days, rhythm_days,
-    n_gaps, overdue_ratio, tie_strength, contact_days, span_days, days_since_in_person,
-    messages_in_window``). ``done``: person_id -> date acted on (the person leaves the list
-    until their expected interval has passed since); ``snoozed_until``: person_id -> date.
+    intimate, status, non_person, days_since, expected_interval_days, rhythm_days, n_gaps,
+    overdue_ratio, tie_strength, contact_days, span_days, days_since_in_person,
+    messages_in_window``; uses ``household, states, far_away, desired, meet_lapsed,
+    in_person_interval_days, owed_days, owed_first_days_ago, owed_last_days_ago, roles,
+    personal_days, group_only`` when present). ``done``: person_id -> date acted on (the person
+    leaves the list until their expected interval has passed since); ``snoozed_until``:
+    person_id -> date.
     """
     today = as_of.date()
-    t = table.loc[table["circle"].notna() & ~table["non_person"].astype(bool)].copy()
+    t = table.loc[~table["non_person"].astype(bool) & table["days_since"].notna()].copy()
+    if "states" in t.columns:
+        blocked = t["states"].map(
+            lambda s: bool(set(s) & C.NO_NUDGE_STATES) if isinstance(s, list | tuple) else False
+        )
+        t = t.loc[~blocked.astype(bool)]
+    t = t.loc[~_flag(t, "household")]
+    has_circle = t["circle"].notna()
     inner = t["intimate"].astype(bool)
+    desired = _flag(t, "desired")
     bad = t["status"].isin(["overdue", "neglected"])
+    work_only = (
+        t["roles"].map(lambda r: bool(r) and set(r) <= C.WORK_ONLY_ROLES)
+        if "roles" in t.columns
+        else pd.Series(False, index=t.index)
+    ).astype(bool)
+    owed = (
+        (_num(t, "owed_days", 0).fillna(0) >= C.REPLY_MIN_DAYS)
+        & (_num(t, "owed_last_days_ago") <= C.REPLY_MAX_DAYS)
+        & ~work_only
+    )
+    meet = inner & _flag(t, "meet_lapsed") & ~_flag(t, "far_away")
+    long_silent = (t["days_since"] >= C.RECONNECT_MIN_DAYS) & (t["contact_days"] >= 2)
+    revive = (
+        (t["status"] == "dormant")
+        & (_num(t, "personal_days", 0).fillna(0) >= C.MIN_EVIDENCE_DAYS)
+        & ~_flag(t, "group_only")
+    )
     kind = np.select(
         [
-            inner & t["screen_only"].astype(bool),
-            inner & bad,
-            ~inner & bad & (t["days_since"] >= C.RECONNECT_MIN_DAYS) & (t["contact_days"] >= 2),
-            ~inner & bad,
+            owed,
+            (inner | desired) & bad,
+            meet,
+            has_circle & ~inner & ((bad & long_silent) | revive),
+            has_circle & ~inner & bad,
         ],
-        ["meet", "check_in", "reconnect", "weak_tie"],
+        ["reply", "check_in", "meet", "reconnect", "weak_tie"],
         default="",
     )
     t["kind"] = kind
@@ -175,17 +232,20 @@ def suggest(
     t = t.loc[keep]
     if t.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in SUGGESTION_COLUMNS})
-    prio = t["circle"].astype("int64").map(C.CIRCLE_PRIORITY).astype("float64")
-    urgency = t["overdue_ratio"].astype("float64").clip(upper=C.URGENCY_CAP)
+    prio = t["circle"].map(C.CIRCLE_PRIORITY).astype("float64").fillna(C.CIRCLE_PRIORITY[4])
+    urgency = t["overdue_ratio"].astype("float64").fillna(1.0).clip(upper=C.URGENCY_CAP)
     meet_urg = (
-        (t["days_since_in_person"] / C.SCREEN_ONLY_DAYS)
+        (_num(t, "days_since_in_person") / _num(t, "in_person_interval_days"))
         .fillna(C.MEET_NEVER_URGENCY)
         .clip(upper=C.URGENCY_CAP)
     )
-    urgency = urgency.where(t["kind"] != "meet", np.maximum(meet_urg, urgency))
+    urgency = urgency.where(t["kind"] != "meet", meet_urg)
+    urgency = urgency.where(t["kind"] != "reply", C.REPLY_URGENCY)
+    urgency = urgency.where(~((t["kind"] == "reconnect") & (t["status"] == "dormant")), 1.0)
     blend = C.SCORE_TIE_BLEND
     t["score"] = prio * ((1 - blend) + blend * t["tie_strength"].astype("float64")) * urgency
-    t = t.sort_values(["score", "person_id"], ascending=[False, True], kind="stable")
+    t["tier"] = t["kind"].map(C.KIND_TIER)
+    t = t.sort_values(["tier", "score", "person_id"], ascending=[True, False, True], kind="stable")
     t = t.head(max_suggestions)
     rows = []
     for i, (_, row) in enumerate(t.iterrows(), start=1):
@@ -201,7 +261,7 @@ def suggest(
                 "action": ACTIONS[action_key],
                 "draft": _pick(k, row["person_id"]).format(first=row["first_name"] or row["name"]),
                 "score": round(float(row["score"]), 4),
-                "circle": int(row["circle"]),
+                "circle": None if pd.isna(row["circle"]) else int(row["circle"]),
                 "status": row["status"],
             }
         )
@@ -211,7 +271,8 @@ def suggest(
 def daily_check_in(table: pd.DataFrame, on: date) -> dict | None:
     """One short message to one close person a day (DESIGN.md, Suggestions).
 
-    Picks from the intimate circle (no non-persons, contact on record), the ``DAILY_POOL`` people
+    Picks from the intimate circle (no non-persons, contact on record, nobody marked
+    ``dont_suggest``, ``archived`` or ``in_memory``), the ``DAILY_POOL`` people
     with the highest overdue ratio (ties by person_id), rotating by the date so each day names
     one of them. Returns ``{"person_id", "name", "draft"}``, or None when the circle is empty.
     """
@@ -220,6 +281,16 @@ def daily_check_in(table: pd.DataFrame, on: date) -> dict | None:
         & ~table["non_person"].astype(bool)
         & table["days_since"].notna()
     ]
+    if "household" in t.columns:
+        t = t.loc[~t["household"].astype(bool)]
+    if "states" in t.columns:
+        t = t.loc[
+            ~t["states"]
+            .map(
+                lambda s: bool(set(s) & C.NO_NUDGE_STATES) if isinstance(s, list | tuple) else False
+            )
+            .astype(bool)
+        ]
     if t.empty:
         return None
     t = t.sort_values(["overdue_ratio", "person_id"], ascending=[False, True], kind="stable")

@@ -66,16 +66,62 @@ def test_length_weighted_median_ignores_bursts():
     assert weighted_median_gap(gaps).loc["b"] == 7.0
 
 
-def test_q90_gap_of_person():
+def test_one_long_pause_does_not_outweigh_hundreds_of_short_gaps():
+    # seven years of silence (calls linked later from an old phone), then weekly for two years:
+    # the old length-weighted median made the rhythm seven years
+    gaps = pd.DataFrame({"person_id": ["c"] * 105, "gap": [2555.0] + [7.0] * 104})
+    assert weighted_median_gap(gaps).loc["c"] == 7.0
+    rows = every("c", "2015-01-01", 30, 5, "call") + every("c", "2023-03-01", 7, 104)
+    s = stats_of(rows, as_of_timestamp("2025-03-01")).loc["c"]
+    assert s["rhythm_days"] == 7.0
+    assert s["q90_gap_days"] == 7.0
+
+
+def test_the_rhythm_follows_a_change_of_pace():
+    # weekly for two years, then monthly for the last year: the present pace wins
+    rows = every("a", "2022-01-03", 7, 104) + every("a", "2024-01-01", 30, 13)
+    s = stats_of(rows, as_of_timestamp("2025-01-01")).loc["a"]
+    assert s["rhythm_days"] == 30.0
+    assert s["median_gap_days"] == 7.0  # the plain median still reads the past
+
+
+def test_recent_rate_keeps_a_steady_tie_and_decays_a_silent_one():
+    as_of = as_of_timestamp("2025-01-01")
+    steady = stats_of(every("a", "2021-01-01", 7, 209), as_of).loc["a"]
+    assert steady["recent_rate"] == pytest.approx(52, rel=0.05)
+    stopped = stats_of(every("b", "2021-01-01", 7, 105), as_of).loc["b"]  # silent for 2 years
+    assert stopped["recent_rate"] < 0.1 * steady["recent_rate"]
+    young = stats_of(every("c", "2024-11-01", 7, 9), as_of).loc["c"]  # weekly for two months
+    assert young["recent_rate"] == pytest.approx(52, rel=0.2)
+
+
+def test_group_days_count_less_than_one_to_one_days():
+    choir = [(m, f"2024-{w // 4 + 1:02d}-{(w % 4) * 7 + 1:02d}", "in_person", "mutual", f"c{w}")
+             for w in range(40) for m in ("a", "b", "c", "d", "e", "f", "g", "h")]  # fmt: skip
+    alone = [("z", f"2024-{w // 4 + 1:02d}-{(w % 4) * 7 + 1:02d}", "in_person") for w in range(40)]
+    s = stats_of(choir + alone, as_of_timestamp("2024-11-01"))
+    assert s.loc["a", "contact_days"] == s.loc["z", "contact_days"] == 40
+    assert s.loc["a", "recent_rate"] == pytest.approx(s.loc["z", "recent_rate"] / 8)
+    assert s.loc["a", "group_only"] and not s.loc["z", "group_only"]
+    assert s.loc["a", "one_to_one_days"] == 0 and s.loc["z", "one_to_one_days"] == 40
+
+
+def test_q90_gap_of_person_is_recency_weighted():
     rows = every("a", "2024-01-01", 7, 10) + [("a", "2024-05-10", "call")]
     s = stats_of(rows).loc["a"]
-    # gaps: nine of 7 days, then 2024-03-04 -> 2024-05-10 = 67 days
+    # gaps: nine of 7 days, then 2024-03-04 -> 2024-05-10 = 67 days; the long gap is the most
+    # recent, so it holds more than a tenth of the weight: Q90 is 67
     assert s["n_gaps"] == 10
-    assert s["q90_gap_days"] == pytest.approx(7 + 0.1 * (67 - 7))
+    assert s["q90_gap_days"] == 67.0
+    rows = [("a", "2024-01-01", "call"), ("a", "2024-03-08", "call")] + every(
+        "a", "2024-03-15", 7, 20
+    )
+    s = stats_of(rows).loc["a"]
+    assert s["q90_gap_days"] == 7.0  # an old long gap among many recent short ones
 
 
 def _tau(n_gaps, rhythm, circle, kin=False, desired=None):
-    stats = pd.DataFrame({"n_gaps": [n_gaps], "rhythm_days": [rhythm]}, index=["a"])
+    stats = pd.DataFrame({"n_recent_gaps": [n_gaps], "rhythm_days": [rhythm]}, index=["a"])
     return expected_interval(stats, pd.Series({"a": circle}), pd.Series({"a": kin}), desired).loc[
         "a"
     ]
@@ -128,6 +174,39 @@ def test_yearly_friend_is_not_overdue_at_200_days():
     st = status(s["days_since"], tau, s["q90_gap_days"], pd.Series({"a": 4}))
     assert s.loc["a", "days_since"] == 200
     assert st.loc["a", "status"] == "ok"
+
+
+def _kinds_status(dt, tau, ip_dt, ip_tau, screen_dt, screen_tau, **kw):
+    one = lambda v: pd.Series({"a": v})  # noqa: E731
+    kinds = (
+        (one(ip_dt), one(ip_tau), one(0.0), one(True)),
+        (one(screen_dt), one(screen_tau), one(0.0), one(True)),
+    )
+    out = status(one(dt), one(tau), one(0.0), one(1), kinds=kinds, **kw)
+    return out.loc["a", "status"], out.loc["a", "overdue_ratio"]
+
+
+def test_a_lapse_must_hold_in_every_usual_channel():
+    # met monthly (last 23 days ago), messaged weekly (last 19 days ago): current
+    assert _kinds_status(19, 7, 23, 30, 19, 7) == ("ok", pytest.approx(23 / 30))
+    # both lapsed: neglected
+    assert _kinds_status(80, 7, 80, 30, 80, 7)[0] == "neglected"
+
+
+def test_evidence_household_growing_group_and_desired_refine_the_status():
+    one = lambda v: pd.Series({"a": v})  # noqa: E731
+    base = (one(35.0), one(7.0), one(0.0), one(1))
+    assert status(*base, evidence=one(False), new=one(True)).loc["a", "status"] == "new"
+    assert status(*base, evidence=one(False), new=one(False)).loc["a", "status"] == "occasional"
+    assert status(*base, household=one(True)).loc["a", "status"] == "due"
+    assert status(*base, growing=one(True)).loc["a", "status"] == "overdue"
+    assert status(*base, group_only=one(True)).loc["a", "status"] == "dormant"
+    assert status(*base, in_memory=one(True)).loc["a", "status"] == "in_memory"
+    # the user's own interval decides, whatever the circle or the evidence
+    far = (one(210.0), one(30.0), one(400.0), one(4))
+    st = status(*far, desired=one(True), evidence=one(False)).loc["a", "status"]
+    assert st == "neglected"
+    assert status(one(800.0), one(300.0), one(0.0), one(4)).loc["a", "status"] == "dormant"
 
 
 def test_no_contact_status():

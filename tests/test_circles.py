@@ -1,19 +1,19 @@
 """Roles and Dunbar layers."""
 
-import itertools
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import constants as C
 from analysis.metrics.cadence import as_of_timestamp, prepare
 from analysis.metrics.circles import (
     assign_circles,
-    ckmeans,
+    best_layer,
     derive_roles,
-    frequency_layers,
     layer_of_rate,
+    ring_norms,
     roles_from_labels,
+    work_domains,
     work_pattern,
 )
 from tests.engine_helpers import log, people_frame
@@ -123,47 +123,50 @@ def test_work_pattern_is_weekday_office_hours_in_local_time():
     assert work_pattern(prepare(_office_log(8), as_of), None) == []
 
 
+def test_the_hour_alone_never_makes_a_colleague():
+    # a retiree's weekday-morning calls with an old friend: office hours, but calls
+    as_of = as_of_timestamp("2025-03-01")
+    days = pd.bdate_range("2025-01-06", periods=12)
+    calls = log([("f", f"{d.date()}T09:30", "call", "outgoing") for d in days])
+    assert work_pattern(prepare(calls, as_of), None) == []
+    # the same hours in team meetings of four (an event shared by three people) are work
+    meetings = log(
+        [(p, f"{d.date()}T09:30", "video", "incoming", f"m{i}") for i, d in enumerate(days)
+         for p in ("f", "g", "h")]
+    )  # fmt: skip
+    assert work_pattern(prepare(meetings, as_of), None) == ["f", "g", "h"]
+
+
+def test_work_domain_is_the_users_own_non_webmail_domain_not_shared_with_family():
+    people = people_frame(
+        [
+            {"person_id": "col", "name": "Col", "emails": ["col@acme.example.com"]},
+            {"person_id": "sis", "name": "Sis", "emails": ["sis@jensen.example"],
+             "categories": ["Family"]},
+            {"person_id": "pal", "name": "Pal", "emails": ["pal@gmail.com"]},
+        ]
+    )  # fmt: skip
+    me = ("me@acme.example.com", "me@jensen.example", "me.too@gmail.com")
+    roles = derive_roles(people, me=me)
+    assert work_domains(people, roles.to_dict(), me) == {"acme.example.com"}
+    assert roles["col"] == ("work",) and roles["pal"] == () and roles["sis"] == ("family",)
+
+
+def test_the_users_own_card_gives_roles_and_work():
+    people = people_frame(
+        [
+            {"person_id": "tom", "name": "Tom Kid"},
+            {"person_id": "boss", "name": "Boss", "orgs": ["Acme"]},
+        ]
+    )
+    card = {"related": [("child", "Tom Kid")], "orgs": ["ACME"]}
+    roles = derive_roles(people, me_card=card)
+    assert roles["tom"] == ("family",) and roles["boss"] == ("work",)
+
+
 def test_work_pattern_needs_enough_contacts():
     frame = _office_log(10).iloc[:9]
     assert work_pattern(prepare(frame, as_of_timestamp("2025-03-01")), None) == []
-
-
-def _brute_force_sse(x, w, k):
-    best = np.inf
-    n = len(x)
-    for cuts in itertools.combinations(range(1, n), k - 1):
-        bounds = [0, *cuts, n]
-        sse = 0.0
-        for a, b in itertools.pairwise(bounds):
-            xs, ws = x[a:b], w[a:b]
-            m = np.average(xs, weights=ws)
-            sse += float((ws * (xs - m) ** 2).sum())
-        best = min(best, sse)
-    return best
-
-
-def _sse(x, w, labels):
-    total = 0.0
-    for c in np.unique(labels):
-        xs, ws = x[labels == c], w[labels == c]
-        total += float((ws * (xs - np.average(xs, weights=ws)) ** 2).sum())
-    return total
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_ckmeans_is_optimal_against_brute_force(seed):
-    rng = np.random.default_rng(seed)
-    x = np.sort(rng.choice(np.arange(40), 9, replace=False).astype(float))
-    w = rng.integers(1, 5, 9).astype(float)
-    for k in (1, 2, 3, 4):
-        labels = ckmeans(x, w, k)
-        assert np.all(np.diff(labels) >= 0)
-        assert _sse(x, w, labels) == pytest.approx(_brute_force_sse(x, w, k))
-
-
-def test_ckmeans_with_fewer_values_than_clusters():
-    assert list(ckmeans(np.array([3.0, 5.0]), np.array([1.0, 1.0]), 4)) == [0, 1]
-    assert list(ckmeans(np.array([]), np.array([]), 4)) == []
 
 
 def test_layer_of_rate_nearest_nominal_on_log_scale():
@@ -179,26 +182,64 @@ def test_layer_of_rate_nearest_nominal_on_log_scale():
     ]
 
 
-def test_small_network_is_not_forced_into_four_layers():
-    rate = pd.Series({"a": 11.0, "b": 12.0, "c": 13.5})  # three monthly friends
-    assert list(frequency_layers(rate)) == [2, 2, 2]
-
-
-def test_nominal_rates_land_in_their_layers():
+def test_few_people_fill_the_inner_circles_from_the_top_but_rates_set_a_floor():
     rate = pd.Series(
         {"w1": 52.0, "w2": 50.0, "m1": 12.0, "m2": 13.0, "q1": 4.0, "q2": 4.5, "y1": 1.0, "y2": 0.8}
     )
-    layers = frequency_layers(rate)
+    roles = pd.Series({k: () for k in rate.index})
+    layers = assign_circles(rate, roles)
+    # the support clique needs three people: the monthly friends join the weekly ones, but a
+    # quarterly or yearly contact never reaches an intimate circle however small the network
     assert layers.to_dict() == {
-        "w1": 1,
-        "w2": 1,
-        "m1": 2,
-        "m2": 2,
-        "q1": 3,
-        "q2": 3,
-        "y1": 4,
-        "y2": 4,
-    }
+        "w1": 1, "w2": 1, "m1": 1, "m2": 1, "q1": 2, "q2": 2, "y1": 3, "y2": 4,
+    }  # fmt: skip
+
+
+def test_best_layer_caps_group_only_work_only_and_short_histories():
+    rate = pd.Series({"choir": 40.0, "boss": 200.0, "newbie": 52.0, "pal": 52.0})
+    roles = pd.Series({"choir": ("club",), "boss": ("work",), "newbie": (), "pal": ()})
+    best = best_layer(
+        rate,
+        roles,
+        evidence=pd.Series({"choir": True, "boss": True, "newbie": False, "pal": True}),
+        group_only=pd.Series({"choir": True, "boss": False, "newbie": False, "pal": False}),
+    )
+    assert best.to_dict() == {"choir": 3, "boss": 3, "newbie": 3, "pal": 1}
+
+
+@pytest.mark.parametrize("n", [35, 120, 400])
+def test_layer_counts_stay_within_dunbar_bounds(n):
+    rng = np.random.default_rng(n)
+    rate = pd.Series(rng.lognormal(2.5, 1.2, n), index=[f"p{i:03d}" for i in range(n)])
+    roles = pd.Series({k: () for k in rate.index})
+    layers = assign_circles(rate, roles, score=np.log1p(rate) / np.log1p(rate.max()))
+    counts = layers.value_counts()
+    for k, (lo, hi) in C.LAYER_BOUNDS.items():
+        cum = int(counts[counts.index <= k].sum())
+        assert cum <= hi
+        eligible = int((best_layer(rate, roles) <= k).sum())
+        assert cum >= min(lo, eligible)
+
+
+def test_the_cut_falls_at_the_largest_drop_in_closeness():
+    score = pd.Series({"a": 0.9, "b": 0.89, "c": 0.88, "d": 0.87, "e": 0.6, "f": 0.59, "g": 0.58})
+    rate = pd.Series(52.0, index=score.index)
+    roles = pd.Series({k: () for k in score.index})
+    layers = assign_circles(rate, roles, score=score)
+    assert set(layers[layers == 1].index) == {"a", "b", "c", "d"}
+
+
+def test_ring_norms_are_dunbar_ring_sizes():
+    assert ring_norms() == {1: 5, 2: 10, 3: 35, 4: 100}
+    assert sum(ring_norms().values()) == C.LAYER_SIZES[4]
+
+
+def test_household_is_at_least_intimate_and_archived_people_have_no_circle():
+    rate = pd.Series({"kid": 2.0, "pal": 52.0, "gone": 52.0})
+    roles = pd.Series({"kid": ("family",), "pal": (), "gone": ()})
+    layers = assign_circles(rate, roles, floor=pd.Series({"kid": True}), exclude={"gone"})
+    assert layers["kid"] <= C.HOUSEHOLD_LAYER and layers["pal"] == 1
+    assert pd.isna(layers["gone"])
 
 
 def test_roles_correct_frequency_and_overrides_win():

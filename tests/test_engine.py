@@ -12,7 +12,15 @@ from analysis.engine import Analysis, Overrides, analyze, person_timeline
 from analysis.metrics.graph import ME
 from tests.engine_helpers import AS_OF_SCENARIO, log, people_frame, scenario
 
-STATUS_RANK = {"ok": 0, "due": 1, "overdue": 2, "neglected": 3}
+STATUS_RANK = {
+    "new": 0,
+    "occasional": 0,
+    "ok": 0,
+    "due": 1,
+    "overdue": 2,
+    "dormant": 2,
+    "neglected": 3,
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +66,13 @@ def test_scenario_metrics(result):
     assert p.loc["ben", "days_since"] == 178
     assert p.loc["cara", "status"] == "neglected" and p.loc["cara", "intimate"]
     assert p.loc["mum", "screen_only"] and p.loc["mum", "roles"] == ["family"]
-    # family tolerance: 24 gaps (23 of 14 days, one of 1 day; length-weighted median 14),
-    # expected interval 1.5x the shrunk estimate
-    assert p.loc["mum", "expected_interval_days"] == pytest.approx(1.5 * (24 * 14 + 3 * 7) / 27)
+    # family tolerance: 24 gaps (23 of 14 days, one of 1 day; weighted median 14), n = their
+    # recency weights, shrunk toward the weekly norm her rate (about 26 a year) points to
+    n = sum(2 ** (-(p.loc["mum", "days_since"] + 14 * i) / C.RECENCY_HALF_LIFE_DAYS)
+            for i in range(24))  # fmt: skip
+    assert p.loc["mum", "expected_interval_days"] == pytest.approx(
+        1.5 * (n * 14 + 3 * 7) / (n + 3), rel=0.02
+    )
     assert p.loc["dan", "status"] == "no_contact" and pd.isna(p.loc["dan", "circle"])
     assert p.loc["kim", "roles"] == ["club"] and p.loc["kim", "circle"] >= C.WORK_ONLY_MIN_LAYER
     assert p.loc["bot", "non_person"]
@@ -248,11 +260,11 @@ def test_logging_contact_today_never_makes_a_person_more_overdue(rows, who, chan
     today = log([(who, AS_OF.strftime("%Y-%m-%dT%H:%M"), channel, "outgoing")])
     after = analyze(PEOPLE, pd.concat([inter, today], ignore_index=True), as_of=AS_OF)
     row = after.people.set_index("person_id").loc[who]
-    assert row["status"] == "ok" and row["days_since"] == 0
+    assert row["status"] in {"ok", "new", "occasional"} and row["days_since"] == 0
     if before["status"] != "no_contact":
         assert STATUS_RANK[row["status"]] <= STATUS_RANK[before["status"]]
         assert row["overdue_ratio"] <= before["overdue_ratio"]
-    assert who not in set(after.suggestions["person_id"]) or row["screen_only"]
+    assert who not in set(after.suggestions["person_id"]) or row["meet_lapsed"]
 
 
 def test_done_date_uses_dates():
@@ -261,3 +273,43 @@ def test_done_date_uses_dates():
     assert "cara" in set(
         analyze(people, inter, as_of=AS_OF_SCENARIO, overrides=ov).suggestions["person_id"]
     )
+
+
+def test_person_states_silence_nudges_and_archive_circles():
+    people, inter = scenario()
+    plain = analyze(people, inter, as_of=AS_OF_SCENARIO)
+    assert {"cara", "olle"} <= set(plain.suggestions["person_id"])
+    ov = Overrides(
+        states={
+            "cara": frozenset({"in_memory"}),
+            "olle": ("dont_suggest",),
+            "anna": frozenset({"archived"}),
+        }
+    )
+    r = analyze(people, inter, as_of=AS_OF_SCENARIO, overrides=ov)
+    p = r.people.set_index("person_id")
+    assert p.loc["cara", "status"] == "in_memory" and pd.isna(p.loc["cara", "circle"])
+    assert pd.isna(p.loc["anna", "circle"]) and p.loc["anna", "why_circle"].startswith("Archived")
+    assert not {"cara", "olle", "anna"} & set(r.suggestions["person_id"])
+    assert p.loc["olle", "states"] == ["dont_suggest"]
+
+
+def test_the_users_own_card_is_left_out_and_names_the_household():
+    people = people_frame(
+        [
+            {"person_id": "me", "name": "Ida Self", "related": [("Child", "Tom Self")]},
+            {"person_id": "tom", "name": "Tom Self"},
+            {"person_id": "flat", "name": "Flo Mate"},
+        ]
+    )
+    rows = log(
+        [("tom", "2025-06-01", "message", "incoming"), ("tom", "2025-06-20", "message", "outgoing")]
+        + [("flat", "2025-05-01", "in_person", "mutual")]
+    )
+    ov = Overrides(states={"flat": frozenset({"lives_with_me"})})
+    r = analyze(people, rows, as_of="2025-11-25", overrides=ov, me=("Ida Self",))
+    p = r.people.set_index("person_id")
+    assert "me" not in p.index
+    assert p.loc["tom", "household"] and p.loc["flat", "household"]
+    assert p.loc["tom", "roles"] == ["family"]
+    assert r.suggestions.empty

@@ -49,6 +49,17 @@ def test_json_form_has_the_contract_keys_and_serialises(result):
     assert {"person_id", "name", "reason", "action", "draft"} <= set(s[0])
 
 
+def test_json_people_explain_themselves_and_circle_norms_are_given(result):
+    back = json.loads(json.dumps(to_dict(result, FILES, UNMATCHED), allow_nan=False))
+    assert back["circle_norms"] == {"1": 5, "2": 10, "3": 35, "4": 100}
+    cara = {p["person_id"]: p for p in back["people"]}["cara"]
+    assert cara["why_status"].startswith("Usually every 7 days")
+    assert cara["why_status"].endswith("neglected.")
+    assert "circle 1" in cara["why_circle"] or "closest" in cara["why_circle"]
+    assert cara["why_strength"].startswith(f"{cara['tie_strength']:.2f}:")
+    assert cara["household"] is False and cara["states"] == []
+
+
 def test_plain_converts_missing_values_and_numpy():
     import numpy as np
 

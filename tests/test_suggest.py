@@ -7,7 +7,7 @@ import pytest
 
 from analysis.engine import Overrides, analyze
 from analysis.suggest import human_days
-from tests.engine_helpers import AS_OF_SCENARIO, log, people_frame, scenario
+from tests.engine_helpers import AS_OF_SCENARIO, every, log, people_frame, scenario
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +24,32 @@ def test_drifting_friend_gets_a_check_in_with_her_own_numbers(result):
     assert result.suggestions.iloc[0]["person_id"] == "cara"  # most overdue close tie first
 
 
-def test_screen_only_family_gets_meet_in_person(result):
-    s = result.suggestions.set_index("person_id")
-    assert s.loc["mum", "kind"] == "meet"
-    assert "no in-person meeting on record" in s.loc["mum", "reason"]
-    assert s.loc["mum", "action"].startswith("Meet in person")
+def test_family_never_met_in_person_gets_no_meet_nudge(result):
+    # was: "meet" for Mum, who is only ever on the phone; a meet nudge needs a habit of meeting
+    assert "mum" not in set(result.suggestions["person_id"])
+    assert result.people.set_index("person_id").loc["mum", "status"] == "ok"
+
+
+def _meet_log(last_meeting: str, **states):
+    people = people_frame([{"person_id": "f", "name": "Fee Friend"}])
+    rows = every("f", "2024-01-06", 7, 100, "in_person", "mutual")
+    rows = [r for r in rows if r[1] <= last_meeting]
+    rows += every("f", "2024-01-03", 3, 230, "message", "mutual")  # last 2025-11-20
+    ov = Overrides(states={"f": frozenset(k for k, v in states.items() if v)})
+    return analyze(people, log(rows), as_of="2025-11-21", overrides=ov)
+
+
+def test_a_lapsed_habit_of_meeting_gets_a_meet_nudge_with_its_own_rhythm():
+    r = _meet_log("2025-06-01")
+    s = r.suggestions.set_index("person_id")
+    assert s.loc["f", "kind"] == "meet"
+    assert s.loc["f", "reason"].startswith("You used to meet about every 7 days; last met 6 months")
+    assert r.people.loc[0, "status"] == "ok"  # the messages go on: no lapse, a change of channel
+    assert s.loc["f", "action"].startswith("Meet in person")
+    assert _meet_log("2025-11-18").suggestions.empty  # still meeting weekly
+    assert _meet_log("2025-06-01", far_away=True).suggestions.empty
+    assert _meet_log("2025-06-01", lives_with_me=True).suggestions.empty
+    assert _meet_log("2025-06-01", dont_suggest=True).suggestions.empty
 
 
 def test_old_friend_gets_reconnect(result):
@@ -64,13 +85,31 @@ def test_logging_contact_resets_the_clock():
     assert "cara" not in ids
 
 
-def test_a_single_old_contact_is_described_without_a_rhythm():
+def test_a_single_old_contact_is_occasional_and_not_suggested():
+    # was: suggested with "One contact on record"; one call is no rhythm to lapse against
     people = people_frame([{"person_id": "a", "name": "A"}, {"person_id": "b", "name": "B"}])
     inter = log(
         [("a", "2022-01-01", "call"), ("b", "2024-12-01", "call"), ("b", "2024-12-20", "call")]
     )
-    s = analyze(people, inter, as_of="2025-01-01").suggestions.set_index("person_id")
-    assert s.loc["a", "reason"] == "One contact on record, about 3 years ago."
+    r = analyze(people, inter, as_of="2025-01-01")
+    assert r.suggestions.empty
+    p = r.people.set_index("person_id")
+    assert p.loc["a", "status"] == "occasional" and p.loc["b", "status"] == "new"
+    assert p.loc["a", "why_status"].startswith("Occasional: 1 contact day")
+
+
+def test_replies_owed_are_suggested_first_in_the_users_numbers():
+    people = people_frame([{"person_id": "o", "name": "Otto"}, {"person_id": "p", "name": "Pia"}])
+    rows = every("o", "2024-01-01", 14, 50, "in_person", "mutual")  # last 2025-11-17
+    rows += [("o", d, "message", "incoming") for d in ("2025-11-05", "2025-11-12", "2025-11-19",
+                                                       "2025-11-24")]  # fmt: skip
+    rows += every("p", "2024-01-01", 7, 85, "call", "mutual")  # last 2025-08-18: overdue
+    r = analyze(people, log(rows), as_of="2025-11-25")
+    s = r.suggestions.set_index("person_id")
+    assert s.loc["o", "kind"] == "reply"
+    assert s.loc["o", "reason"] == "Wrote twice in 7 days; you haven't answered."
+    answered = log(rows + [("o", "2025-11-25T18:00", "message", "outgoing")])
+    assert "o" not in set(analyze(people, answered, as_of="2025-11-25").suggestions["person_id"])
 
 
 def test_max_suggestions_caps_the_list():

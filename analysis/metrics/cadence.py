@@ -1,32 +1,35 @@
-"""Each person's rhythm and status as of a date: frequency, gaps, expected interval, overdue.
+"""Each person's rhythm and status as of a date: frequency, gaps, expected interval, status.
 
-Definitions (DESIGN.md, Metrics; constants in :mod:`analysis.constants`):
+Rules and constants are listed in docs/metrics.md (rule ids in brackets); constants live in
+:mod:`analysis.constants`.
 
 * a *contact day* is a UTC calendar day with at least one interaction with the person (fifty
-  messages in one evening are one contact, so chat bursts do not inflate anything);
-* *gaps* ``g`` are the day differences between consecutive contact days;
-* *frequency* ``f`` = contact days per year over the relationship's span. DESIGN.md takes the span
-  from first to last contact; here it runs from first contact to the as-of date (at least
-  ``MIN_SPAN_DAYS``). Why: with first-to-last, two calls five years ago 30 days apart read as 24
-  contacts a year and put a long-silent acquaintance in the sympathy group; counting the silence
-  since makes frequency describe the relationship as it stands. Regular ties barely change.
-* *rhythm*: the **length-weighted median gap**, i.e. the gap length that half of the person's
-  inter-contact *time* is spent in (the inspection-paradox view: from a random day, how long is the
-  silence you are in?). For regular contact it equals the plain median (weekly -> 7 days); for a
-  bursty history (a week of daily chat, then two months of quiet, repeated) the plain median is
-  1 day and would make the person overdue after two days, while the length-weighted median is the
-  two-month gap. This is how "bursty histories must not make everyone overdue" is met.
-* *expected interval* ``tau = (n * rhythm + 3 * tau_layer) / (n + 3)`` with ``n`` gaps (shrunk
-  toward the layer's norm when there is little history), times ``FAMILY_TOLERANCE`` for family and
-  partners; a user-set desired interval replaces it.
-* ``overdue_ratio = days_since / tau``; status ``ok`` (dt <= tau), ``due`` (dt > tau),
-  ``overdue`` (dt > max(1.5 tau, Q90(g))), ``neglected`` (overdue, intimate layer, dt > 2 tau),
-  ``no_contact`` (no interaction at all).
+  messages in one evening are one contact);
+* a day's *weight* is ``1 / n`` for a day shared with n other people in one event (same
+  ``event_id``: a group-chat day, a meeting, a rehearsal), 1 for a one-to-one day, the largest
+  of its rows [G1]; someone with fewer than ``GROUP_ONLY_MAX_SHARE`` of their contact days
+  one-to-one (every other day shared with others in an event) is *group-only* [G2]; *personal* days have an event of at most
+  ``CONVERSATION_MAX_OTHERS`` others (or none);
+* *frequency* ``contacts_per_year`` = contact days per year from first contact to the as-of date
+  (at least ``MIN_SPAN_DAYS``), as before; ``recent_rate`` is the group-weighted, recency-weighted
+  rate used for circles: ``365.25 * sum(w_i * 2^(-age_i / H)) / integral_0^span 2^(-a / H) da``
+  with ``H = RECENCY_HALF_LIFE_DAYS``: a steady tie keeps its rate, a silent one decays, a new
+  one is read at its current pace [R1];
+* *rhythm*: the median of the gaps between contact days, each gap weighted by
+  ``min(gap, GAP_WEIGHT_CAP_DAYS) * 2^(-age / H)`` (age = days from the gap's end to the as-of
+  date): length weighting keeps bursts from making the rhythm a day, the cap and the recency
+  weight keep a long pause years ago or history linked later from drowning the present [R2];
+  ``n_recent_gaps`` is the recency-weighted number of gaps and ``q90_gap_days`` the
+  recency-weighted 0.9 quantile of the gaps; the same is computed for in-person days and for
+  screen days (``*_in_person``, ``*_screen``) [L1];
+* *expected interval* ``tau = (n * rhythm + 3 * tau_prior) / (n + 3)`` with n the recent number
+  of gaps, times ``FAMILY_TOLERANCE`` for kin; a user-set desired interval replaces it [U1];
+* status [E1, L1, U1]: see :func:`status`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,9 +37,21 @@ import pandas as pd
 from analysis import constants as C
 from analysis.model import CHANNEL_DTYPE, DIRECTION_DTYPE, MODE_DTYPE
 
-STATUSES: tuple[str, ...] = ("ok", "due", "overdue", "neglected", "no_contact")
+STATUSES: tuple[str, ...] = (
+    "ok",
+    "due",
+    "overdue",
+    "neglected",
+    "dormant",
+    "new",
+    "occasional",
+    "in_memory",
+    "no_contact",
+)
+"""Every status a person can have; see :func:`status`."""
 
 _DAY_NS = 86_400 * 10**9
+_LN2 = float(np.log(2.0))
 
 
 def as_of_timestamp(as_of: object | None) -> pd.Timestamp:
@@ -57,9 +72,14 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The analysed interactions: rows with a person_id and a timestamp on or before the as-of
     date, sorted by person, time, channel, direction and event, with ``person_id`` as a
     categorical over the sorted ids, ``pcode`` (its int codes), ``event_id`` as a categorical
-    ("" = no event) and ``day`` (int, days since 1970 in UTC). Input row order does not matter."""
+    ("" = no event), ``day`` (int, days since 1970 in UTC), ``event_size`` (int: the number of
+    distinct people sharing the row's event, 1 without an event) and ``duration_min`` (float,
+    NaN when unknown). Input row order does not matter."""
     cols = ["person_id", "timestamp", "channel", "mode", "direction", "event_id"]
-    frame = interactions.loc[interactions["person_id"].notna(), cols]
+    has_dur = "duration_min" in interactions.columns
+    frame = interactions.loc[
+        interactions["person_id"].notna(), cols + (["duration_min"] if has_dur else [])
+    ]
     ts = pd.to_datetime(frame["timestamp"], utc=True)
     end = as_of + pd.Timedelta(days=1)
     keep = (ts < end).to_numpy() & ts.notna().to_numpy()
@@ -67,7 +87,8 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ts = ts[keep]
     codes, uniques = pd.factorize(frame["person_id"].to_numpy(dtype=object), sort=True)
     uniques = np.asarray([str(u) for u in uniques], dtype=object)
-    ev_codes, ev_uniques = pd.factorize(frame["event_id"].fillna("").to_numpy(dtype=object))
+    ev_raw = frame["event_id"].fillna("").to_numpy(dtype=object)
+    ev_codes, ev_uniques = pd.factorize(ev_raw)
     tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
     channel = frame["channel"].astype(CHANNEL_DTYPE)
     direction = frame["direction"].astype(DIRECTION_DTYPE)
@@ -77,6 +98,12 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     # one int64 key for time (microseconds), channel and direction: 5 bits below 2^56
     minor = ((tsv // 1000) << 5) + (ch.astype("int64") << 2) + di.astype("int64")
     order = np.lexsort((minor, codes))
+    size = event_sizes(codes, ev_codes, np.asarray(ev_uniques, dtype=object))
+    dur = (
+        pd.to_numeric(frame["duration_min"], errors="coerce").to_numpy(dtype="float64")
+        if has_dur
+        else np.full(len(codes), np.nan)
+    )
     out = pd.DataFrame(
         {
             "person_id": pd.Categorical.from_codes(
@@ -93,7 +120,39 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     )
     out["pcode"] = codes[order].astype("int64")
     out["day"] = tsv[order].astype("datetime64[ns]").astype("datetime64[D]").astype("int64")
+    out["event_size"] = size[order]
+    out["duration_min"] = dur[order]
     return out
+
+
+def event_sizes(pcodes: np.ndarray, ev_codes: np.ndarray, ev_values: np.ndarray) -> np.ndarray:
+    """Per row, the number of distinct people sharing its event (1 for rows without an event,
+    i.e. event value ""). ``pcodes`` and ``ev_codes`` are int codes of the same rows."""
+    n = len(pcodes)
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    blank = np.flatnonzero(ev_values == "")
+    has = np.ones(n, dtype=bool) if len(blank) == 0 else ev_codes != blank[0]
+    if not has.any():
+        return np.ones(n, dtype="int64")
+    width = int(pcodes.max()) + 1
+    pairs = np.unique(ev_codes[has].astype("int64") * width + pcodes[has].astype("int64"))
+    per_event = np.bincount(pairs // width, minlength=len(ev_values))
+    return np.where(has, per_event[ev_codes], 1).astype("int64")
+
+
+def group_weight(event_size: np.ndarray | float) -> np.ndarray:
+    """Weight of contact shared with ``event_size`` people: ``1 / n`` (rule G1,
+    ``GROUP_WEIGHT_RULE``); 1 for one-to-one contact."""
+    n = np.maximum(np.asarray(event_size, dtype="float64"), 1.0)
+    return 1.0 / n
+
+
+def duration_factor(minutes: np.ndarray) -> np.ndarray:
+    """``1 + (minutes - 60) / 120`` clipped to [1, ``DURATION_MAX_FACTOR``]; 1 when unknown."""
+    m = np.asarray(minutes, dtype="float64")
+    f = 1.0 + (m - C.DURATION_NORM_MIN) / (2 * C.DURATION_NORM_MIN)
+    return np.where(np.isnan(m), 1.0, np.clip(f, 1.0, C.DURATION_MAX_FACTOR))
 
 
 def contact_days(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -105,18 +164,144 @@ def contact_days(prepared: pd.DataFrame) -> pd.DataFrame:
     return prepared.loc[keep, ["person_id", "pcode", "day"]].reset_index(drop=True)
 
 
+def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
+    """One entry per (person, contact day), sorted by person then day, as numpy arrays:
+    ``pcode``, ``day``, ``weight`` (largest group weight of the day's rows), ``time`` (weight
+    times the duration factor), ``one_to_one`` (a row without a shared event), ``personal`` (a
+    row with at most ``CONVERSATION_MAX_OTHERS`` people), ``offline`` (in person), ``online``
+    (on screens)."""
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    if len(pc) == 0:
+        z = np.zeros(0, dtype="int64")
+        f = np.zeros(0, dtype="float64")
+        b = np.zeros(0, dtype=bool)
+        return {"pcode": z, "day": z, "weight": f, "time": f, "one_to_one": b, "personal": b,
+                "offline": b, "online": b}  # fmt: skip
+    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    size = prepared["event_size"].to_numpy()
+    w = group_weight(size)
+    tw = w * duration_factor(prepared["duration_min"].to_numpy())
+    off = (prepared["mode"].cat.codes.to_numpy() == 0).astype("int8")
+    return {
+        "pcode": pc[bounds],
+        "day": day[bounds],
+        "weight": np.maximum.reduceat(w, bounds),
+        "time": np.maximum.reduceat(tw, bounds),
+        "one_to_one": np.maximum.reduceat((size <= 1).astype("int8"), bounds).astype(bool),
+        "personal": np.maximum.reduceat(
+            (size <= C.CONVERSATION_MAX_OTHERS).astype("int8"), bounds
+        ).astype(bool),
+        "offline": np.maximum.reduceat(off, bounds).astype(bool),
+        "online": np.minimum.reduceat(off, bounds) == 0,
+    }
+
+
+def recency_weight(age_days: np.ndarray) -> np.ndarray:
+    """``2^(-age / RECENCY_HALF_LIFE_DAYS)`` (rule R1)."""
+    return np.exp2(-np.asarray(age_days, dtype="float64") / C.RECENCY_HALF_LIFE_DAYS)
+
+
+def recent_rate(
+    pcode: np.ndarray, day: np.ndarray, weight: np.ndarray, today: int, n: int
+) -> np.ndarray:
+    """Recency-weighted contact days per year per person code (length ``n``; 0 without contact):
+    ``365.25 * sum(w * 2^(-age/H)) / integral_0^S 2^(-a/H) da``, S = days from first contact to
+    today (at least ``MIN_SPAN_DAYS``). A steady rate r reads r; silence makes it decay."""
+    num = np.bincount(pcode, weights=weight * recency_weight(today - day), minlength=n)
+    first = np.full(n, today, dtype="int64")
+    if len(pcode):
+        np.minimum.at(first, pcode, day)
+    span = np.maximum(today - first + 1, C.MIN_SPAN_DAYS).astype("float64")
+    lam = _LN2 / C.RECENCY_HALF_LIFE_DAYS
+    denom = (1.0 - np.exp(-lam * span)) / lam
+    return num / denom * C.DAYS_PER_YEAR
+
+
+def weighted_quantile(
+    group: np.ndarray, values: np.ndarray, weights: np.ndarray, q: float, n: int
+) -> np.ndarray:
+    """Per group code 0..n-1, the smallest value whose cumulative weight (values ascending)
+    reaches ``q`` of the group's total weight; NaN for groups without values or weight."""
+    return weighted_quantiles(group, values, [(weights, q)], n)[0]
+
+
+def weighted_quantiles(
+    group: np.ndarray,
+    values: np.ndarray,
+    specs: Sequence[tuple[np.ndarray, float]],
+    n: int,
+) -> list[np.ndarray]:
+    """:func:`weighted_quantile` for several (weights, q) pairs over one sort of the values."""
+    outs = [np.full(n, np.nan) for _ in specs]
+    if len(group) == 0:
+        return outs
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    reps = np.diff(np.r_[start, len(g)])
+    for out, (weights, q) in zip(outs, specs, strict=True):
+        w = weights[order]
+        total = np.bincount(g, weights=w, minlength=n)
+        cum = np.cumsum(w)
+        before = np.repeat(np.r_[0.0, cum[start[1:] - 1]], reps)
+        tg = total[g]
+        hit = (cum - before >= q * tg * (1 - 1e-12)) & (tg > 0)
+        gh = g[hit]
+        if len(gh):
+            first = np.flatnonzero(np.r_[True, gh[1:] != gh[:-1]])
+            out[gh[first]] = v[hit][first]
+    return outs
+
+
+def rhythm(pcode: np.ndarray, day: np.ndarray, today: int, n: int) -> dict[str, np.ndarray]:
+    """Rhythm figures per person code from sorted unique (pcode, day) arrays (rule R2):
+    ``rhythm`` (recency- and length-weighted median gap), ``n_recent`` (recency-weighted number
+    of gaps), ``q90`` (recency-weighted 0.9 quantile of gaps), ``n_gaps``, ``median`` (plain
+    median gap), ``days`` (contact days), ``last`` (days since the last day; NaN without)."""
+    same = pcode[1:] == pcode[:-1]
+    gp = pcode[1:][same]
+    gap = (day[1:] - day[:-1])[same].astype("float64")
+    age = (today - day[1:][same]).astype("float64")
+    rw = recency_weight(age)
+    lw = np.minimum(gap, C.GAP_WEIGHT_CAP_DAYS) * rw
+    last = np.full(n, np.nan)
+    if len(pcode):
+        np.fmax.at(last, pcode, day.astype("float64"))
+    rhythm_d, q90, median = weighted_quantiles(
+        gp, gap, [(lw, 0.5), (rw, C.OVERDUE_QUANTILE), (np.ones(len(gp)), 0.5)], n
+    )
+    return {
+        "rhythm": rhythm_d,
+        "n_recent": np.bincount(gp, weights=rw, minlength=n),
+        "q90": q90,
+        "n_gaps": np.bincount(gp, minlength=n).astype("int64"),
+        "median": median,
+        "days": np.bincount(pcode, minlength=n).astype("int64"),
+        "last": today - last,
+    }
+
+
 def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per-person history figures, indexed by person_id (only people with contact).
 
     Columns: ``interactions`` (rows), ``contact_days``, ``first_contact``, ``last_contact``
     (Timestamps UTC), ``days_since`` (whole days from the last contact day to the as-of date),
     ``span_days`` (first contact day to as-of, at least ``MIN_SPAN_DAYS``), ``contacts_per_year``
-    (contact days / span * 365.25), ``n_gaps``, ``median_gap_days``, ``rhythm_days``
-    (length-weighted median gap), ``q90_gap_days`` (NaN without gaps), ``last_channel``.
+    (contact days / span * 365.25), ``recent_rate`` (group- and recency-weighted contact days a
+    year), ``time_rate`` (the same with durations), ``n_gaps``, ``median_gap_days`` (plain),
+    ``rhythm_days`` (rule R2), ``n_recent_gaps``, ``q90_gap_days`` (NaN without gaps),
+    ``one_to_one_days``, ``personal_days``, ``group_only`` (bool), ``in_person_days``,
+    ``days_since_in_person``, ``rhythm_in_person``, ``n_recent_in_person``, ``q90_in_person``,
+    ``rate_in_person``, ``screen_days``, ``days_since_screen``, ``rhythm_screen``,
+    ``n_recent_screen``, ``q90_screen``, ``rate_screen``, ``days_known`` (days since first contact), ``recent_days`` and
+    ``earlier_days`` (contact days in the last ``GROWING_WINDOW_DAYS`` and the window before),
+    ``last_channel``.
     """
     today = day_number(as_of)
     pc = prepared["pcode"].to_numpy()
     cats = prepared["person_id"].cat.categories
+    n = len(cats)
     if len(pc):
         # prepared is sorted by person then time: first and last rows of each person's block
         starts = np.flatnonzero(np.r_[True, pc[1:] != pc[:-1]])
@@ -125,38 +310,57 @@ def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         starts = ends = np.zeros(0, dtype="int64")
     ts = prepared["timestamp"]
     day = prepared["day"].to_numpy()
+    present = pc[starts]
     out = pd.DataFrame(
         {
             "interactions": (ends - starts + 1).astype("int64"),
             "first_contact": ts.iloc[starts].to_numpy(),
             "last_contact": ts.iloc[ends].to_numpy(),
-            "first_day": day[starts],
-            "last_day": day[ends],
             "last_channel": np.asarray(prepared["channel"].cat.categories, dtype=object)[
                 prepared["channel"].cat.codes.to_numpy()[ends]
             ],
         },
-        index=pd.CategoricalIndex(
-            pd.Categorical.from_codes(pc[starts], categories=cats), name="person_id"
-        ),
+        index=pd.Index(np.asarray(cats, dtype=object)[present], name="person_id"),
     )
     out["first_contact"] = pd.to_datetime(out["first_contact"], utc=True)
     out["last_contact"] = pd.to_datetime(out["last_contact"], utc=True)
-    days = contact_days(prepared)
-    out["contact_days"] = days.groupby("person_id", observed=True).size()
-    out["days_since"] = (today - out["last_day"]).astype("float64")
-    span = (today - out["first_day"]).astype("float64")
-    out["span_days"] = span.clip(lower=C.MIN_SPAN_DAYS)
+    first_day, last_day = day[starts], day[ends]
+    d = day_table(prepared)
+    dp, dd = d["pcode"], d["day"]
+    allr = rhythm(dp, dd, today, n)
+    out["contact_days"] = allr["days"][present]
+    out["days_since"] = (today - last_day).astype("float64")
+    span = (today - first_day).astype("float64")
+    out["span_days"] = np.maximum(span, C.MIN_SPAN_DAYS)
+    out["days_known"] = span
     out["contacts_per_year"] = out["contact_days"] / out["span_days"] * C.DAYS_PER_YEAR
-    gaps = gap_table(days)
-    gg = gaps.groupby("person_id", observed=True)
-    out["n_gaps"] = gg.size().reindex(out.index, fill_value=0).astype("int64")
-    out["median_gap_days"] = gg["gap"].median().reindex(out.index)
-    out["q90_gap_days"] = gg["gap"].quantile(C.OVERDUE_QUANTILE).reindex(out.index)
-    out["rhythm_days"] = weighted_median_gap(gaps).reindex(out.index)
-    out.index.name = "person_id"
-    out.index = out.index.astype(object)
-    return out.drop(columns=["first_day", "last_day"])
+    out["recent_rate"] = recent_rate(dp, dd, d["weight"], today, n)[present]
+    out["time_rate"] = recent_rate(dp, dd, d["time"], today, n)[present]
+    out["n_gaps"] = allr["n_gaps"][present]
+    out["median_gap_days"] = allr["median"][present]
+    out["rhythm_days"] = allr["rhythm"][present]
+    out["n_recent_gaps"] = allr["n_recent"][present]
+    out["q90_gap_days"] = allr["q90"][present]
+    out["one_to_one_days"] = np.bincount(dp, weights=d["one_to_one"], minlength=n)[present]
+    out["personal_days"] = np.bincount(dp, weights=d["personal"], minlength=n)[present]
+    out["one_to_one_days"] = out["one_to_one_days"].astype("int64")
+    out["personal_days"] = out["personal_days"].astype("int64")
+    out["group_only"] = out["one_to_one_days"] < C.GROUP_ONLY_MAX_SHARE * out["contact_days"]
+    for kind, mask in (("in_person", d["offline"]), ("screen", d["online"])):
+        r = rhythm(dp[mask], dd[mask], today, n)
+        days_col = "in_person_days" if kind == "in_person" else "screen_days"
+        out[days_col] = r["days"][present]
+        out[f"days_since_{kind}"] = r["last"][present]
+        out[f"rhythm_{kind}"] = r["rhythm"][present]
+        out[f"n_recent_{kind}"] = r["n_recent"][present]
+        out[f"q90_{kind}"] = r["q90"][present]
+        out[f"rate_{kind}"] = recent_rate(dp[mask], dd[mask], d["weight"][mask], today, n)[present]
+    win = C.GROWING_WINDOW_DAYS
+    recent = dd > today - win
+    earlier = (dd > today - 2 * win) & ~recent
+    out["recent_days"] = np.bincount(dp, weights=recent, minlength=n)[present].astype("int64")
+    out["earlier_days"] = np.bincount(dp, weights=earlier, minlength=n)[present].astype("int64")
+    return out
 
 
 def gap_table(days: pd.DataFrame) -> pd.DataFrame:
@@ -170,15 +374,15 @@ def gap_table(days: pd.DataFrame) -> pd.DataFrame:
 
 
 def weighted_median_gap(gaps: pd.DataFrame) -> pd.Series:
-    """Length-weighted median of each person's gaps: the smallest gap ``x`` such that gaps of
-    length <= x cover at least half of the person's total gap time. Indexed by person_id."""
+    """Length-weighted median of each person's gaps (each gap weighted by its length capped at
+    ``GAP_WEIGHT_CAP_DAYS``, no recency weight): the rhythm of :func:`rhythm` for a history
+    that ends today. Indexed by person_id."""
     if gaps.empty:
         return pd.Series(dtype="float64")
-    srt = gaps.sort_values(["person_id", "gap"], kind="stable")
-    grp = srt.groupby("person_id", observed=True)["gap"]
-    share = grp.cumsum() / grp.transform("sum")
-    hit = srt.loc[share.to_numpy() >= 0.5 - 1e-12]
-    return hit.groupby("person_id", observed=True)["gap"].first()
+    codes, uniq = pd.factorize(gaps["person_id"].to_numpy(dtype=object), sort=True)
+    g = gaps["gap"].to_numpy(dtype="float64")
+    med = weighted_quantile(codes, g, np.minimum(g, C.GAP_WEIGHT_CAP_DAYS), 0.5, len(uniq))
+    return pd.Series(med, index=pd.Index(uniq, dtype=object, name="person_id"))
 
 
 def expected_interval(
@@ -186,20 +390,31 @@ def expected_interval(
     circle: pd.Series,
     kin: pd.Series,
     desired: Mapping[str, float] | None = None,
+    *,
+    rhythm_col: str = "rhythm_days",
+    n_col: str | None = None,
+    prior: pd.Series | None = None,
 ) -> pd.Series:
-    """Expected days between contacts per person (index of ``stats``).
+    """Expected days between contacts per person (index of ``stats``) (rule R3).
 
-    ``tau = (n * rhythm + k * tau_layer) / (n + k)``, ``k = SHRINK_PSEUDO_GAPS``, ``tau_layer``
-    from ``LAYER_TAU_DAYS`` by ``circle`` (outermost norm when the circle is unknown); times
-    ``FAMILY_TOLERANCE`` where ``kin`` is true (Roberts & Dunbar 2011); a user's desired interval
-    (person_id -> days) replaces the result.
+    ``tau = (n * rhythm + k * tau_prior) / (n + k)``, ``k = SHRINK_PSEUDO_GAPS``, n the
+    recency-weighted number of gaps (``n_recent_gaps``; ``n_gaps`` when absent); ``tau_prior``
+    is ``prior`` (days) when given, else ``LAYER_TAU_DAYS`` of ``circle`` (outermost norm when
+    unknown); times ``FAMILY_TOLERANCE`` where ``kin`` is true (Roberts & Dunbar 2011); a user's
+    desired interval (person_id -> days) replaces the result. ``rhythm_col``/``n_col`` pick a
+    channel kind's own figures.
     """
-    layer = circle.reindex(stats.index).fillna(max(C.LAYER_TAU_DAYS)).astype("int64")
-    tau_layer = layer.map(C.LAYER_TAU_DAYS).astype("float64")
-    n = stats["n_gaps"].astype("float64")
-    rhythm = stats["rhythm_days"].fillna(0.0)
+    if prior is None:
+        layer = circle.reindex(stats.index).fillna(max(C.LAYER_TAU_DAYS)).astype("int64")
+        tau_prior = layer.map(C.LAYER_TAU_DAYS).astype("float64")
+    else:
+        tau_prior = prior.reindex(stats.index).astype("float64")
+    if n_col is None:
+        n_col = "n_recent_gaps" if "n_recent_gaps" in stats.columns else "n_gaps"
+    n = stats[n_col].astype("float64").fillna(0.0)
+    rhythm_d = stats[rhythm_col].astype("float64").fillna(0.0)
     k = C.SHRINK_PSEUDO_GAPS
-    tau = (n * rhythm + k * tau_layer) / (n + k)
+    tau = (n * rhythm_d + k * tau_prior) / (n + k)
     tau = tau.clip(lower=1.0)
     tol = np.where(kin.reindex(stats.index).fillna(False).astype(bool), C.FAMILY_TOLERANCE, 1.0)
     tau = tau * tol
@@ -214,26 +429,94 @@ def status(
     tau: pd.Series,
     q90_gap: pd.Series,
     circle: pd.Series,
+    *,
+    kinds: tuple[tuple[pd.Series, pd.Series, pd.Series, pd.Series], ...] = (),
+    evidence: pd.Series | None = None,
+    new: pd.Series | None = None,
+    growing: pd.Series | None = None,
+    group_only: pd.Series | None = None,
+    household: pd.Series | None = None,
+    in_memory: pd.Series | None = None,
+    desired: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """``overdue_ratio`` and ``status`` per person (index of ``days_since``).
+    """``overdue_ratio``, ``status`` and ``lapsed_kinds`` per person (index of ``days_since``).
 
-    ``ok`` when dt <= tau; ``due`` when dt > DUE_FACTOR * tau; ``overdue`` when dt >
-    max(OVERDUE_FACTOR * tau, Q90(g)); ``neglected`` when overdue, in an intimate layer and
-    dt > NEGLECTED_FACTOR * tau; ``no_contact`` when dt is NaN (never in touch).
+    Base rule (one channel kind): ``ok`` when dt <= tau; ``due`` when dt > DUE_FACTOR * tau;
+    ``overdue`` when dt > max(OVERDUE_FACTOR * tau, Q90(g)); ``neglected`` when overdue, in an
+    intimate layer and dt > NEGLECTED_FACTOR * tau; ``no_contact`` when dt is NaN.
+
+    The keyword inputs (all optional, Series over the same index) refine it, in this order:
+    ``in_memory`` -> ``in_memory``; ``desired`` (bool: a user-set interval) -> the base rule on
+    that interval alone, neglected in any circle (rule U1); without ``evidence`` -> ``new``
+    (where ``new``) or ``occasional`` (rule E1); silent longer than ``DORMANT_DAYS`` ->
+    ``dormant``; ``kinds``: extra (days_since, tau, q90, usual) per channel kind (in person, on
+    screens): a lapse must hold in every usual kind, so a person met monthly and messaged weekly
+    is not overdue while the meetings go on (rule L1); ``overdue_ratio`` is the smallest ratio
+    over the usual kinds; ``group_only`` people who lapse are ``dormant`` (rule G3); a
+    ``growing`` tie or a ``household`` member is never neglected, and household is never
+    overdue (rules E2, H2).
     """
+    idx = days_since.index
     dt = days_since.astype("float64")
-    tau = tau.reindex(dt.index).astype("float64")
-    q90 = q90_gap.reindex(dt.index).fillna(0.0).astype("float64")
-    ratio = dt / tau
-    inner = circle.reindex(dt.index).isin(list(C.INTIMATE_LAYERS)).to_numpy()
-    due = (dt > C.DUE_FACTOR * tau).to_numpy()
-    overdue = (dt > np.maximum(C.OVERDUE_FACTOR * tau, q90)).to_numpy()
-    neglected = overdue & inner & (dt > C.NEGLECTED_FACTOR * tau).to_numpy()
+    tau = tau.reindex(idx).astype("float64")
+    q90 = q90_gap.reindex(idx).fillna(0.0).astype("float64")
+
+    def flag(s: pd.Series | None, default: bool = False) -> np.ndarray:
+        if s is None:
+            return np.full(len(idx), default)
+        return s.reindex(idx).fillna(default).astype(bool).to_numpy()
+
+    ratio = (dt / tau).to_numpy(copy=True)
+    due = (dt > C.DUE_FACTOR * tau).to_numpy(copy=True)
+    over = (dt > np.maximum(C.OVERDUE_FACTOR * tau, q90)).to_numpy(copy=True)
+    negl = over & (dt > C.NEGLECTED_FACTOR * tau).to_numpy()
+    wanted = flag(desired)
+    plain_over = (dt > C.OVERDUE_FACTOR * tau).to_numpy()
+    plain_negl = (dt > C.NEGLECTED_FACTOR * tau).to_numpy()
+    n_lapsed = np.zeros(len(idx), dtype="int64")
+    for k_dt, k_tau, k_q90, k_usual in kinds:
+        kd = k_dt.reindex(idx).astype("float64")
+        kt = k_tau.reindex(idx).astype("float64")
+        kq = k_q90.reindex(idx).fillna(0.0).astype("float64")
+        use = flag(k_usual)
+        kr = (kd / kt).to_numpy()
+        ratio = np.where(use, np.fmin(ratio, kr), ratio)
+        k_due = (kd > C.DUE_FACTOR * kt).to_numpy()
+        k_over = (kd > np.maximum(C.OVERDUE_FACTOR * kt, kq)).to_numpy()
+        k_negl = k_over & (kd > C.NEGLECTED_FACTOR * kt).to_numpy()
+        due &= ~use | k_due
+        over &= ~use | k_over
+        negl &= ~use | k_negl
+        n_lapsed += use & k_over
+    # a user-set interval is the user's word: it alone decides
+    ratio = np.where(wanted, (dt / tau).to_numpy(), ratio)
+    due = np.where(wanted, (dt > C.DUE_FACTOR * tau).to_numpy(), due)
+    over = np.where(wanted, plain_over, over)
+    inner = circle.reindex(idx).isin(list(C.INTIMATE_LAYERS)).fillna(False).to_numpy(dtype=bool)
+    negl = np.where(wanted, plain_negl, negl & inner & ~flag(growing))
+    house = flag(household)
+    negl &= ~house
+    over &= ~house | wanted
+    short = ~flag(evidence, True) & ~wanted
+    dormant = (dt > C.DORMANT_DAYS).to_numpy() & ~wanted & ~house
+    lapsed_group = flag(group_only) & over & ~wanted
     st = np.select(
-        [dt.isna().to_numpy(), neglected, overdue, due],
-        ["no_contact", "neglected", "overdue", "due"],
+        [
+            dt.isna().to_numpy(),
+            flag(in_memory),
+            short & flag(new),
+            short,
+            dormant | lapsed_group,
+            negl,
+            over,
+            due,
+        ],
+        ["no_contact", "in_memory", "new", "occasional", "dormant", "neglected", "overdue", "due"],
         default="ok",
     )
     return pd.DataFrame(
-        {"overdue_ratio": ratio, "status": pd.Series(st, index=dt.index, dtype=object)}
+        {
+            "overdue_ratio": pd.Series(ratio, index=idx, dtype="float64"),
+            "status": pd.Series(st, index=idx, dtype=object),
+        }
     )

@@ -1,16 +1,20 @@
-"""Roles and Dunbar-style circles (layers ~5, 15, 50, 150).
+"""Roles and Dunbar-style circles (layers ~5, 15, 50, 150 cumulative).
+
+Rules and constants are listed in docs/metrics.md (rule ids in brackets).
 
 * :func:`derive_roles`: ``family | partner | friend | work | neighbour | club | community`` from
-  contact categories / labels (multilingual keywords), related links, a shared organisation, and
-  a weak work-pattern signal (weekday office hours), with the user's overrides winning.
-* :func:`ckmeans`: optimal 1-D k-means by dynamic programming (Wang & Song 2011, "Ckmeans.1d.dp:
-  optimal k-means clustering in one dimension by dynamic programming", The R Journal 3(2):29-33),
-  weighted, so it runs on binned values.
-* :func:`assign_circles`: cluster log10 contact rate with :func:`ckmeans` (k <= 4), put each
-  cluster in the layer whose nominal rate (weekly, monthly, quarterly, yearly) is nearest to the
-  cluster's centre -- so three monthly friends stay one layer instead of being forced into four --
-  then correct by role (a partner is innermost; people who are only co-workers, neighbours or club
-  mates go no higher than layer 3, Marsden & Campbell 1984) and apply the user's overrides.
+  contact categories / labels (multilingual keywords), related links (on people's cards and on
+  the user's own card), an organisation shared with the user's own card or by several people, an
+  address at the user's own work domain, and a work pattern that needs work-like channels, never
+  the hour alone [W1, W2]; the user's overrides win.
+* :func:`best_layer`: the innermost layer a person may reach: by recent group-weighted contact
+  rate (``LAYER_MIN_PER_YEAR``), no higher than 3 without enough history [E1], for people seen
+  only in groups [G2] or only at work, in the neighbourhood or the club [C3].
+* :func:`assign_circles`: people ranked by closeness (tie strength) fill the layers from the
+  inside; each cumulative count stays within ``LAYER_BOUNDS`` (Dunbar's 5, 15, 50, 150 within a
+  factor 1.5), cut at the largest drop in closeness inside that range [C1]; partners are
+  innermost, the household at least intimate, the user's placements win [C2].
+* :func:`ring_norms`: each ring's own typical count (5, 10, 35, 100) for comparison.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ def derive_roles(
     timezone: str | None = None,
     overrides: Mapping[str, Iterable[str]] | None = None,
     me: Iterable[str] = (),
+    *,
+    me_card: Mapping[str, object] | None = None,
 ) -> pd.Series:
     """Roles per person: a Series person_id -> sorted tuple of roles (possibly empty).
 
@@ -84,10 +90,13 @@ def derive_roles(
     "Mother = <user>" makes family, "Friend"/"Colleague" friend/work); related links between
     people (a person whose card names a kin relation to someone who is family is family too, and
     vice versa; a partner-type relation between two other people does not make either the user's
-    partner); an organisation shared by at least
-    ``WORK_ORG_MIN_PEOPLE`` people (``work``, only when nothing else is known); the work-pattern
-    signal on ``prepared`` interactions (``work``, only when nothing else is known); then the
-    user's ``overrides`` (person_id -> roles) replace the result.
+    partner); relations on the user's own card (``me_card["related"]``: (type, name) pairs;
+    "child: Tom" makes Tom family); an organisation shared with the user's own card
+    (``me_card["orgs"]``) or by at least ``WORK_ORG_MIN_PEOPLE`` people, an address at one of
+    the user's work domains (:func:`work_domains`), and the work-pattern signal on ``prepared``
+    interactions (:func:`work_pattern`: office hours *and* work-like channels) give ``work``,
+    only when nothing else is known; then the user's ``overrides`` (person_id -> roles) replace
+    the result.
     """
     ids = [str(p) for p in people["person_id"].tolist()]
     roles: dict[str, set[str]] = {
@@ -124,6 +133,27 @@ def derive_roles(
                         roles[other].add("family")
                     elif "family" in roles[other] or "partner" in roles[other]:
                         roles[pid].add("family")
+    # relations on the user's own card
+    card = me_card or {}
+    for item in _as_list(card.get("related")):
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            continue
+        named = roles_from_labels([item[0]])
+        for other in by_name.get(normalize_name(item[1]), []):
+            roles[other] |= named
+            if "partner" in named:
+                roles[other].discard("family")
+    # organisation on the user's own card, and the user's work domains
+    my_orgs = {normalize_name(o) for o in _as_list(card.get("orgs"))} - {""}
+    domains = work_domains(people, roles, me)
+    if "orgs" in people.columns and my_orgs:
+        for pid, orgs in zip(ids, people["orgs"], strict=True):
+            if not roles[pid] and my_orgs & {normalize_name(o) for o in _as_list(orgs)}:
+                roles[pid].add("work")
+    if "emails" in people.columns and domains:
+        for pid, mails in zip(ids, people["emails"], strict=True):
+            if not roles[pid] and any(_domain(e) in domains for e in _as_list(mails)):
+                roles[pid].add("work")
     # shared organisation
     if "orgs" in people.columns:
         org_people: dict[str, set[str]] = {}
@@ -151,72 +181,76 @@ def derive_roles(
     return out
 
 
+def _domain(address: object) -> str:
+    text = str(address).strip().lower()
+    return text.rsplit("@", 1)[1] if "@" in text else ""
+
+
+def work_domains(
+    people: pd.DataFrame, roles: Mapping[str, Iterable[str]], me: Iterable[str]
+) -> set[str]:
+    """The user's work domains: domains of the user's own addresses (``me``) that are not
+    consumer webmail (``CONSUMER_MAIL_DOMAINS``) and that no one labelled family, partner or
+    friend uses (a private domain the family shares is no workplace) (rule W2)."""
+    mine = {_domain(m) for m in me} - {""} - C.CONSUMER_MAIL_DOMAINS
+    if not mine or "emails" not in people.columns:
+        return mine
+    private: set[str] = set()
+    for pid, mails in zip(people["person_id"], people["emails"], strict=True):
+        if set(roles.get(str(pid), ())) & {"family", "partner", "friend"}:
+            private |= {_domain(e) for e in _as_list(mails)}
+    return mine - private
+
+
 def work_pattern(
     prepared: pd.DataFrame, timezone: str | None = None, only: Iterable[str] | None = None
 ) -> list[str]:
-    """People whose contact looks like work: at least ``WORK_PATTERN_MIN_EVENTS`` interactions,
-    at least ``WORK_PATTERN_SHARE`` of them on weekdays within ``WORK_HOURS`` local time, on at
-    least two different weekdays. ``timezone`` is an IANA zone (UTC when None); ``only``
-    restricts the check to these person_ids."""
+    """People whose contact looks like work (rule W1): at least ``WORK_PATTERN_MIN_EVENTS``
+    interactions, at least ``WORK_PATTERN_SHARE`` of them on weekdays within ``WORK_HOURS``
+    local time, on at least two different weekdays, *and* at least ``WORK_CHANNEL_SHARE`` of
+    the office-hour interactions on work-like channels: e-mail, or a meeting with at least
+    ``WORK_MEETING_MIN_PEOPLE`` people (the user included). The hour alone never decides.
+    ``timezone`` is an IANA zone (UTC when None); ``only`` restricts the check to these
+    person_ids."""
     if only is not None:
         prepared = prepared.loc[prepared["person_id"].isin(set(only))]
     counts = prepared.groupby("person_id", observed=True).size()
     cand = counts.index[counts >= C.WORK_PATTERN_MIN_EVENTS]
     if len(cand) == 0:
         return []
-    rows = prepared.loc[prepared["person_id"].isin(cand), ["person_id", "timestamp"]]
+    rows = prepared.loc[prepared["person_id"].isin(cand)]
     local = rows["timestamp"].dt.tz_convert(timezone or "UTC")
     wd = local.dt.day_of_week.to_numpy()
     hr = local.dt.hour.to_numpy()
     office = (wd < 5) & (hr >= C.WORK_HOURS[0]) & (hr < C.WORK_HOURS[1])
-    frame = pd.DataFrame({"person_id": rows["person_id"].to_numpy(), "office": office, "wd": wd})
+    size = (
+        rows["event_size"].to_numpy()
+        if "event_size" in rows.columns
+        else np.ones(len(rows), dtype="int64")
+    )
+    worklike = (rows["channel"].astype(object).to_numpy() == "email") | (
+        size + 1 >= C.WORK_MEETING_MIN_PEOPLE
+    )
+    frame = pd.DataFrame(
+        {
+            "person_id": rows["person_id"].to_numpy(),
+            "office": office,
+            "wd": wd,
+            "work": office & worklike,
+        }
+    )
     g = frame.groupby("person_id", observed=True)
     share = g["office"].mean()
+    n_office = g["office"].sum()
+    work_share = g["work"].sum() / n_office.where(n_office > 0)
     kinds = frame[frame["office"]].groupby("person_id", observed=True)["wd"].nunique()
     kinds = kinds.reindex(share.index, fill_value=0)
-    hit = share.index[(share >= C.WORK_PATTERN_SHARE) & (kinds >= 2)]
+    hit = share.index[
+        (share >= C.WORK_PATTERN_SHARE)
+        & (kinds >= 2)
+        & (work_share.fillna(0.0) >= C.WORK_CHANNEL_SHARE)
+    ]
     return sorted(str(p) for p in hit)
-
-
-def ckmeans(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
-    """Optimal weighted 1-D k-means (Wang & Song 2011): cluster labels 0..k'-1 for sorted
-    ``values`` (ascending, distinct), minimising the weighted within-cluster sum of squares.
-
-    ``k`` is reduced to the number of distinct values. O(k * m^2) with numpy over the m values;
-    callers bin values first. Labels are non-decreasing along ``values``.
-    """
-    x = np.asarray(values, dtype="float64")
-    w = np.asarray(weights, dtype="float64")
-    m = len(x)
-    if m == 0:
-        return np.zeros(0, dtype="int64")
-    k = max(1, min(int(k), m))
-    s0 = np.concatenate([[0.0], np.cumsum(w)])
-    s1 = np.concatenate([[0.0], np.cumsum(w * x)])
-    s2 = np.concatenate([[0.0], np.cumsum(w * x * x)])
-
-    def sse(j: np.ndarray, i: int) -> np.ndarray:  # cost of cluster x[j..i] inclusive
-        ww = s0[i + 1] - s0[j]
-        sx = s1[i + 1] - s1[j]
-        return (s2[i + 1] - s2[j]) - sx * sx / ww
-
-    cost = np.full((k, m), np.inf)
-    back = np.zeros((k, m), dtype="int64")
-    cost[0] = s2[1:] - s1[1:] ** 2 / s0[1:]
-    for q in range(1, k):
-        for i in range(q, m):
-            j = np.arange(q, i + 1)
-            cand = cost[q - 1, j - 1] + sse(j, i)
-            best = int(np.argmin(cand))
-            cost[q, i] = cand[best]
-            back[q, i] = j[best]
-    labels = np.zeros(m, dtype="int64")
-    i = m - 1
-    for q in range(k - 1, -1, -1):
-        start = back[q, i] if q > 0 else 0
-        labels[start : i + 1] = q
-        i = start - 1
-    return labels
 
 
 def layer_of_rate(rate_per_year: np.ndarray) -> np.ndarray:
@@ -228,48 +262,126 @@ def layer_of_rate(rate_per_year: np.ndarray) -> np.ndarray:
     return np.argmin(np.abs(r[:, None] - nominal[None, :]), axis=1) + 1
 
 
-def frequency_layers(rate: pd.Series) -> pd.Series:
-    """Layer 1..4 per person from contact rate (contact days per year) alone.
+def ring_norms() -> dict[int, int]:
+    """Each ring's own typical count, innermost first: ``{1: 5, 2: 10, 3: 35, 4: 100}`` (the
+    differences of Dunbar's cumulative 5, 15, 50, 150; ``LAYER_NORMS``). Compare a ring's
+    count with it on the Circles page."""
+    return dict(C.LAYER_NORMS)
 
-    Log10 rates are binned (``CLUSTER_LOG_BIN``), clustered with weighted :func:`ckmeans`
-    (k = ``CLUSTER_MAX_K``), and each cluster goes to the layer nearest its weighted centre.
-    """
-    rate = rate.dropna()
-    if rate.empty:
-        return pd.Series(dtype="Int64")
-    logr = np.log10(np.clip(rate.to_numpy(dtype="float64"), 1e-6, None))
-    binned = np.round(logr / C.CLUSTER_LOG_BIN).astype("int64")
-    uniq, inverse, counts = np.unique(binned, return_inverse=True, return_counts=True)
-    xs = uniq * C.CLUSTER_LOG_BIN
-    labels = ckmeans(xs, counts.astype("float64"), C.CLUSTER_MAX_K)
-    n_cl = labels.max() + 1
-    centre = np.array(
-        [np.average(xs[labels == c], weights=counts[labels == c]) for c in range(n_cl)]
-    )
-    cluster_layer = layer_of_rate(10.0**centre)
-    return pd.Series(cluster_layer[labels[inverse]], index=rate.index, dtype="Int64")
+
+def best_layer(
+    rate: pd.Series,
+    roles: pd.Series,
+    *,
+    evidence: pd.Series | None = None,
+    group_only: pd.Series | None = None,
+) -> pd.Series:
+    """The innermost layer (1..4) each person with contact may reach (index of ``rate``).
+
+    By rate: the innermost layer whose ``LAYER_MIN_PER_YEAR`` the recent, group-weighted rate
+    reaches; then no higher than ``WORK_ONLY_MIN_LAYER`` when the only roles are work /
+    neighbour / club, than ``GROUP_ONLY_MIN_LAYER`` when ``group_only``, and than 3 without
+    ``evidence`` (rule E1: too little history for an intimate layer)."""
+    r = rate.astype("float64").fillna(0.0).to_numpy()
+    layer = np.full(len(r), 4, dtype="int64")
+    for k in (3, 2, 1):
+        layer = np.where(r >= C.LAYER_MIN_PER_YEAR[k], k, layer)
+    out = pd.Series(layer, index=rate.index)
+    role_sets = roles.reindex(rate.index).map(lambda x: set(x) if isinstance(x, tuple) else set())
+    work_only = role_sets.map(lambda x: bool(x) and x <= C.WORK_ONLY_ROLES).to_numpy(dtype=bool)
+    out = out.where(~work_only, np.maximum(out, C.WORK_ONLY_MIN_LAYER))
+    if group_only is not None:
+        g = group_only.reindex(rate.index).fillna(False).to_numpy(dtype=bool)
+        out = out.where(~g, np.maximum(out, C.GROUP_ONLY_MIN_LAYER))
+    if evidence is not None:
+        e = evidence.reindex(rate.index).fillna(False).to_numpy(dtype=bool)
+        out = out.where(e, np.maximum(out, 3))
+    return out.astype("int64")
+
+
+def _cut(scores: np.ndarray, lo: int, hi: int, after: float) -> int:
+    """How many of ``scores`` (descending) to take: all when at most ``lo``; else the k in
+    [lo, min(hi, len)] at the largest drop ``scores[k-1] - scores[k]`` (``scores[len]`` is
+    ``after``, the best score left outside, NaN for nobody; taking none or all of nobody has no
+    drop), the larger k on ties."""
+    m = len(scores)
+    if m <= lo:
+        return m
+    hi = min(hi, m)
+    padded = np.r_[scores[0], scores, scores[-1] if np.isnan(after) else after]
+    ks = np.arange(lo, hi + 1)
+    drops = padded[ks] - padded[ks + 1]
+    return int(ks[len(ks) - 1 - int(np.argmax(drops[::-1]))])
 
 
 def assign_circles(
     rate: pd.Series,
     roles: pd.Series,
     overrides: Mapping[str, int] | None = None,
+    *,
+    score: pd.Series | None = None,
+    best: pd.Series | None = None,
+    floor: pd.Series | None = None,
+    exclude: Iterable[str] = (),
 ) -> pd.Series:
-    """Circle 1..4 per person (Int64; <NA> for people without contact and no override).
+    """Circle 1..4 per person (Int64, index of ``roles``; <NA> without contact) (rules C1, C2).
 
-    ``rate``: contact days per year, indexed by person_id (people with contact); ``roles``:
-    person_id -> tuple of roles for everyone; ``overrides``: person_id -> 1..4, which win.
+    ``rate``: recent contact days per year, indexed by person_id (people with contact);
+    ``roles``: person_id -> tuple of roles for everyone; ``overrides``: person_id -> 1..4, which
+    win; ``score``: closeness used for ranking (default: ``rate``); ``best``: the innermost
+    layer each may reach (default :func:`best_layer` of ``rate``); ``floor``: person_id -> True
+    for people who are at least in ``HOUSEHOLD_LAYER``; ``exclude``: people placed in no circle
+    (archived, in memory). Layers are filled from the inside in ``score`` order; partners are
+    pinned innermost and overrides pinned where the user put them; each cumulative count stays
+    in ``LAYER_BOUNDS`` unless fewer people qualify; people beyond the outer bound get <NA>.
     """
-    layers = frequency_layers(rate).reindex(roles.index).astype("Int64")
-    has = layers.notna()
-    role_sets = roles.map(set)
-    partner = role_sets.map(lambda r: "partner" in r) & has
-    work_only = role_sets.map(lambda r: bool(r) and r <= C.WORK_ONLY_ROLES) & has
-    layers = layers.mask(partner, C.PARTNER_LAYER)
-    layers = layers.mask(
-        work_only, np.maximum(layers.fillna(1).astype("int64"), C.WORK_ONLY_MIN_LAYER)
-    )
+    rate = rate.dropna()
+    skip = set(exclude)
+    ids = [p for p in rate.index if p not in skip]
+    sc = (score if score is not None else rate).reindex(ids).astype("float64").fillna(0.0)
+    bl = (best if best is not None else best_layer(rate, roles)).reindex(ids).fillna(4)
+    pinned: dict[str, int] = {}
+    role_sets = roles.reindex(ids).map(lambda x: set(x) if isinstance(x, tuple) else set())
+    for pid, r in role_sets.items():
+        if "partner" in r:
+            pinned[pid] = C.PARTNER_LAYER
     for pid, layer in (overrides or {}).items():
-        if pid in layers.index and 1 <= int(layer) <= 4:
-            layers.at[pid] = int(layer)
-    return layers.astype("Int64").rename("circle")
+        if pid in roles.index and 1 <= int(layer) <= 4:
+            pinned[pid] = int(layer)
+    frame = pd.DataFrame({"score": sc.to_numpy(), "best": bl.to_numpy(dtype="int64")}, index=ids)
+    frame = frame.loc[~frame.index.isin(list(pinned))]
+    frame = frame.assign(pid=frame.index).sort_values(
+        ["score", "pid"], ascending=[False, True], kind="stable"
+    )
+    order = frame.index.to_numpy(dtype=object)
+    scores = frame["score"].to_numpy()
+    bests = frame["best"].to_numpy()
+    layer_of = np.zeros(len(order), dtype="int64")
+    pin_layers = np.array(list(pinned.values()), dtype="int64")
+    placed = 0
+    for k in (1, 2, 3, 4):
+        lo, hi = C.LAYER_BOUNDS[k]
+        pinned_upto = int((pin_layers <= k).sum())
+        free = (layer_of == 0) & (bests <= k)
+        cand = np.flatnonzero(free)
+        rest = np.flatnonzero((layer_of == 0) & ~free)
+        # with nobody left outside, taking everyone has no drop of its own
+        after = float(scores[rest].max()) if len(rest) else np.nan
+        need_lo = max(0, lo - pinned_upto - placed)
+        need_hi = max(0, hi - pinned_upto - placed)
+        take = _cut(scores[cand], need_lo, need_hi, after) if k < 4 else min(len(cand), need_hi)
+        layer_of[cand[:take]] = k
+        placed += take
+    got = layer_of > 0
+    values = np.zeros(len(roles.index), dtype="int64")
+    values[roles.index.get_indexer(order[got])] = layer_of[got]
+    out = pd.Series(pd.array(np.where(values > 0, values, 0), dtype="Int64"), index=roles.index)
+    out = out.mask(values == 0)
+    if floor is not None:
+        fl = floor.reindex(roles.index).fillna(False).astype(bool) & out.notna()
+        fl &= ~out.index.isin(list(pinned))
+        out = out.mask(fl & (out > C.HOUSEHOLD_LAYER), C.HOUSEHOLD_LAYER)
+    for pid, layer in pinned.items():
+        if pid not in skip and (pid in rate.index or pid in (overrides or {})):
+            out.at[pid] = layer
+    return out.astype("Int64").rename("circle")

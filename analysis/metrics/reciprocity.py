@@ -8,12 +8,19 @@
   and no answer -- no incoming or mutual interaction and no in-person meeting -- counted back from
   the last day the person answered (or from the start). Days with only unknown direction neither
   count nor break the run.
+* replies owed (rule S2): the person's one-to-one incoming messages, e-mails or posts
+  (``REPLY_CHANNELS``; not in a shared event: a group chat is not addressed to the user) after the
+  user's last answer -- an outgoing or mutual interaction, or a call, video call or meeting either
+  way. ``owed_days`` counts their contact days, ``owed_messages`` the rows, ``owed_first_day`` and
+  ``owed_last_day`` are day numbers (NaN when nothing is owed).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from analysis import constants as C
 
 
 def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -70,5 +77,54 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
         frame["started"] / frame["starts"].where(frame["starts"] > 0)
     ).astype("float64")
     frame["unanswered_run"] = run.astype("int64")
+    owed = owed_replies(prepared)
+    for col in owed.columns:
+        frame[col] = owed[col].to_numpy()
     present = np.bincount(pc, minlength=n_people) > 0
     return frame.loc[present]
+
+
+def owed_replies(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Per person code (one row per category of ``prepared["person_id"]``): ``owed_days``,
+    ``owed_messages`` (int), ``owed_first_day``, ``owed_last_day`` (float day numbers, NaN when
+    nothing is owed). See the module docstring."""
+    cats = prepared["person_id"].cat.categories
+    n = len(cats)
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    dirs = list(prepared["direction"].cat.categories)
+    chans = list(prepared["channel"].cat.categories)
+    dcode = prepared["direction"].cat.codes.to_numpy()
+    ccode = prepared["channel"].cat.codes.to_numpy()
+    size = (
+        prepared["event_size"].to_numpy()
+        if "event_size" in prepared.columns
+        else np.ones(len(pc), dtype="int64")
+    )
+    talk = np.isin(ccode, [chans.index(c) for c in ("in_person", "video", "call")])
+    answer = (dcode == dirs.index("outgoing")) | (dcode == dirs.index("mutual")) | talk
+    wrote = (
+        (dcode == dirs.index("incoming"))
+        & np.isin(ccode, [chans.index(c) for c in C.REPLY_CHANNELS])
+        & (size <= 1)
+    )
+    pos = np.arange(len(pc))
+    last_answer = np.full(n, -1, dtype="int64")
+    if answer.any():
+        np.maximum.at(last_answer, pc[answer], pos[answer])
+    owed = wrote & (pos > last_answer[pc]) if len(pc) else wrote
+    op, od = pc[owed], day[owed]
+    first_row = np.r_[True, (op[1:] != op[:-1]) | (od[1:] != od[:-1])] if len(op) else owed[:0]
+    first = np.full(n, np.nan)
+    last = np.full(n, np.nan)
+    if len(op):
+        np.fmin.at(first, op, od.astype("float64"))
+        np.fmax.at(last, op, od.astype("float64"))
+    return pd.DataFrame(
+        {
+            "owed_days": np.bincount(op[first_row], minlength=n).astype("int64"),
+            "owed_messages": np.bincount(op, minlength=n).astype("int64"),
+            "owed_first_day": first,
+            "owed_last_day": last,
+        }
+    )
