@@ -96,7 +96,7 @@ def choose(
     The :class:`CheckIn`, or None when nobody is close enough yet.
     """
     history = dict(history or {})
-    states = {k: set(v) for k, v in (states or {}).items()}
+    state_sets: dict[str, set[str]] = {k: set(v) for k, v in (states or {}).items()}
     closeness = dict(closeness or {})
     yesterday = history.get(day - timedelta(days=1))
     last_seen: dict[str, date] = {}
@@ -106,7 +106,7 @@ def choose(
     best: tuple[float, float, pd.Series] | None = None
     for _, row in people.iterrows():
         pid = str(row["person_id"])
-        if bool(row.get("non_person", False)) or states.get(pid, set()) & NEVER_STATES:
+        if bool(row.get("non_person", False)) or state_sets.get(pid, set()) & NEVER_STATES:
             continue
         if pid == yesterday:
             continue

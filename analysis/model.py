@@ -100,7 +100,7 @@ def contacts_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Build a contacts DataFrame from dicts; missing keys get "" (strings) or [] (lists)."""
     rows = []
     for rec in records:
-        row = {}
+        row: dict[str, Any] = {}
         for col in CONTACT_COLUMNS:
             val = rec.get(col)
             if col in _CONTACT_LISTS:

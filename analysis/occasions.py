@@ -86,7 +86,7 @@ def next_date(month: int, day: int, after: date) -> date:
 
 def occasions_from_people(people: pd.DataFrame) -> list[Occasion]:
     """Birthdays of the people frame (its ``birthday`` column), as occasions."""
-    out = []
+    out: list[Occasion] = []
     if "birthday" not in people.columns:
         return out
     for pid, raw in zip(people["person_id"], people["birthday"], strict=True):

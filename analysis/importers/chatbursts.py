@@ -154,8 +154,9 @@ def group_days(
     o_first = first[others]
     o_day_pos = np.searchsorted(days, u_day[others])
     if me:
-        direction = np.where(my_first[o_day_pos] < local_ns[o_first], "outgoing", "incoming")
-        direction = direction.tolist()
+        direction: list[str] = np.where(
+            my_first[o_day_pos] < local_ns[o_first], "outgoing", "incoming"
+        ).tolist()
     else:
         direction = ["unknown"] * int(others.sum())
     day_ids = {

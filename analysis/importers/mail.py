@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -636,13 +636,13 @@ class _Collector:
                 f"unknown time zone {self.options.timezone!r}: days are counted in UTC"
             )
 
-    def add_mbox(self, fh: BinaryIO, prefix: str) -> None:
+    def add_mbox(self, fh: Any, prefix: str) -> None:
         """Read every message of an mbox stream."""
         for raw in _scan_mbox(fh):
             self.count += 1
             self._add(raw, f"{prefix}message {self.count} (byte {raw.offset:,})")
 
-    def add_eml(self, fh: BinaryIO, where: str) -> None:
+    def add_eml(self, fh: Any, where: str) -> None:
         """Read one message file."""
         self.count += 1
         self._add(_read_eml_header(fh), where)

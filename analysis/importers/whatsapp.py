@@ -64,6 +64,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1034,6 +1035,7 @@ def _scan_block(
     fast = np.flatnonzero(lid >= 0)
     whole = len(fast) == m
     if len(fast):
+        assert win is not None  # templates matched: their windows are there
         f_win = win if whole else win[fast]
         f_dkey, f_tod, f_ok = _numbers(f_win, lid[fast], lays)
         dkey[fast], tod[fast] = f_dkey, f_tod
@@ -1282,7 +1284,7 @@ def participants(source: SourceFile) -> list[str]:
     scan = _scan(data)
     sys_mask = _system_mask(scan)
     codes = scan.sender[~sys_mask]
-    counts = np.bincount(codes, minlength=len(scan.senders)) if len(codes) else []
+    counts: Any = np.bincount(codes, minlength=len(scan.senders)) if len(codes) else []
     order = sorted(
         (i for i in range(len(scan.senders)) if len(codes) and counts[i] > 0),
         key=lambda i: (-int(counts[i]), scan.senders[i]),

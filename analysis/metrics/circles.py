@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ def roles_from_labels(labels: Iterable[object]) -> set[str]:
     return found
 
 
-def _as_list(value: object) -> list:
+def _as_list(value: Any) -> list:
     if value is None or isinstance(value, float):
         return []
     if isinstance(value, str):

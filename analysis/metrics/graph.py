@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -36,7 +37,7 @@ EDGE_COLUMNS = ["u", "v", "weight", "kind", "weak"]
 _IGNORED = frozenset(normalize_name(c) for c in C.IGNORED_CATEGORIES)
 
 
-def _as_list(value: object) -> list:
+def _as_list(value: Any) -> list:
     if value is None or isinstance(value, float):
         return []
     if isinstance(value, str):
@@ -130,8 +131,8 @@ def person_edges(
         )
     allp = pd.concat(parts, ignore_index=True)
     allp["bit"] = allp["kind"].map(_KIND_BITS).astype("int64")
-    ids = np.array(sorted(set(allp["u"]).union(allp["v"])), dtype=object)
-    code = pd.Series(np.arange(len(ids)), index=ids)
+    node_ids = np.array(sorted(set(allp["u"]).union(allp["v"])), dtype=object)
+    code = pd.Series(np.arange(len(node_ids)), index=node_ids)
     allp["uc"] = code.reindex(allp["u"]).to_numpy()
     allp["vc"] = code.reindex(allp["v"]).to_numpy()
     out = (
@@ -141,8 +142,8 @@ def person_edges(
     )
     return pd.DataFrame(
         {
-            "u": pd.Series(ids[out["uc"].to_numpy()], dtype=object),
-            "v": pd.Series(ids[out["vc"].to_numpy()], dtype=object),
+            "u": pd.Series(node_ids[out["uc"].to_numpy()], dtype=object),
+            "v": pd.Series(node_ids[out["vc"].to_numpy()], dtype=object),
             "weight": out["weight"].astype("float64"),
             "kind": pd.Series([_bits_to_kind(b) for b in out["bits"]], dtype=object),
             "weak": (out["bits"].to_numpy() & 0b0011) == 0,

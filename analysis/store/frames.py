@@ -87,7 +87,9 @@ def frame_from_blob(blob: bytes) -> pd.DataFrame:
     for col in head["object"]:
         if isinstance(frame[col].dtype, pd.CategoricalDtype):
             cat = frame[col].array
-            cats = np.append(np.asarray(cat.categories, dtype=object), None)
+            cats = np.append(
+                np.asarray(cat.categories, dtype=object), np.array([None], dtype=object)
+            )
             # code -1 (missing) picks the trailing None; dtype=object keeps pandas from
             # inferring its own string dtype
             frame[col] = pd.Series(cats[cat.codes], index=frame.index, dtype=object)

@@ -10,6 +10,7 @@ No pickle: a store file never runs code when it is read.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -61,7 +62,7 @@ def dumps(analysis: Analysis) -> bytes:
     return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
 
 
-def _num(x: object) -> float | None:
+def _num(x: Any) -> float | None:
     """A float kept exactly (JSON round-trips doubles), None for NaN."""
     return None if x is None or pd.isna(x) else float(x)
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -992,7 +993,7 @@ class Store:
                 "INSERT OR REPLACE INTO settings VALUES (?,?)", (key, json.dumps(value))
             )
 
-    def setting(self, key: str, default: object = None) -> object:
+    def setting(self, key: str, default: Any = None) -> Any:
         row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
