@@ -2,7 +2,7 @@
 
 Change a number here and every metric that uses it follows; nothing else in ``analysis/`` hard-codes
 a weight or a threshold. Every rule, with its constants and sources, is listed in docs/metrics.md (rule ids such as
-"rule G1" refer to it); full references are in DESIGN.md ("Sources").
+"rule G1" refer to it); full references are in docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -442,7 +442,7 @@ the computed strength; rule U2)."""
 # --- Balance -----------------------------------------------------------------------------------
 
 WINDOW_DAYS: int = 90
-"""Default window for balance and weak-tie activity (DESIGN.md)."""
+"""Default window for balance and weak-tie activity (docs/metrics.md)."""
 
 SCREEN_ONLY_DAYS: int = 60
 """An intimate-circle person with online contact but no in-person contact for 60+ days has gone

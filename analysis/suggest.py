@@ -269,7 +269,7 @@ def suggest(
 
 
 def daily_check_in(table: pd.DataFrame, on: date) -> dict | None:
-    """One short message to one close person a day (DESIGN.md, Suggestions).
+    """One short message to one close person a day (docs/metrics.md, "S - Suggestions").
 
     Picks from the intimate circle (no non-persons, contact on record, nobody marked
     ``dont_suggest``, ``archived`` or ``in_memory``), the ``DAILY_POOL`` people

@@ -1,6 +1,6 @@
 """Which contact records are one person: union-find over exact keys, with a reason per merge.
 
-Contacts are merged on exact keys, applied in this order (DESIGN.md, "Identity resolution"):
+Contacts are merged on exact keys, applied in this order (docs/architecture.md, "The flow"):
 
 1. pairs the user confirmed (reason ``confirmed by you``);
 2. the same normalised e-mail address (``same e-mail ana@x.org``);

@@ -176,7 +176,7 @@ def is_non_person(
     """True when every e-mail address is a role/machine address (``noreply@``, ``info@``), or
     when there is no given or family name and the display name is one of the organisations
     (a card for a company). Deliberately simple and visible as a flag: here it only keeps
-    non-people out of merge suggestions (DESIGN.md); later stages decide what else to hide."""
+    non-people out of merge suggestions (docs/architecture.md); later stages decide what else to hide."""
     if emails and all(is_role_address(e) for e in emails):
         return True
     if any(given) or any(family):
