@@ -10,8 +10,6 @@ which also gives each row's true line number (Google's addresses span lines).
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
 
 from analysis.errors import UnusableFileError
@@ -24,14 +22,16 @@ from analysis.importers.base import (
     stable_id,
 )
 from analysis.importers.csvsniff import (
+    BadRow,
     CsvLayout,
     describe_columns,
     find_layout,
     header_key,
-    iter_lines,
     layout_with_map,
+    read_rows,
     read_text,
 )
+from analysis.importers.text import encoding_name
 from analysis.model import contacts_frame
 from analysis.normalize import nfc, normalize_email, normalize_phone
 
@@ -364,7 +364,7 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         from analysis.importers import interactions_csv
 
         return interactions_csv.parse(source, options)
-    text, _enc, mixed = read_text(source.data)
+    text, enc, mixed = read_text(source.data)
     head = text[:65_536]
     layout = layout_with_map(head, column_map) if column_map else None
     if layout is None:
@@ -378,11 +378,11 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
             f"{', '.join(cols) or 'none'}. Map them with ImportOptions(column_map=...)",
         )
     label = found[0] if found else GENERIC
-    report = FileReport(source.name, FORMAT, label)
+    report = FileReport(source.name, FORMAT, label, encoding=enc)
     if mixed:
         report.warnings.append(
             f"the file mixes encodings: line(s) {', '.join(map(str, mixed[:10]))} were not "
-            "UTF-8 and were read as Windows-1252; check their accents"
+            f"UTF-8 and were read as {encoding_name(enc.split(' + ')[-1])}; check their accents"
         )
     mapped = {}
     for canonical, col in column_map.items():
@@ -396,28 +396,20 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
                 else canonical
             ] = idx
     src = f"{source.name} ({label})"
-    lines = itertools.islice(iter_lines(text), layout.header_line + 1, None)
-    reader = csv.reader(lines, delimiter=layout.delimiter)
     records = []
-    consumed = 0
-    while True:
-        n = layout.header_line + 2 + consumed
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            report.skip(f"row {n}", f"the row is malformed ({exc})")
-            consumed = reader.line_num
+    width = len(layout.columns)
+    for row in read_rows(text, layout.header_line + 1, layout.delimiter, width):
+        where = f"row {row.line}"
+        if isinstance(row, BadRow):
+            report.skip(where, row.reason)
             continue
-        consumed = reader.line_num
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in row.cells):
             continue  # a blank line, not a record
-        rec = _record(_Row(layout, cells, mapped), label, options)
+        rec = _record(_Row(layout, row.cells, mapped), label, options)
         if not (rec["full_name"] or rec["emails"] or rec["phones"]):
-            report.skip(f"row {n}", "no name, e-mail or phone")
+            report.skip(where, "no name, e-mail or phone")
             continue
-        rec.update(contact_id=stable_id(source.digest, n), source=src, where=f"row {n}")
+        rec.update(contact_id=stable_id(source.digest, row.line), source=src, where=where)
         records.append(rec)
         report.read += 1
         report.imported += 1

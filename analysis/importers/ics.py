@@ -13,8 +13,10 @@ Rules (one VEVENT component = one record of the report):
 * ``duration_min`` from DTEND - DTSTART or DURATION; NaN for all-day events (their length is
   not the meeting's). ``direction``: ``outgoing`` when the user organised it, ``incoming`` when
   someone else did, ``unknown`` when there is no ORGANIZER or the user is not known.
-* ``event_id`` = ``stable_id(file digest, UID, occurrence start)``, shared by every participant of
-  one occurrence (it ties them to each other in the network).
+* ``event_id`` = ``stable_id("ics", UID, occurrence start)``, shared by every participant of one
+  occurrence (it ties them to each other in the network). It never depends on the file: two
+  exports of one calendar give the same event ids. An event without a UID is keyed by its
+  summary and organiser instead.
 * Skipped with a reason: cancelled events (STATUS:CANCELLED), events the user declined, events
   without attendees (personal blocks, all-day markers), events without a start, events whose
   other attendees all declined. VTODO/VJOURNAL/VFREEBUSY are not events: they are counted in
@@ -26,12 +28,21 @@ address that takes part in the most events, if it takes part in at least two and
 events than any other address. When neither tells, no one is taken for the user, every
 participant gets a row, directions are ``unknown``, and a warning says so.
 
-**Recurring events** (RRULE/RDATE/EXDATE, expanded with ``recurring_ical_events``): occurrences
+**Recurring events** (RRULE/RDATE/EXDATE, expanded lazily with ``dateutil.rrule``): occurrences
 are never invented past today (UTC). A finite series (COUNT/UNTIL, or RDATE alone) is expanded
 in full up to today; an open-ended series only over the last :data:`RECURRENCE_YEARS_BACK`
 years. At most :data:`MAX_OCCURRENCES` occurrences per series are kept (the latest ones), and
 the cap is reported. Modified occurrences (RECURRENCE-ID) are their own components and replace
 the occurrence they override. Non-recurring events are kept at their date, past or future.
+
+**Budgets** (so that a 300-byte event cannot cost minutes or gigabytes): a series' start is
+moved forward by whole periods to the start of its window before expanding (a rule that repeats
+every second since 2001 does not walk through 2001-2020); at most :data:`ITERATION_LIMIT`
+occurrences are looked at and :data:`EXPANSION_SECONDS` spent per series, with a warning when
+either cuts it; an event with more than :data:`MAX_PARTICIPANTS` participants is skipped, and
+one event gives at most :data:`MAX_ROWS_PER_EVENT` rows (occurrences x participants: the
+latest occurrences are kept, with a warning). Dates outside 1677-2262 are skipped with
+:data:`analysis.dates.OUT_OF_RANGE_REASON`.
 
 **Time zones**: TZID honoured (VTIMEZONE or IANA name); floating (naive) times and all-day dates
 are read in ``options.timezone``; a TZID that cannot be resolved falls back to
@@ -39,7 +50,8 @@ are read in ``options.timezone``; a TZID that cannot be resolved falls back to
 
 **Broken files**: the whole file is parsed with ``icalendar``; if that fails, or finds fewer
 VEVENTs than the text holds (a truncated file), each ``BEGIN:VEVENT`` block is parsed on its own
-so a broken event costs that event only.
+(in one pass over the lines, each block with only the VTIMEZONEs it names) so a broken event
+costs that event only.
 
 **jCal** (RFC 7265, iCalendar as JSON: ``["vcalendar", ...]``) is read with ``icalendar``'s
 ``from_jcal`` and then follows the same rules (its records are named ``event N``, without lines).
@@ -48,6 +60,8 @@ so a broken event costs that event only.
 from __future__ import annotations
 
 import re
+import time
+import warnings
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -55,7 +69,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import pandas as pd
+from dateutil.rrule import rruleset, rrulestr
 
+from analysis.dates import OUT_OF_RANGE_REASON, representable
 from analysis.errors import UnusableFileError
 from analysis.importers.base import (
     Detection,
@@ -65,7 +81,7 @@ from analysis.importers.base import (
     SourceFile,
     stable_id,
 )
-from analysis.importers.text import decode
+from analysis.importers.text import decode_text
 from analysis.model import interactions_frame
 from analysis.normalize import nfc, normalize_email, normalize_name
 
@@ -81,8 +97,30 @@ about the present; five years covers the slow outer circles, Dunbar et al. 2015)
 MAX_OCCURRENCES = 2000
 """Occurrences kept per recurring series (a daily meeting over five years is 1,826)."""
 
-ITERATION_LIMIT = 100_000
-"""Occurrences looked at per series before giving up (guards FREQ=SECONDLY-style rules)."""
+ITERATION_LIMIT = 10_000
+"""Occurrences looked at per series before giving up (guards FREQ=SECONDLY-style rules; a daily
+series over five years is 1,826, a weekday series 1,300)."""
+
+EXPANSION_SECONDS = 0.2
+"""Time spent expanding one series before giving up (a budget, checked as occurrences come)."""
+
+MAX_PARTICIPANTS = 500
+"""Events with more participants are skipped: a list that long is a broadcast (an all-hands,
+a webinar), not a meeting that says anything about a tie, and it would multiply rows."""
+
+MAX_ROWS_PER_EVENT = 20_000
+"""Rows one VEVENT may give (occurrences x participants); past it the latest occurrences that
+fit are kept, with a warning (a weekly 40-person meeting over five years is 10,400 rows)."""
+
+_FREQ_PERIOD = {
+    "SECONDLY": timedelta(seconds=1),
+    "MINUTELY": timedelta(minutes=1),
+    "HOURLY": timedelta(hours=1),
+    "DAILY": timedelta(days=1),
+    "WEEKLY": timedelta(weeks=1),
+}
+"""Fixed periods of the frequencies a series' start can be moved forward by (months and years
+vary in length; they are few enough to walk)."""
 
 VIDEO_LINK_RE = re.compile(
     r"zoom\.us|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|"
@@ -164,11 +202,11 @@ class _Rows:
 
 def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     """Read an .ics file into interactions (see the module docstring for every rule)."""
-    text, _enc = decode(source.data)
-    text = text.lstrip("\ufeff")
+    dec = decode_text(source.data)
+    text = dec.text.lstrip("\ufeff")
     jcal = bool(_JCAL_RE.match(text))
     label = LABEL_JCAL if jcal else LABEL
-    report = FileReport(source.name, FORMAT, label)
+    report = FileReport(source.name, FORMAT, label, encoding=dec.encoding)
     if jcal:
         text = _jcal_to_ical(source, text)
     tz = _zone(options.timezone, report)
@@ -184,9 +222,16 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         me = _guess_owner(text, [e for _, _, e in events if e is not None], report)
 
     overrides: dict[str, list[datetime]] = {}
-    for _, _, ev in events:
-        if ev is not None and ev.get("RECURRENCE-ID") is not None and ev.get("UID"):
+    bad_rid: dict[int, str] = {}
+    for i, _, ev in events:
+        if ev is None or ev.get("RECURRENCE-ID") is None:
+            continue
+        try:
             rid = _instant(ev.get("RECURRENCE-ID").dt, tz)
+        except Exception as exc:  # noqa: BLE001 - icalendar raises many kinds on a bad value
+            bad_rid[i] = f"its RECURRENCE-ID is not a date or time ({_short(exc)})"
+            continue
+        if ev.get("UID"):
             overrides.setdefault(str(ev.get("UID")), []).append(rid)
 
     rows = _Rows()
@@ -197,12 +242,15 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         where = f"event {i}" if jcal else f"event {i} (line {line})"
         if ev is None:  # already skipped by the block parser
             continue
+        if i in bad_rid:
+            report.skip(where, bad_rid[i])
+            continue
         try:
             n_occ, was_series = _one_event(
                 ev, i, where, source, options, tz, now, me, overrides, rows, report, bad_tz
             )
         except Exception as exc:  # noqa: BLE001 - one broken event costs that event only
-            report.skip(where, f"could not be read: {exc}")
+            report.skip(where, f"could not be read: {_short(exc)}")
             continue
         if n_occ:
             report.imported += 1
@@ -235,6 +283,12 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         f"{source.name} ({label})",
     )
     return ImportResult(interactions=frame, report=report)
+
+
+def _short(exc: object, limit: int = 120) -> str:
+    """An exception (or value) as a message of at most ``limit`` characters."""
+    text = str(exc).replace("\r", " ").replace("\n", " ") or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _jcal_to_ical(source: SourceFile, text: str) -> str:
@@ -325,6 +379,12 @@ def _one_event(ev, i, where, source, options, tz, now, me, overrides, rows, repo
         return 0, False
     for _prop, err in getattr(ev, "errors", []) or []:
         report.warnings.append(f"{where}: a line could not be read ({err})")
+    if not isinstance(start, date):
+        report.skip(where, "its start time (DTSTART) is not a date or time")
+        return 0, False
+    if not representable(start):
+        report.skip(where, OUT_OF_RANGE_REASON)
+        return 0, False
     all_day = isinstance(start, date) and not isinstance(start, datetime)
     tzid = start_prop.params.get("TZID") if hasattr(start_prop, "params") else None
     if tzid and isinstance(start, datetime) and start.tzinfo is None:
@@ -344,6 +404,13 @@ def _one_event(ev, i, where, source, options, tz, now, me, overrides, rows, repo
         for p in parts
         if not (me and me.matches(p)) and p.cutype not in _NOT_PEOPLE and p.partstat != "DECLINED"
     ]
+    if len(others) > MAX_PARTICIPANTS:
+        report.skip(
+            where,
+            f"more than {MAX_PARTICIPANTS} participants ({len(others)}): a broadcast, "
+            "not a meeting",
+        )
+        return 0, False
     if not others:
         if any(p.partstat == "DECLINED" for p in parts if not (me and me.matches(p))):
             report.skip(where, "every other attendee declined")
@@ -361,21 +428,30 @@ def _one_event(ev, i, where, source, options, tz, now, me, overrides, rows, repo
     channel = "video" if _has_video_link(ev) else "in_person"
     duration = float("nan") if all_day else _duration_min(ev, start)
     summary = nfc(str(ev.get("SUMMARY", "")))[:80]
-    uid = str(ev.get("UID") or f"event {i}")
+    uid = str(ev.get("UID") or "")
+    # The event's identity, never the file's: UID, or without one what the event says.
+    key = uid or f"no-uid|{summary}|{organizer.who if organizer else ''}"
 
     is_series = ev.get("RECURRENCE-ID") is None and (
         ev.get("RRULE") is not None or ev.get("RDATE") is not None
     )
     if is_series:
-        starts = _occurrences(ev, tz, now, overrides.get(uid, []), where, report)
+        starts = _occurrences(ev, tz, now, overrides.get(uid, []) if uid else [], where, report)
         if not starts:
             report.skip(where, "recurring event with no occurrence up to today")
             return 0, True
     else:
         starts = [_instant(start, tz)]
+    fit = max(1, MAX_ROWS_PER_EVENT // len(others))
+    if len(starts) > fit:
+        report.warnings.append(
+            f"{where}: {len(starts):,} occurrences x {len(others)} participants is more than "
+            f"{MAX_ROWS_PER_EVENT:,} rows; the latest {fit:,} occurrences were kept"
+        )
+        starts = starts[-fit:]
 
     for occ in starts:
-        event_id = stable_id(source.digest, uid, occ.isoformat())
+        event_id = stable_id("ics", key, occ.isoformat())
         for p in others:
             rows.ts.append(occ)
             rows.who.append(p.who)
@@ -456,42 +532,188 @@ def _duration_min(ev, start) -> float:
 
 
 def _occurrences(ev, tz, now, overridden, where, report) -> list[datetime]:
-    """UTC starts of a series' occurrences up to today (see the module docstring)."""
-    import recurring_ical_events
-
-    rrule = ev.get("RRULE")
-    rules = rrule if isinstance(rrule, list) else ([rrule] if rrule is not None else [])
+    """UTC starts of a series' occurrences up to today, in order (see the module docstring for
+    the window and the budgets). Raises ValueError when the rule cannot be read."""
+    start = ev.get("DTSTART").dt
+    base = start if isinstance(start, datetime) else datetime(start.year, start.month, start.day)
+    raw = ev.get("RRULE")
+    rules = raw if isinstance(raw, list) else ([raw] if raw is not None else [])
     open_ended = any("COUNT" not in r and "UNTIL" not in r for r in rules)
-    first = _instant(ev.get("DTSTART").dt, tz)
-    begin = (
-        max(first, now - timedelta(days=365.25 * RECURRENCE_YEARS_BACK)) if open_ended else first
-    )
-    cal = icalendar.Calendar()
-    cal.add_component(ev)
-    query = recurring_ical_events.of(cal)
+    first = _instant(start, tz)
+    begin = first
+    if open_ended:
+        begin = max(first, now - timedelta(days=365.25 * RECURRENCE_YEARS_BACK))
+    end = _like(now, base, tz)
+    rset = rruleset()
+    cut = False
+    for r in rules:
+        rule, moved = _rule(r, base, _like(begin, base, tz), end, tz)
+        rset.rrule(rule)
+        cut = cut or moved
+    for name, add in (("RDATE", rset.rdate), ("EXDATE", rset.exdate)):
+        for value in _date_values(ev.get(name)):
+            add(_like(value, base, tz))
     kept: deque[datetime] = deque(maxlen=MAX_OCCURRENCES)
-    seen = 0
     skip = set(overridden)
-    for occ in query.after(begin - timedelta(days=1)):
-        t = _instant(occ.get("DTSTART").dt, tz)
-        if t > now:
-            break
-        seen += 1
-        if seen > ITERATION_LIMIT:
-            report.warnings.append(
-                f"{where}: the recurrence rule repeats too often; only its first "
-                f"{ITERATION_LIMIT:,} occurrences were looked at"
-            )
-            break
-        if t < begin or t in skip:
-            continue
-        kept.append(t)
+    seen = 0
+    deadline = time.perf_counter() + EXPANSION_SECONDS
+    for rule in rset._rrule:  # noqa: SLF001 - see _guard
+        _guard(rule, deadline)
+    too_long = (
+        f"{where}: the recurrence rule took too long to expand; it was cut after "
+        "{seen:,} occurrences"
+    )
+    try:
+        for occ in rset:
+            t = _instant(occ, tz)
+            if t > now:
+                break
+            seen += 1
+            if seen > ITERATION_LIMIT:
+                report.warnings.append(
+                    f"{where}: the recurrence rule repeats too often; only "
+                    f"{ITERATION_LIMIT:,} of its occurrences were looked at"
+                )
+                break
+            if seen % 256 == 0 and time.perf_counter() > deadline:
+                report.warnings.append(too_long.format(seen=seen))
+                break
+            if t < begin or t in skip:
+                continue
+            kept.append(t)
+    except _OutOfTime:
+        report.warnings.append(too_long.format(seen=seen))
+    if cut:
+        report.warnings.append(
+            f"{where}: the recurrence rule repeats too often; only its latest "
+            f"{ITERATION_LIMIT:,} periods up to today were looked at"
+        )
     if seen > MAX_OCCURRENCES and len(kept) == MAX_OCCURRENCES:
         report.warnings.append(
             f"{where}: more than {MAX_OCCURRENCES:,} occurrences; the latest "
             f"{MAX_OCCURRENCES:,} were kept"
         )
     return list(kept)
+
+
+_UNTIL_RE = re.compile(r"(?i)(^|;)UNTIL=[^;]*")
+
+
+class _OutOfTime(Exception):
+    """Raised inside ``dateutil`` when a series has used its :data:`EXPANSION_SECONDS`."""
+
+
+class _Timed(tuple):
+    """A ``dateutil`` rule's BY-filter values that check a deadline as they are consulted."""
+
+    deadline: float
+    calls: int
+
+    def _tick(self) -> None:
+        self.calls += 1
+        if self.calls % 512 == 0 and time.perf_counter() > self.deadline:
+            raise _OutOfTime
+
+    def __contains__(self, item: object) -> bool:
+        self._tick()
+        return tuple.__contains__(self, item)
+
+    def __iter__(self):
+        self._tick()
+        return tuple.__iter__(self)
+
+
+_GUARDED = (
+    "_bymonth",
+    "_byweekno",
+    "_byyearday",
+    "_byweekday",
+    "_bynweekday",
+    "_byeaster",
+    "_bymonthday",
+    "_bynmonthday",
+    "_bysetpos",
+    "_byhour",
+    "_byminute",
+    "_bysecond",
+)
+
+
+def _guard(rule, deadline: float) -> None:
+    """Make ``rule`` raise :class:`_OutOfTime` past ``deadline``.
+
+    Why: ``dateutil`` stops a rule whose BY-filters never match (``FREQ=DAILY;BYMONTH=2;
+    BYMONTHDAY=30``) only at the year 9999, walking every day on the way (minutes), and it
+    checks UNTIL only on days that match; no occurrence ever reaches the caller's loop to
+    check the time. Every filter value it consults is replaced by a :class:`_Timed` copy that
+    checks the deadline, so such a rule is cut after :data:`EXPANSION_SECONDS`. Rules without
+    filters yield every candidate, and the caller's loop checks the time itself. (Private
+    attributes of dateutil 2.x; if they are absent nothing is replaced.)"""
+    for name in _GUARDED:
+        value = getattr(rule, name, None)
+        if value:
+            timed = _Timed(value)
+            timed.deadline = deadline
+            timed.calls = 0
+            setattr(rule, name, timed)
+
+
+def _rule(recur, base: datetime, window_start: datetime, end: datetime, tz: ZoneInfo):
+    """``(dateutil rule, cut)`` for one RRULE value: UNTIL read in the series' own frame and
+    never past ``end`` (today), so that a rule nothing matches stops today, and a rule without
+    COUNT starting at the last whole period before ``window_start`` (at most
+    :data:`ITERATION_LIMIT` periods before ``end``: ``cut`` says when that limit moved it)."""
+    text = recur.to_ical().decode("ascii", errors="replace")
+    until_values = recur.get("UNTIL") or []
+    until = _like(until_values[0], base, tz) if until_values else None
+    if until is None or until > end:
+        until = end
+    freq = str((recur.get("FREQ") or [""])[0]).upper()
+    interval = int((recur.get("INTERVAL") or [1])[0] or 1)
+    if interval < 1:
+        raise ValueError(f"INTERVAL={interval} is not a positive number")
+    dtstart, cut = base, False
+    period = _FREQ_PERIOD.get(freq)
+    if period is not None and "COUNT" not in recur:
+        step = period * interval
+        target = window_start
+        if (end - target) / step > ITERATION_LIMIT:
+            target, cut = end - step * ITERATION_LIMIT, True
+        whole = (target - base) // step - 1
+        if whole > 0:
+            dtstart = base + step * whole
+    text = _UNTIL_RE.sub("", text).lstrip(";")
+    with warnings.catch_warnings():  # COUNT with UNTIL: dateutil warns, and stops at either
+        warnings.simplefilter("ignore", DeprecationWarning)
+        rule = rrulestr(text, dtstart=dtstart, cache=False)
+        rule = rule.replace(until=until)
+    return rule, cut
+
+
+def _date_values(prop) -> list:
+    """The dates/times of an RDATE or EXDATE property (one or several lines)."""
+    props = prop if isinstance(prop, list) else ([prop] if prop is not None else [])
+    out = []
+    for p in props:
+        for d in getattr(p, "dts", []) or []:
+            value = getattr(d, "dt", None)
+            if isinstance(value, date):  # periods (start, end) are not starts
+                out.append(value)
+    return out
+
+
+def _like(value, base: datetime, tz: ZoneInfo) -> datetime:
+    """``value`` (date or datetime) in the frame of a series' start ``base``: naive when the
+    start is floating (read in ``tz``), aware when it is aware; a date is its midnight."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if base.tzinfo is None:
+        if value.tzinfo is not None:
+            value = value.astimezone(tz).replace(tzinfo=None)
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=base.tzinfo)
+    return value.astimezone(base.tzinfo)
 
 
 def _instant(value, tz: ZoneInfo) -> datetime:
@@ -562,15 +784,18 @@ def _components(text: str, expected: list[int], report: FileReport):
 
 
 def _blocks(text: str, expected: list[int], report: FileReport):
+    """Each event's block parsed on its own. Linear in the file: a block's scan stops at the
+    next ``BEGIN:VEVENT``, and each block is wrapped only with the VTIMEZONEs it names."""
     lines = text.splitlines()
-    tz_text = "\r\n".join(_vtimezone_blocks(lines))
+    zones = _vtimezone_blocks(lines)
     out = []
     for i, start in enumerate(expected, 1):
         where = f"event {i} (line {start})"
         block: list[str] = []
         ended = False
         depth = 0
-        for ln in lines[start - 1 :]:
+        for j in range(start - 1, len(lines)):
+            ln = lines[j]
             up = ln.strip().upper()
             if block and up == "BEGIN:VEVENT" and depth == 0:
                 break  # the next event starts before this one ended
@@ -588,7 +813,10 @@ def _blocks(text: str, expected: list[int], report: FileReport):
             report.skip(where, "the event ends early (no END:VEVENT): the file is cut short")
             out.append((i, start, None))
             continue
-        wrapped = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + tz_text + "\r\n" + "\r\n".join(block)
+        body = "\r\n".join(block)
+        named = dict.fromkeys(m.strip('"') for m in _TZID_PARAM_RE.findall(body))
+        tz_text = "\r\n".join(zones[t] for t in named if t in zones)
+        wrapped = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + tz_text + "\r\n" + body
         wrapped += "\r\nEND:VCALENDAR\r\n"
         bare = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "\r\n".join(block) + "\r\nEND:VCALENDAR\r\n"
         event, error = None, ""
@@ -607,15 +835,23 @@ def _blocks(text: str, expected: list[int], report: FileReport):
     return out
 
 
-def _vtimezone_blocks(lines: list[str]) -> list[str]:
-    out, cur = [], None
+_TZID_PARAM_RE = re.compile(r'(?i);TZID=("[^"]*"|[^;:]*)')
+
+
+def _vtimezone_blocks(lines: list[str]) -> dict[str, str]:
+    """The file's VTIMEZONE blocks by TZID."""
+    out: dict[str, str] = {}
+    cur: list[str] | None = None
+    tzid = ""
     for ln in lines:
         up = ln.strip().upper()
         if up == "BEGIN:VTIMEZONE":
-            cur = [ln]
+            cur, tzid = [ln], ""
         elif cur is not None:
             cur.append(ln)
+            if up.startswith("TZID") and ":" in ln:
+                tzid = ln.split(":", 1)[1].strip()
             if up == "END:VTIMEZONE":
-                out.append("\r\n".join(cur))
+                out[tzid] = "\r\n".join(cur)
                 cur = None
     return out

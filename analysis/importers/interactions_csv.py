@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from analysis import dates
 from analysis.channels import normalize_channel
+from analysis.dates import OUT_OF_RANGE_REASON, TIMESTAMP_MAX, TIMESTAMP_MIN
 from analysis.errors import UnusableFileError
 from analysis.importers.base import (
     Detection,
@@ -31,13 +33,15 @@ from analysis.importers.base import (
     SourceFile,
 )
 from analysis.importers.csvsniff import (
+    BadRow,
     CsvLayout,
     describe_columns,
     find_layout,
     header_key,
     layout_with_map,
-    read_text,
+    read_rows,
 )
+from analysis.importers.text import Decoded, decode_text, encoding_name, guess_encoding
 from analysis.model import CHANNELS, DIRECTIONS, empty_interactions, interactions_frame
 
 FORMAT = "interactions_csv"
@@ -455,26 +459,26 @@ def _day_first(
     has = parts[0].notna()
     if not has.any():
         return None
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    dayfirst_hits = uniq[first > 12]
-    monthfirst_hits = uniq[second > 12]
+    dm = uniq[has].reset_index(drop=True)
+    decision = dates.day_month_order(
+        pd.to_numeric(parts[0][has]).to_numpy(dtype=np.int64),
+        pd.to_numeric(parts[1][has]).to_numpy(dtype=np.int64),
+    )
     where = pd.Series(lineno, index=values.index) if len(values) else pd.Series(dtype=int)
 
     def _row_of(v: str) -> int:
         return int(where[values == v].iloc[0])
 
-    if len(dayfirst_hits) and not len(monthfirst_hits):
-        v = dayfirst_hits.iloc[0]
-        out.notes.append(f"dates read as day-first: {v!r} on row {_row_of(v)}")
-        return True
-    if len(monthfirst_hits) and not len(dayfirst_hits):
-        v = monthfirst_hits.iloc[0]
-        out.notes.append(f"dates read as month-first: {v!r} on row {_row_of(v)}")
-        return False
-    if len(dayfirst_hits) and len(monthfirst_hits):
-        day = len(dayfirst_hits) >= len(monthfirst_hits)
-        a, b = dayfirst_hits.iloc[0], monthfirst_hits.iloc[0]
+    if decision.decided and not decision.conflict:
+        v = dm.iloc[decision.evidence]
+        kind = "day-first" if decision.dayfirst else "month-first"
+        out.notes.append(f"dates read as {kind}: {v!r} on row {_row_of(v)}")
+        return decision.dayfirst
+    if decision.conflict:
+        day = decision.dayfirst
+        a, b = dm.iloc[decision.evidence], dm.iloc[decision.other_evidence]
+        if not day:
+            a, b = b, a
         out.warnings.append(
             f"dates disagree: {a!r} (row {_row_of(a)}) is day-first but {b!r} (row "
             f"{_row_of(b)}) is month-first; read as {'day' if day else 'month'}-first (the "
@@ -543,9 +547,11 @@ def _parse_moments(
     suffixes = ("",) if date_only else _TIME_SUFFIXES
     candidates = [d + s for d in dates for s in suffixes if _plausible(d + s, sample)]
     ranked = _ranked_formats(sample, candidates)
-    if not ranked:
-        iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        return _localise(iso, zone)
+    if not ranked:  # ISO 8601 as the last try; values with and without a zone both read
+        tzmask = text.str.contains(_TZ_RE).to_numpy(dtype=bool)
+        aware = pd.to_datetime(text.where(tzmask, ""), format="ISO8601", errors="coerce", utc=True)
+        naive = pd.to_datetime(text.where(~tzmask, ""), format="ISO8601", errors="coerce")
+        return aware.where(tzmask, _localise(naive, zone))
     parsed = _to_datetime_uniques(text, ranked[0])
     for fmt in ranked[1 : MAX_EXTRA_FORMATS + 1]:  # e.g. "5 Feb 2024" beside "17 March 2024"
         missing = parsed.isna() & (text != "")
@@ -596,14 +602,59 @@ def _to_datetime_uniques(text: pd.Series, fmt: str) -> pd.Series:
 # parse
 
 
+class _FileText:
+    """A log's encoding, decided once for the file.
+
+    A file whose start is UTF-8 is handed to pandas as bytes (no decoding in Python: the fast
+    path); any other file is decoded once with :func:`analysis.importers.text.decode_text`
+    (BOM, UTF-16, detected legacy encoding, mixed lines), and that text is what every later
+    step reads. A file that is UTF-8 at the start but not further on is decoded when pandas
+    finds out (once)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.decoded: Decoded | None = None
+        head = data[:HEAD_BYTES]
+        if guess_encoding(head) in ("utf-8", "utf-8-sig"):
+            self.head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        else:
+            self.decoded = decode_text(data)
+            self.head = self.decoded.text[:HEAD_BYTES]
+
+    def full(self) -> Decoded:
+        """The whole file decoded (decoding it now if the fast path was taken so far)."""
+        if self.decoded is None:
+            self.decoded = decode_text(self.data)
+        return self.decoded
+
+    @property
+    def encoding(self) -> str:
+        return self.decoded.encoding if self.decoded is not None else "utf-8"
+
+
+HEAD_BYTES = 65_536
+"""Bytes of the file's start the header is looked for in."""
+
+
+def _line_count(content: bytes | str) -> int:
+    """Physical lines of a file's content (``\n`` or ``\r\n`` endings, or ``\r`` alone)."""
+    nl = "\n" if isinstance(content, str) else b"\n"
+    cr = "\r" if isinstance(content, str) else b"\r"
+    n = content.count(nl) or content.count(cr)
+    return n + (1 if content and not content.endswith((nl, cr)) else 0)
+
+
 def _read_frame(
-    source: SourceFile, layout: CsvLayout, text_cols: list[int]
+    ftext: _FileText, layout: CsvLayout, text_cols: list[int]
 ) -> tuple[pd.DataFrame, np.ndarray, list[str], list[Skipped]]:
-    """The table below the header: ``(frame, line number of each row, warnings, rows cut
-    wrongly)``. All columns are read; who/event/note columns keep their exact text. A file
-    whose rows do not all have the header's number of fields is read row by row instead, and
-    the rows with too many fields are returned as skipped."""
-    data = source.data
+    """The table below the header: ``(frame, line number of each row, warnings, rows that
+    could not be read)``. All columns are read; who/event/note columns keep their exact text.
+
+    The fast reader (pandas' C parser) is kept when it gives one row per physical line. A file
+    whose rows do not all have the header's number of fields, or whose rows span lines (a
+    quoted note with line breaks, or an unbalanced quote swallowing the rows after it), is read
+    row by row instead (:func:`analysis.importers.csvsniff.read_rows`): true line numbers, and
+    the rows it cannot read returned as skipped."""
     kwargs = dict(
         sep=layout.delimiter,
         skiprows=layout.header_line,
@@ -616,18 +667,27 @@ def _read_frame(
         quotechar='"',
     )
     warnings: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not _utf8_head(data):
-        buf = _decoded(data, warnings)
-    else:
-        buf = io.BytesIO(data)
+
+    def decoded_buffer() -> io.StringIO:
+        dec = ftext.full()
+        _mixed_warning(dec, warnings)
+        return io.StringIO(dec.text)
+
+    if ftext.decoded is None:
+        buf: io.IOBase = io.BytesIO(ftext.data)
         kwargs["encoding"] = "utf-8-sig"
+    else:
+        buf = decoded_buffer()
     try:
         try:
             frame = pd.read_csv(buf, **kwargs)
         except UnicodeDecodeError:  # UTF-8 at the start, not further on
             kwargs.pop("encoding", None)
-            buf = _decoded(data, warnings)
+            buf = decoded_buffer()
             frame = pd.read_csv(buf, **kwargs)
+        content = ftext.data if ftext.decoded is None else ftext.decoded.text
+        if len(frame) != _line_count(content) - layout.header_line - 1:
+            raise pd.errors.ParserError("rows span lines")
         numeric = [i for i in text_cols if pd.api.types.is_numeric_dtype(frame.dtypes.iloc[i])]
         if numeric:  # digits-only numbers/ids: read those columns again as exact text
             buf.seek(0)
@@ -635,60 +695,59 @@ def _read_frame(
             for k, i in enumerate(numeric):
                 frame.isetitem(i, exact.iloc[:, k].to_numpy())
     except pd.errors.ParserError:
-        frame, lineno, bad = _read_rows(data, layout, warnings)
+        if ftext.decoded is None:
+            ftext.full()
+            _mixed_warning(ftext.full(), warnings)
+        frame, lineno, bad = _read_rows(ftext.full().text, layout)
         return frame, lineno, warnings, bad
     lineno = layout.header_line + 2 + np.arange(len(frame))
     return frame, lineno, warnings, []
 
 
-def _read_rows(
-    data: bytes, layout: CsvLayout, warnings: list[str]
-) -> tuple[pd.DataFrame, np.ndarray, list[Skipped]]:
-    """The slow, forgiving reader (csv module) for a table with ragged rows."""
-    import csv
-    import itertools
-
-    from analysis.importers.csvsniff import iter_lines
-
-    if warnings:
-        text, _, _ = read_text(data)
-    else:
-        text = _decoded(data, warnings).getvalue()
-    lines = itertools.islice(iter_lines(text), layout.header_line, None)
-    reader = csv.reader(lines, delimiter=layout.delimiter)
-    header = next(reader, [])
-    width = len(header)
+def _read_rows(text: str, layout: CsvLayout) -> tuple[pd.DataFrame, np.ndarray, list[Skipped]]:
+    """The slow, forgiving reader (csv module, re-synchronising after a broken quote) for a
+    table with ragged rows or rows that span lines."""
+    width = len(layout.columns)
     rows, numbers, bad = [], [], []
-    last = 1
-    for row in reader:
-        line = layout.header_line + last + 1
-        last = reader.line_num
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            bad.append(Skipped(f"row {line}", f"{len(row)} fields where the header has {width}"))
+    for row in read_rows(text, layout.header_line + 1, layout.delimiter, width):
+        where = f"row {row.line}"
+        if isinstance(row, BadRow):
+            bad.append(Skipped(where, row.reason))
             continue
-        rows.append((row + [""] * width)[:width])
-        numbers.append(line)
+        cells = row.cells
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            bad.append(Skipped(where, f"{len(cells)} fields where the header has {width}"))
+            continue
+        rows.append((cells + [""] * width)[:width])
+        numbers.append(row.line)
     frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)], dtype=object)
     return frame, np.array(numbers, dtype=np.int64), bad
 
 
-def _utf8_head(data: bytes) -> bool:
-    """True when the start of ``data`` is UTF-8 (ASCII included)."""
-    from analysis.importers.text import guess_encoding
+def _mixed_warning(dec: Decoded, warnings: list[str]) -> None:
+    """Say so (once) when the file mixes UTF-8 lines with lines in a legacy encoding."""
+    mixed = dec.mixed_lines
+    if not mixed or any(w.startswith("the file mixes encodings") for w in warnings):
+        return
+    shown = ", ".join(str(n) for n in mixed[:10]) + (" ..." if len(mixed) > 10 else "")
+    warnings.append(
+        f"the file mixes encodings: {len(mixed)} line(s) were not UTF-8 and were read "
+        f"as {encoding_name(dec.legacy or '')} (lines {shown}); check their accents"
+    )
 
-    return guess_encoding(data[:65_536]).startswith("utf-8")
 
-
-def _decoded(data: bytes, warnings: list[str]) -> io.StringIO:
-    """The whole file decoded (see :func:`read_text`), saying so when it mixes encodings."""
-    text, _enc, mixed = read_text(data)
-    if mixed:
-        shown = ", ".join(str(n) for n in mixed[:10]) + (" ..." if len(mixed) > 10 else "")
-        warnings.append(
-            f"the file mixes encodings: {len(mixed)} line(s) were not UTF-8 and were read "
-            f"as Windows-1252 (lines {shown}); check their accents"
-        )
-    return io.StringIO(text)
+def _representable(ts: pd.Series) -> np.ndarray:
+    """True where a timestamp is missing or within the range closeknit keeps
+    (:data:`analysis.dates.TIMESTAMP_MIN` .. :data:`analysis.dates.TIMESTAMP_MAX`, the
+    vectorised form of :func:`analysis.dates.representable`)."""
+    lo, hi = TIMESTAMP_MIN, TIMESTAMP_MAX
+    if getattr(ts.dt, "tz", None) is None:
+        lo, hi = lo.tz_localize(None), hi.tz_localize(None)
+    first, last = ts.min(), ts.max()
+    if pd.isna(first) or (first >= lo and last <= hi):  # the usual case: two reductions
+        return np.ones(len(ts), dtype=bool)
+    outside = ts.notna() & ((ts < lo) | (ts > hi))
+    return ~outside.to_numpy(dtype=bool)
 
 
 def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
@@ -705,7 +764,8 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         _zone(options.timezone)
     except ValueError as exc:
         raise UnusableFileError(source.name, str(exc)) from exc
-    text_head, _, _ = read_text(source.data[:65_536])
+    ftext = _FileText(source.data)
+    text_head = ftext.head
     column_map = options.column_map_dict()
     layout = layout_with_map(text_head, column_map) if column_map else None
     if layout is None:
@@ -732,7 +792,8 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
             where=f"row {layout.header_line + 1}",
         )
     text_cols = list(roles["who"]) + [roles[r] for r in ("event_id", "note") if r in roles]
-    frame, lineno, warnings, cut_wrong = _read_frame(source, layout, text_cols)
+    frame, lineno, warnings, cut_wrong = _read_frame(ftext, layout, text_cols)
+    report.encoding = ftext.encoding
     report.warnings.extend(warnings)
     who = _coalesce_who(frame, roles["who"]) if len(frame) else np.array([], dtype=object)
     if "timestamp" in roles:
@@ -747,10 +808,14 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     n = len(frame)
 
     dates = _Dates()
+    day_ok = np.ones(n, dtype=bool)
     if "timestamp" in roles:
         ts = _parse_moments(frame.iloc[:, roles["timestamp"]], lineno, options, dates, False)
     else:
         day = _parse_moments_naive_date(frame.iloc[:, roles["date"]], lineno, options, dates)
+        day_ok = _representable(day)
+        if not day_ok.all():  # before adding times: a far date cannot hold nanoseconds
+            day = day.where(day_ok).astype("datetime64[ns]")
         if "time" in roles:
             day = day + _parse_times(frame.iloc[:, roles["time"]], dates)
         zone = ZoneInfo("UTC") if dates.absolute else _zone(options.timezone)
@@ -758,6 +823,9 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     report.notes.extend(dates.notes)
     report.warnings.extend(dates.warnings)
 
+    in_range = _representable(ts) & day_ok
+    if not in_range.all():
+        ts = ts.where(in_range).astype("datetime64[ns, UTC]")
     ts_ok = ts.notna().to_numpy() if n else np.zeros(0, dtype=bool)
     who_ok = who != ""
     good = ts_ok & who_ok
@@ -783,6 +851,8 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
             where = f"row {int(lineno[i])}"
             if not who_ok[i]:
                 report.skipped.append(Skipped(where, "no contact (the who-column is empty)"))
+            elif not in_range[i]:
+                report.skipped.append(Skipped(where, f"{OUT_OF_RANGE_REASON}: {when!r}"))
             elif when == "":
                 report.skipped.append(Skipped(where, "no date"))
             else:

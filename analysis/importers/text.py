@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BOMS = (
@@ -67,8 +68,7 @@ FALLBACK_ENCODING = "cp1252"
 the most common legacy encoding of contact exports); ``latin-1`` if even that fails."""
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
-_BAD_LINE = re.compile(r"[^\n]*[\udc80-\udcff][^\n]*")
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 @dataclass(frozen=True)
@@ -122,18 +122,86 @@ def detect_legacy(sample: bytes) -> str:
     import charset_normalizer
 
     sample = sample[:DETECT_SAMPLE_BYTES]
-    best = charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
-    if best is None:
+    results = list(charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not results:
         try:
             sample.decode(FALLBACK_ENCODING)
             return FALLBACK_ENCODING
         except UnicodeDecodeError:
             return "latin-1"
-    same = {_codec(best.encoding), *(_codec(c) for c in best.could_be_from_charset)}
+    best = results[0]
+    if _preferred(best) in LATIN_PAGES:
+        # Latin code pages differ in a few letters only and the detector often ties them:
+        # the one whose accented words each fit one language's alphabet wins (cp1252 on ties).
+        near = [_preferred(r) for r in results if r.chaos <= best.chaos + LATIN_TIE_CHAOS]
+        near = [e for e in dict.fromkeys(near) if e in LATIN_PAGES]
+        scores = {e: _coherent_words(sample.decode(e, errors="replace")) for e in near}
+        return max(near, key=lambda e: (scores[e], -LEGACY_ENCODINGS.index(e)))
+    return _preferred(best)
+
+
+def _preferred(match: object) -> str:
+    """The first of :data:`LEGACY_ENCODINGS` among the encodings that read a detector result's
+    bytes identically."""
+    names = [match.encoding, *match.could_be_from_charset]  # type: ignore[attr-defined]
+    same = {_codec(n) for n in names}
     for enc in LEGACY_ENCODINGS:
         if _codec(enc) in same:
             return enc
-    return _codec(best.encoding)
+    return _codec(names[0])
+
+
+LATIN_PAGES = ("cp1252", "cp1250", "cp1257", "cp1254", "cp1258", "mac_roman")
+"""Code pages of Latin-script languages, told apart by :func:`_coherent_words`."""
+
+LATIN_TIE_CHAOS = 0.05
+"""Detector results this close to the best one (in its "chaos" measure) count as a tie."""
+
+ALPHABETS: tuple[str, ...] = (
+    "äöüß",  # German
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "áéíñóúü",  # Spanish
+    "àèéìíîòóùú",  # Italian
+    "àáâãçéêíóôõú",  # Portuguese
+    "éëïóöü",  # Dutch
+    "æøåéó",  # Danish, Norwegian
+    "åäöé",  # Swedish, Finnish
+    "áðéíóúýþæö",  # Icelandic
+    "àçéèíïóòúü",  # Catalan
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "ąćęłńóśźż",  # Polish
+    "áéíóöőúüű",  # Hungarian
+    "ăâîșțşţ",  # Romanian
+    "čćđšž",  # Croatian, Slovene, Bosnian, Serbian (Latin)
+    "çğıöşüâî",  # Turkish
+    "ąčęėįšųūž",  # Lithuanian
+    "āčēģīķļņšūž",  # Latvian
+    "äöõüšž",  # Estonian
+    "ăâêôơưđàảãáạèẻẽéẹìỉĩíịòỏõóọùủũúụỳỷỹýỵ",  # Vietnamese (precomposed)
+)
+"""Accented letters of Latin-script languages (lower case). A word is coherent when its
+accented letters all belong to one of them: Czech read as cp1252 gives ``Dvoøák`` (``ø`` and
+``á`` fit no single language), French read as cp1250 gives ``Ĺström``."""
+
+_ALPHABET_SETS = tuple(frozenset(a) for a in ALPHABETS)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _coherent_words(text: str) -> tuple[float, float]:
+    """How well the accented words of ``text`` fit the languages of :data:`ALPHABETS`:
+    ``(share of words whose accented letters all belong to some one alphabet, largest share of
+    words one single alphabet covers)``, compared in that order (each 1.0 when there is no
+    accented word). The second tells apart short texts where every word fits some language:
+    Czech names read as cp1252 fit Danish, Italian and Spanish word by word, but no one of them
+    as a whole."""
+    words = {w for w in _WORD_RE.findall(text.lower()) if not w.isascii()}
+    if not words:
+        return 1.0, 1.0
+    letter_sets = [frozenset(c for c in w if ord(c) > 127) for w in words]
+    good = sum(1 for ls in letter_sets if any(ls <= a for a in _ALPHABET_SETS))
+    best_one = max(sum(1 for ls in letter_sets if ls <= a) for a in _ALPHABET_SETS)
+    return good / len(words), best_one / len(words)
 
 
 def _codec(name: str) -> str:
@@ -160,12 +228,29 @@ def _whole_file(data: bytes, legacy: str) -> bool:
     return True
 
 
+def _lines_with(content, pattern: re.Pattern) -> Iterator:
+    """The whole lines of ``content`` (str or bytes) holding a match of ``pattern``, in order,
+    each once. Linear: a search finds the next match, the line around it is cut out, and the
+    search goes on after that line."""
+    nl = "\n" if isinstance(content, str) else b"\n"
+    pos = 0
+    while True:
+        m = pattern.search(content, pos)
+        if m is None:
+            return
+        start = content.rfind(nl, 0, m.start()) + 1
+        end = content.find(nl, m.end())
+        end = len(content) if end < 0 else end
+        yield content[start:end]
+        pos = end + 1
+
+
 def _legacy_sample(escaped: str) -> bytes:
     """The non-UTF-8 lines of a surrogate-escaped text, as bytes, up to the sample size."""
     parts: list[bytes] = []
     size = 0
-    for m in _BAD_LINE.finditer(escaped):
-        raw = m.group().encode("utf-8", errors="surrogateescape")
+    for line in _lines_with(escaped, _NOT_UTF8):
+        raw = line.encode("utf-8", errors="surrogateescape")[:DETECT_SAMPLE_BYTES]
         parts.append(raw)
         size += len(raw) + 1
         if size >= DETECT_SAMPLE_BYTES:
@@ -177,8 +262,8 @@ def _non_ascii_sample(data: bytes) -> bytes:
     """The lines of ``data`` that are not plain ASCII, up to the sample size."""
     parts: list[bytes] = []
     size = 0
-    for m in _NON_ASCII_LINE.finditer(data):
-        parts.append(m.group())
+    for line in _lines_with(data, _HIGH_BYTE):
+        parts.append(line[:DETECT_SAMPLE_BYTES])
         size += len(parts[-1]) + 1
         if size >= DETECT_SAMPLE_BYTES:
             break
@@ -190,9 +275,7 @@ def decode_text(data: bytes) -> Decoded:
     bytes no encoding explains become U+FFFD."""
     enc = _bom_or_utf16(data)
     if enc is not None:
-        text = data.decode(enc, errors="replace").lstrip("\ufeff")
-        shown = "utf-8" if enc == "utf-8-sig" else enc
-        return Decoded(text, shown)
+        return Decoded(data.decode(enc, errors="replace").lstrip("\ufeff"), enc)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -207,16 +290,33 @@ def decode_text(data: bytes) -> Decoded:
         # No valid UTF-8 sequence at all (each byte became one character), or a multi-byte
         # legacy encoding some of whose lines happen to be valid UTF-8: one encoding throughout.
         return Decoded(data.decode(legacy, errors="replace"), legacy, legacy)
+    lines = list(io.StringIO(escaped, newline=""))
+    bad = [_NOT_UTF8.search(line) is not None for line in lines]
+    if not any(not b and not line.isascii() for b, line in zip(bad, lines, strict=True)):
+        # Valid UTF-8 pairs only inside lines that are not UTF-8 (chance byte pairs of a
+        # legacy text): no line is UTF-8 with accents, so the file is legacy throughout.
+        return Decoded(data.decode(legacy, errors="replace"), legacy, legacy)
     # Mostly UTF-8 with some legacy lines: each line that is not UTF-8 is read as ``legacy``.
     parts: list[str] = []
     mixed: list[int] = []
-    for n, line in enumerate(io.StringIO(escaped, newline=""), 1):
-        if _NOT_UTF8.search(line):
+    for n, (line, is_bad) in enumerate(zip(lines, bad, strict=True), 1):
+        if is_bad:
             parts.append(line.encode("utf-8", "surrogateescape").decode(legacy, "replace"))
             mixed.append(n)
         else:
             parts.append(line)
     return Decoded("".join(parts).lstrip("\ufeff"), f"utf-8 + {legacy}", legacy, tuple(mixed))
+
+
+def encoding_name(codec: str) -> str:
+    """A codec's name as people know it (``cp1252`` -> ``Windows-1252``, ``cp932`` ->
+    ``Shift_JIS``), for messages."""
+    names = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "gb18030": "GB18030"}
+    if codec in names:
+        return names[codec]
+    if re.fullmatch(r"cp125\d", codec):
+        return "Windows-" + codec[2:]
+    return codec
 
 
 def guess_encoding(data: bytes) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import logging
 import multiprocessing
 import os
@@ -46,7 +47,7 @@ from analysis.importers.base import (
     SourceFile,
     stable_id,
 )
-from analysis.importers.text import decode
+from analysis.importers.text import Decoded, decode_text
 from analysis.model import contacts_frame
 from analysis.normalize import nfc, normalize_email, normalize_phone
 
@@ -74,6 +75,18 @@ makes vobject refuse the whole card)."""
 
 SNIFF_CHARS = 8_192
 """How far into the file ``BEGIN:VCARD`` may be found for :func:`sniff` to claim the file."""
+
+MAX_CARD_LINES = 1_000
+"""Most property lines closeknit reads (names, e-mails, phones, ...) one card may hold; a card
+with more is skipped ("more than 1,000 lines"). Judgement: real address-book cards hold a few
+dozen such lines (the largest exports seen hold under 100); past this a card is generated or
+broken, and reading it (vobject costs ~0.25 ms a line) would only slow the import. Lines
+closeknit drops unread (photos, notes, addresses) do not count."""
+
+MAX_PROPERTY_CHARS = 16_384
+"""Longest property closeknit reads (after unfolding): a card with a longer name, e-mail,
+phone, organisation or category line is skipped with that line's number. Judgement: no real
+value of these properties comes near 16 KB; photos and notes, which can, are dropped unread."""
 
 NO_IDENTITY = "card has no name, e-mail or phone"
 TRUNCATED = "card is truncated (no END:VCARD)"
@@ -149,8 +162,6 @@ _ANDROID_RELATIONS = {
 _APPLE_YEARLESS = "1604"
 """Apple Contacts stores a birthday without a year as year 1604."""
 
-_ASCII_COMPATIBLE = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
-
 _BEGIN_RE = re.compile(r"^BEGIN:VCARD[ \t]*$", re.IGNORECASE)
 _END_RE = re.compile(r"^END:VCARD[ \t]*$", re.IGNORECASE)
 _SNIFF_BEGIN_RE = re.compile(r"^\ufeff?[ \t]*BEGIN:VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
@@ -224,65 +235,99 @@ class _Card:
     truncated: bool = False
     end_line: int = 0
     lines: list[tuple[int, str]] | None = None
+    too_big: str = ""
+    """Why the card is over a size limit (:data:`MAX_CARD_LINES`, :data:`MAX_PROPERTY_CHARS`);
+    its lines are then no longer kept."""
 
 
-def _file_lines(source: SourceFile) -> tuple[list[str], str, list[str]]:
-    """The file's physical lines (decoded), the encoding and any file-level notes.
+def _file_lines(source: SourceFile) -> tuple[list[str], Decoded, list[str]]:
+    """The file's physical lines (decoded), how it was decoded, and any file-level notes.
 
-    A file that is not valid UTF-8 is decoded line by line: a line's bytes that are valid
-    UTF-8 are read as UTF-8, else with the line's (or its property's) CHARSET, else with the
-    fallback encoding (cp1252/latin-1) — so a file that mixes encodings, or a Shift_JIS export
-    that says so in CHARSET, comes out right."""
-    text, enc = decode(source.data)
+    The encoding is decided once (:func:`analysis.importers.text.decode_text`). A file that is
+    not all UTF-8 is then decoded line by line: a line's bytes are read with the line's (or its
+    property's) CHARSET when it names a real character set, as UTF-8 when they are UTF-8 (in a
+    file that mixes UTF-8 and legacy lines), else in the detected legacy encoding; so a file
+    that mixes encodings, or a Shift_JIS export that says so in CHARSET, comes out right."""
+    dec = decode_text(source.data)
     notes: list[str] = []
-    if enc not in _ASCII_COMPATIBLE or enc.startswith("utf-8"):
-        text = text.lstrip("\ufeff")
-        if enc not in _ASCII_COMPATIBLE:
-            notes.append(f"read as {enc.upper()}")
-        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), enc, notes
+    if dec.legacy is None:
+        if dec.encoding not in ("utf-8", "utf-8-sig"):
+            notes.append(f"read as {dec.encoding.upper()}")
+        return dec.text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), dec, notes
+    legacy = dec.legacy
+    utf8_first = dec.encoding != legacy  # only a mixed file has UTF-8 lines to keep
     raw = source.data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     lines: list[str] = []
     charset = ""
     fallback_lines: list[int] = []
     for n, rb in enumerate(raw, 1):
         if rb[:1] not in (b" ", b"\t"):
-            m = re.search(rb"(?i);CHARSET=([A-Za-z0-9_.:-]+)[;:]", rb.split(b":", 1)[0] + b":")
+            m = _CHARSET_RE.search(rb.split(b":", 1)[0] + b":")
             charset = m.group(1).decode("ascii") if m else ""
         if rb.isascii():
             lines.append(rb.decode("ascii"))
             continue
-        s, used = _decode_bytes(rb, charset, enc)
+        s, used = _decode_bytes(rb, charset, legacy, utf8_first=utf8_first)
         if used not in ("utf-8", charset):
             fallback_lines.append(n)
         lines.append(s)
-    if fallback_lines:
+    if fallback_lines and not utf8_first:
+        notes.append(f"the file is not UTF-8: read as {legacy} (detected from its content)")
+    elif fallback_lines:
         shown = ", ".join(str(n) for n in fallback_lines[:5])
         more = f" and {len(fallback_lines) - 5} more" if len(fallback_lines) > 5 else ""
         notes.append(
-            f"the file is not all UTF-8: line(s) {shown}{more} read as {enc} "
+            f"the file is not all UTF-8: line(s) {shown}{more} read as {legacy} "
             "(check accented letters there)"
         )
-    return lines, enc, notes
+    return lines, dec, notes
 
 
-def _decode_bytes(data: bytes, charset: str, fallback: str) -> tuple[str, str]:
+_CHARSET_RE = re.compile(rb"(?i);CHARSET=([A-Za-z0-9_.:-]+)[;:]")
+
+
+def _decode_bytes(
+    data: bytes, charset: str, fallback: str, utf8_first: bool = True
+) -> tuple[str, str]:
     """Text of ``data`` and the encoding used: ASCII or valid UTF-8 first (exporters often
-    declare one charset and write UTF-8), then the declared ``charset``, then ``fallback``."""
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if charset:
+    declare one charset and write UTF-8; not in a file known to be legacy throughout, whose
+    CJK byte pairs can look like UTF-8), then the declared ``charset`` when it names a real
+    character set, then ``fallback``."""
+    if utf8_first:
         try:
-            return data.decode(charset), charset
-        except (UnicodeDecodeError, LookupError):
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
             pass
-    if fallback.startswith(("utf-16", "utf-32")) or fallback.startswith("utf-8"):
+    codec = _charset_codec(charset) if charset else None
+    if codec:
+        try:
+            return data.decode(codec), charset
+        except (UnicodeError, LookupError, ValueError):
+            pass
+    if fallback.startswith(("utf-16", "utf-32", "utf-8")):
         fallback = "cp1252"
     try:
         return data.decode(fallback), fallback
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError):
         return data.decode("latin-1"), "latin-1"
+
+
+_NOT_CHARSETS = frozenset({"undefined", "unicode_escape", "raw_unicode_escape", "punycode", "idna"})
+"""Python codecs that are not character sets a vCard can name (``undefined`` always raises)."""
+
+
+@lru_cache(maxsize=256)
+def _charset_codec(name: str) -> str | None:
+    """The Python codec for a vCard ``CHARSET`` value, or None when it names no text encoding
+    (``CHARSET=undefined``, ``CHARSET=base64``, a typo): the value is then read as UTF-8 or in
+    the file's encoding instead."""
+    try:
+        info = codecs.lookup(name.strip().strip('"'))
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def _split_cards(lines: list[str]) -> tuple[list[_Card], list[str]]:
@@ -347,7 +392,7 @@ class _Builder:
             return
         c0 = line[:1]
         if c0 == " " or c0 == "\t":
-            if self.dropping:
+            if self.dropping or self.card.too_big:
                 return
             if self.cur:
                 self.cur.append(line if self.fold_keep else line[1:])
@@ -383,7 +428,19 @@ class _Builder:
 
     def _flush(self) -> None:
         if self.cur:
-            self.out.append((self.cur_n, "".join(self.cur)))
+            if not self.card.too_big:
+                text = "".join(self.cur)
+                if len(text) > MAX_PROPERTY_CHARS:
+                    self.card.too_big = (
+                        f"line {self.cur_n}: a property longer than {MAX_PROPERTY_CHARS:,} "
+                        "characters"
+                    )
+                elif len(self.out) >= MAX_CARD_LINES:
+                    self.card.too_big = f"more than {MAX_CARD_LINES:,} lines"
+                if self.card.too_big:
+                    self.out = []  # the card is skipped: its lines are not kept
+                else:
+                    self.out.append((self.cur_n, text))
             self.cur = []
         self.qp = False
 
@@ -603,6 +660,8 @@ def _parse_card(
     """One card into a contacts record, or the reason it is skipped, plus warnings."""
     where = _where(card.index, card.line)
     warnings: list[str] = []
+    if card.too_big:
+        return None, Skipped(where, card.too_big), warnings
     body = ["BEGIN:VCARD"]
     line_map = [card.line]
     for n, text in card.lines or ():
@@ -648,9 +707,9 @@ def _record(comp: vobject.base.Component, region: str, warnings: list[str], wher
     """The contacts fields of a parsed card."""
     fn = given = family = nickname = org = title = birthday = ""
     n_name = ""
-    emails: list[str] = []
-    phones: list[str] = []
-    categories: list[str] = []
+    emails: dict[str, None] = {}  # ordered sets: a card with thousands of values stays linear
+    phones: dict[str, None] = {}
+    categories: dict[str, None] = {}
     related: list[tuple[str, str]] = []
     labels: dict[str, str] = {}
     grouped_related: list[tuple[str | None, str]] = []
@@ -678,19 +737,19 @@ def _record(comp: vobject.base.Component, region: str, warnings: list[str], wher
                 title = _text(value)
         elif name == "EMAIL":
             e = normalize_email(_text(value))
-            if e and e not in emails:
-                emails.append(e)
+            if e:
+                emails[e] = None
         elif name == "TEL":
             p = normalize_phone(_text(value), region)
-            if p and p not in phones:
-                phones.append(p)
+            if p:
+                phones[p] = None
         elif name == "CATEGORIES":
             vals = value if isinstance(value, list) else [value]
             for v in vals:
                 for c in str(v).split(","):
                     c = nfc(c)
-                    if c and c not in categories:
-                        categories.append(c)
+                    if c:
+                        categories[c] = None
         elif name == "BDAY":
             if not birthday:
                 raw = _text(value)
@@ -725,17 +784,17 @@ def _record(comp: vobject.base.Component, region: str, warnings: list[str], wher
     for group, v in grouped_related:
         related.append((labels.get(group, "") if group else "", v))
     related = [(k or "related", v) for k, v in related]
-    full_name = fn or n_name or nickname or org or (emails[0] if emails else "")
+    full_name = fn or n_name or nickname or org or next(iter(emails), "")
     return {
         "full_name": full_name,
         "given_name": given,
         "family_name": family,
         "nickname": nickname,
-        "emails": emails,
-        "phones": phones,
+        "emails": list(emails),
+        "phones": list(phones),
         "org": org,
         "title": title,
-        "categories": categories,
+        "categories": list(categories),
         "birthday": birthday,
         "related": related,
     }
@@ -856,7 +915,8 @@ def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResu
     processes for a big file), then return the function that collects the result. The pipeline
     reads other files in between, so a big address book and a big log are read side by side.
     Raises :class:`UnusableFileError` at once when the file holds no BEGIN:VCARD."""
-    lines, enc, notes = _file_lines(source)
+    lines, dec, notes = _file_lines(source)
+    enc = dec.legacy or dec.encoding
     cards, warnings = _split_cards(lines)
     if not cards:
         raise UnusableFileError(source.name, "no BEGIN:VCARD line found: this is not a vCard file")
@@ -866,7 +926,7 @@ def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResu
 
     def finish() -> ImportResult:
         results, pnote = wait()
-        report = FileReport(file=source.name, format="vcard", label=label)
+        report = FileReport(file=source.name, format="vcard", label=label, encoding=dec.encoding)
         report.notes.extend(notes)
         if pnote:
             report.notes.append(pnote)

@@ -236,3 +236,86 @@ def read_source(src: SourceFile):
     result = import_file(src)
     assert result.report.error is None, result.report.error
     return result
+
+
+# --- long fields, broken quotes, encodings ----------------------------------------------------
+
+
+def test_a_quoted_field_over_128_kib_is_read_not_lost():
+    note = "Met at the conference; " * 9_000  # ~200 KB, past csv.field_size_limit
+    data = f'Name,Email,Phone,Notes\nAna Lima,ana@example.org,+49 151 1,"{note}"\nBen Ode,ben@example.org,,ok\n'
+    result = read_source(SourceFile("long.csv", data.encode()))
+    assert list(result.contacts.full_name) == ["Ana Lima", "Ben Ode"]
+    assert result.report.skipped == []
+
+
+def test_a_field_over_the_limit_skips_its_row_with_the_reason():
+    from analysis.importers.csvsniff import MAX_FIELD_CHARS
+
+    huge = "x" * (MAX_FIELD_CHARS + 10)
+    data = f'Name,Email\nAna Lima,"{huge}"\nBen Ode,ben@example.org\n'
+    result = read_source(SourceFile("huge.csv", data.encode()))
+    assert list(result.contacts.full_name) == ["Ben Ode"]
+    (skip,) = result.report.skipped
+    assert (skip.where, skip.reason) == (
+        "row 2",
+        f"a field is longer than {MAX_FIELD_CHARS:,} characters",
+    )
+
+
+def test_an_unbalanced_quote_costs_its_row_and_reading_resumes_on_the_next():
+    rows = "".join(f"Person {i},p{i}@example.org,+49 151 {1000 + i}\n" for i in range(5))
+    data = 'Name,Email,Phone\nAna Lima,"ana@example.org,+49 151 1\n' + rows
+    result = read_source(SourceFile("broken.csv", data.encode()))
+    rep = result.report
+    assert list(result.contacts.full_name) == [f"Person {i}" for i in range(5)]
+    assert [s.where for s in rep.skipped] == ["row 2"]
+    assert "unbalanced quote" in rep.skipped[0].reason
+    assert rep.read == rep.imported + len(rep.skipped) == 6
+    assert list(result.contacts["where"]) == [f"row {i}" for i in range(3, 8)]
+
+
+def test_a_quote_that_closes_on_a_later_row_does_not_swallow_the_rows_between():
+    data = (
+        "First Name,Last Name,E-mail Address,Mobile Phone\n"
+        'Ana,"Lima,ana@example.org,+49 151 1\n'
+        "Ben,Ode,ben@example.org,+49 151 2\n"
+        "Cleo,Park,cleo@example.org,+49 151 3\n"
+        'Dan,"Roe",dan@example.org,+49 151 4\n'
+    )
+    result = read_source(SourceFile("swallow.csv", data.encode()))
+    assert list(result.contacts.full_name) == ["Ben Ode", "Cleo Park", "Dan Roe"]
+    assert [s.where for s in result.report.skipped] == ["row 2"]
+
+
+def test_a_real_multi_line_address_is_still_one_row():
+    data = (
+        "Name,Email,Address\n"
+        'Ana Lima,ana@example.org,"Hauptstr. 1\nApt 4, Floor 2\n10115 Berlin"\n'
+        "Ben Ode,ben@example.org,\n"
+    )
+    result = read_source(SourceFile("address.csv", data.encode()))
+    assert list(result.contacts.full_name) == ["Ana Lima", "Ben Ode"]
+    assert list(result.contacts["where"]) == ["row 2", "row 5"]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "person", "org"),
+    [
+        ("contacts_cs_cp1250.csv", "cp1250", "Kateřina Svobodová", "Univerzita Karlova"),
+        ("contacts_ru_cp1251.csv", "cp1251", "Алёна Фёдорова", "Эрмитаж"),
+        ("contacts_western_cp1252.csv", "cp1252", "Björn Åström", "Volvo"),
+        ("contacts_ru_utf16le_nobom.csv", "utf-16-le", "Мария Иванова", "Школа № 57"),
+    ],
+)
+def test_contact_lists_in_legacy_encodings_come_out_right(name, encoding, person, org):
+    result = read(name)
+    assert result.report.encoding == encoding
+    assert by_name(result, person).org == org
+    assert not result.contacts.full_name.str.contains("\ufffd").any()
+
+
+def test_birthdays_far_outside_the_calendar_do_not_crash():
+    data = "Name,Email,Birthday\nAna,a@example.org,0001-01-01\nBen,b@example.org,99999-99-99\n"
+    result = read_source(SourceFile("bdays.csv", data.encode()))
+    assert list(result.contacts.birthday) == ["0001-01-01", ""]

@@ -4,6 +4,8 @@ broken and truncated files, and every .ics of the real-world corpus."""
 from __future__ import annotations
 
 import re
+import time
+import tracemalloc
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +13,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.dates import OUT_OF_RANGE_REASON
 from analysis.importers import detect, import_file
 from analysis.importers.base import ImportOptions, SourceFile
-from analysis.importers.ics import MAX_OCCURRENCES, RECURRENCE_YEARS_BACK, parse
+from analysis.importers.ics import (
+    MAX_OCCURRENCES,
+    MAX_PARTICIPANTS,
+    MAX_ROWS_PER_EVENT,
+    RECURRENCE_YEARS_BACK,
+    parse,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "ics"
@@ -290,3 +299,152 @@ def test_jcal_calendar_is_read_like_its_ics_twin():
         SourceFile.from_path(str(path.with_name("rfc_7265_appendix_example_2_ical.ics")))
     )
     assert [s.reason for s in res.report.skipped] == [s.reason for s in twin.report.skipped]
+
+
+# --- totality, budgets, identity ----------------------------------------------------------------
+
+
+def _cal(*events: str, extra: str = "") -> SourceFile:
+    body = "".join(f"BEGIN:VEVENT\r\n{e}END:VEVENT\r\n" for e in events)
+    text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{extra}{body}END:VCALENDAR\r\n"
+    return SourceFile("calendar.ics", text.encode())
+
+
+MEETING = "ORGANIZER:mailto:me@example.org\r\nATTENDEE:mailto:ana@example.org\r\n"
+ME = ImportOptions(me=("me@example.org",))
+
+
+def _checked(source: SourceFile, options: ImportOptions = ME):
+    result = import_file(source, options)
+    rep = result.report
+    assert rep.error is None, rep.error
+    assert rep.read == rep.imported + len(rep.skipped)
+    return result
+
+
+def test_a_recurrence_id_that_is_not_a_date_skips_that_event_only():
+    result = _checked(
+        _cal(
+            "UID:a\r\nDTSTART:20240101T100000Z\r\nRECURRENCE-ID:garbage\r\n" + MEETING,
+            "UID:b\r\nDTSTART:20240102T100000Z\r\n" + MEETING,
+        )
+    )
+    assert len(result.interactions) == 1
+    (skip,) = result.report.skipped
+    assert skip.where == "event 1 (line 4)"
+    assert skip.reason.startswith("its RECURRENCE-ID is not a date or time")
+
+
+def test_a_secondly_rule_is_cut_within_its_budget_in_time_and_memory():
+    event = "UID:s\r\nDTSTART:20010101T000000Z\r\nRRULE:FREQ=SECONDLY\r\n" + MEETING
+    source = _cal(event)
+    assert len(source.data) < 400
+    start = time.process_time()  # CPU time: the shared machine's load does not count
+    result = _checked(source)
+    assert time.process_time() - start < 1.0
+    tracemalloc.start()
+    _checked(source)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2**20
+    assert 0 < len(result.interactions) <= MAX_OCCURRENCES
+    assert any("repeats too often" in w or "too long" in w for w in result.report.warnings)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=5"],
+)
+def test_a_rule_nothing_matches_is_cheap(rule):
+    start = time.process_time()
+    result = _checked(_cal(f"UID:n\r\nDTSTART:20010101T000000Z\r\nRRULE:{rule}\r\n" + MEETING))
+    assert time.process_time() - start < 1.0
+    assert result.report.skipped[0].reason == "recurring event with no occurrence up to today"
+
+
+def test_a_daily_series_that_never_ends_is_cheap_and_keeps_the_recent_years():
+    start = time.process_time()
+    result = _checked(
+        _cal(
+            "UID:d\r\nDTSTART;TZID=Europe/Berlin:19900101T090000\r\nRRULE:FREQ=DAILY\r\n" + MEETING
+        )
+    )
+    assert time.process_time() - start < 1.0
+    days = result.interactions.timestamp
+    assert len(days) == pytest.approx(365.25 * RECURRENCE_YEARS_BACK, abs=2)
+    assert (days.dt.tz_convert("Europe/Berlin").dt.hour == 9).all()
+
+
+def test_many_attendees_times_many_occurrences_stay_within_the_row_budget():
+    attendees = "".join(f"ATTENDEE:mailto:p{i}@example.org\r\n" for i in range(400))
+    event = "UID:big\r\nDTSTART:20200101T090000Z\r\nRRULE:FREQ=DAILY\r\nORGANIZER:mailto:me@example.org\r\n"
+    result = _checked(_cal(event + attendees))
+    assert len(result.interactions) <= MAX_ROWS_PER_EVENT
+    assert result.interactions.who.nunique() == 400
+    assert any("rows; the latest" in w for w in result.report.warnings)
+
+
+def test_an_event_with_more_participants_than_the_limit_is_skipped_as_a_broadcast():
+    attendees = "".join(
+        f"ATTENDEE:mailto:p{i}@example.org\r\n" for i in range(MAX_PARTICIPANTS + 1)
+    )
+    result = _checked(
+        _cal(
+            "UID:all\r\nDTSTART:20240101T090000Z\r\nORGANIZER:mailto:me@example.org\r\n"
+            + attendees,
+            "UID:one\r\nDTSTART:20240102T090000Z\r\n" + MEETING,
+        )
+    )
+    assert list(result.interactions.who) == ["ana@example.org"]
+    assert "a broadcast" in result.report.skipped[0].reason
+
+
+def test_event_ids_depend_on_the_event_not_on_the_file():
+    a = (
+        "UID:weekly@example.org\r\nDTSTART:20240101T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+        + MEETING
+    )
+    b = "UID:lunch@example.org\r\nDTSTART:20240105T120000Z\r\n" + MEETING
+    c = "DTSTART:20240106T120000Z\r\nSUMMARY:No UID\r\n" + MEETING
+    first = _checked(_cal(a, b, c))
+    second = _checked(
+        _cal(c, b, a, extra="X-WR-CALNAME:Work\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\n")
+    )
+    assert first.report.imported == second.report.imported == 3
+    ids = lambda r: sorted(r.interactions.event_id)  # noqa: E731
+    assert ids(first) == ids(second)
+    assert len(set(first.interactions.event_id)) == 5
+
+
+def test_dates_outside_the_representable_range_are_skipped():
+    result = _checked(
+        _cal(
+            "UID:old\r\nDTSTART:00010101T100000Z\r\n" + MEETING,
+            "UID:new\r\nDTSTART:20240101T100000Z\r\n" + MEETING,
+        )
+    )
+    assert len(result.interactions) == 1
+    assert result.report.skipped[0].reason == OUT_OF_RANGE_REASON
+
+
+def test_recovery_after_a_broken_event_reads_every_other_event():
+    good = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTART:20240101T{i % 24:02d}0000Z\r\n{MEETING}END:VEVENT\r\n"
+        for i in range(300)
+    )
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:bad\r\nDTSTART:garbage\r\n"
+        "BEGIN:VALARM\r\n" + good + "END:VCALENDAR\r\n"
+    )
+    result = _checked(SourceFile("broken.ics", text.encode()))
+    assert result.report.imported == 300
+    assert [s.where for s in result.report.skipped] == ["event 1 (line 3)"]
+
+
+def test_the_report_names_the_encoding():
+    data = _cal("UID:x\r\nDTSTART:20240101T100000Z\r\nSUMMARY:Café\r\n" + MEETING).data
+    assert _checked(SourceFile("c.ics", data)).report.encoding == "utf-8"
+    latin = data.decode().encode("cp1252")
+    result = _checked(SourceFile("c.ics", latin))
+    assert result.report.encoding == "cp1252"
+    assert result.interactions.note.iloc[0] == "Café"

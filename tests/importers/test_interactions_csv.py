@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.dates import OUT_OF_RANGE_REASON
 from analysis.errors import UnusableFileError
 from analysis.importers import detect, head_text, import_file, interactions_csv
 from analysis.importers.base import ImportOptions, SourceFile
@@ -294,3 +295,93 @@ def test_dates_in_both_orders_warn_and_skip_the_minority():
 )
 def test_sniff_never_raises_and_refuses_non_logs(head):
     assert interactions_csv.sniff("x.csv", head) is None
+
+
+# --- long fields, broken quotes, far dates, encodings ----------------------------------------
+
+
+def test_a_long_note_in_a_ragged_log_is_read_not_a_crash():
+    note = "x" * 200_000  # past csv.field_size_limit (128 KiB)
+    data = (
+        "timestamp,contact,channel,note\n"
+        f'2024-01-01 10:00,Ana Lima,call,"{note}"\n'
+        "2024-01-02 10:00,Ben Ode,call,ok,extra\n"
+        "2024-01-03 10:00,Cleo,call,ok\n"
+    )
+    result = read(SourceFile("log.csv", data.encode()))
+    assert list(result.interactions.who) == ["Ana Lima", "Cleo"]
+    assert len(result.interactions.note.iloc[0]) == 200_000
+    assert [s.where for s in result.report.skipped] == ["row 3"]
+
+
+def test_an_unbalanced_quote_in_a_log_costs_one_row_with_its_number():
+    rows = "".join(f"2024-01-{i + 1:02d} 10:00,Person {i},call\n" for i in range(5))
+    data = 'timestamp,contact,channel\n2024-01-01 09:00,"Ana,call\n' + rows
+    result = read(SourceFile("log.csv", data.encode()))
+    assert list(result.interactions.who) == [f"Person {i}" for i in range(5)]
+    (skip,) = result.report.skipped
+    assert skip.where == "row 2" and "unbalanced quote" in skip.reason
+
+
+def test_a_quote_closing_rows_later_with_the_right_field_count_is_still_caught():
+    rows = "".join(f"2024-01-{i + 1:02d} 10:00,Person {i},call\n" for i in range(3))
+    data = (
+        'timestamp,contact,channel\n2024-01-01 09:00,"Ana,call\n'
+        + rows
+        + '2024-02-01 10:00,"Zed",call\n'
+    )
+    result = read(SourceFile("log.csv", data.encode()))
+    assert list(result.interactions.who) == ["Person 0", "Person 1", "Person 2", "Zed"]
+    assert [s.where for s in result.report.skipped] == ["row 2"]
+
+
+def test_rows_after_a_multi_line_note_keep_their_true_line_numbers():
+    data = (
+        "timestamp,contact,channel,note\n"
+        '2024-01-01 10:00,Ana Lima,call,"line one\nline two"\n'
+        "2024-01-02 10:00,,call,\n"
+    )
+    result = read(SourceFile("log.csv", data.encode()))
+    assert result.interactions.note.iloc[0] == "line one\nline two"
+    assert [s.where for s in result.report.skipped] == ["row 4"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "0001-01-01 10:00,Ana,call\n2024-01-01 10:00,Ben,call\n",
+        "3000-01-01 10:00,Ana,call\n2024-01-01 10:00,Ben,call\n",
+        "1500-06-01T10:00:00Z,Ana,call\n2024-01-01T10:00:00Z,Ben,call\n",
+    ],
+)
+def test_dates_outside_the_representable_range_are_skipped_not_wrapped(rows):
+    result = read(SourceFile("log.csv", ("timestamp,contact,channel\n" + rows).encode()))
+    assert list(result.interactions.who) == ["Ben"]
+    assert result.interactions.timestamp.iloc[0].year == 2024
+    (skip,) = result.report.skipped
+    assert skip.where == "row 2"
+    assert skip.reason.startswith(OUT_OF_RANGE_REASON)
+
+
+def test_a_far_date_with_a_separate_time_column_is_skipped_not_a_crash():
+    data = "date,time,contact,channel\n01/01/0001,10:00,Ana,call\n13/01/2024,10:00,Ben,call\n"
+    result = read(SourceFile("log.csv", data.encode()))
+    assert list(result.interactions.who) == ["Ben"]
+    assert result.report.skipped[0].reason.startswith(OUT_OF_RANGE_REASON)
+
+
+def test_a_log_in_cp1251_is_decoded_once_and_says_so():
+    data = (
+        "timestamp,contact,channel,note\n"
+        "2024-01-01 10:00,Иван Петров,call,Поздравил с днём рождения\n"
+        "2024-01-02 10:00,Ольга Смирнова,in person,Кофе на Арбате\n"
+    ).encode("cp1251")
+    result = read(SourceFile("log.csv", data))
+    assert result.report.encoding == "cp1251"
+    assert list(result.interactions.who) == ["Иван Петров", "Ольга Смирнова"]
+    assert result.interactions.note.iloc[1] == "Кофе на Арбате"
+
+
+def test_a_utf8_log_reports_utf8():
+    result = read("interactions_canonical.csv")
+    assert result.report.encoding == "utf-8"

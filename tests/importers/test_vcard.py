@@ -367,3 +367,83 @@ def test_vobject_stderr_handler_stays_silent_in_a_fresh_process():
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+# --- totality, limits and encodings ---------------------------------------------------------
+
+
+def _vcf(*cards: str) -> SourceFile:
+    body = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\n{c}END:VCARD\r\n" for c in cards)
+    return SourceFile("contacts.vcf", body.encode("utf-8"))
+
+
+@pytest.mark.parametrize("charset", ["undefined", "x-no-such-charset", "base64", "rot13"])
+def test_an_unknown_charset_reads_the_value_instead_of_crashing(charset):
+    data = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        f"FN;CHARSET={charset}:Ana Lim\xe1\r\n"
+        f"N;CHARSET={charset};ENCODING=QUOTED-PRINTABLE:Lim=C3=A1;Ana\r\n"
+        "TEL;CELL:+49 151 2345678\r\nEND:VCARD\r\n"
+    ).encode("cp1252")
+    result = import_file(SourceFile("legacy.vcf", data), ImportOptions(region="DE"))
+    assert result.report.error is None
+    assert rows(result)[0]["full_name"] == "Ana Limá"
+    assert rows(result)[0]["family_name"] == "Limá"
+
+
+def test_a_card_with_too_many_lines_is_skipped_with_its_place_and_the_limit():
+    phones = "".join(f"TEL:+4930{i:07d}\r\n" for i in range(vcard.MAX_CARD_LINES + 5))
+    result = import_file(
+        _vcf("FN:Ana Lima\r\n", "FN:Ben Ode\r\n" + phones, "FN:Cleo\r\n"),
+        ImportOptions(region="DE"),
+    )
+    rep = result.report
+    assert [x["full_name"] for x in rows(result)] == ["Ana Lima", "Cleo"]
+    assert rep.skipped == [Skipped("card 2 (line 5)", f"more than {vcard.MAX_CARD_LINES:,} lines")]
+    assert rep.read == rep.imported + len(rep.skipped) == 3
+
+
+def test_a_property_over_the_size_limit_skips_its_card_naming_the_line():
+    huge = "x" * (vcard.MAX_PROPERTY_CHARS + 1)
+    result = import_file(_vcf("FN:Ana Lima\r\n", f"FN:Ben\r\nORG:{huge}\r\n"))
+    assert [x["full_name"] for x in rows(result)] == ["Ana Lima"]
+    (skip,) = result.report.skipped
+    assert skip.where == "card 2 (line 5)"
+    assert skip.reason == f"line 8: a property longer than {vcard.MAX_PROPERTY_CHARS:,} characters"
+
+
+def test_photos_do_not_count_against_the_card_limits():
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 50_000 + "\r\n"
+    folded = "PHOTO;ENCODING=b:\r\n" + " QUJDRA==\r\n" * (vcard.MAX_CARD_LINES * 2)
+    result = import_file(_vcf("FN:Ana Lima\r\n" + photo + folded))
+    assert [x["full_name"] for x in rows(result)] == ["Ana Lima"]
+
+
+def test_a_thousand_phone_numbers_on_one_card_are_all_kept_in_order():
+    phones = [f"+4930{i:07d}" for i in range(900)]
+    body = "FN:Ana Lima\r\n" + "".join(f"TEL:{p}\r\n" for p in phones + phones[:10])
+    (row,) = rows(import_file(_vcf(body), ImportOptions(region="DE")))
+    assert row["phones"] == phones
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "first", "org"),
+    [
+        ("ja_shift_jis.vcf", "cp932", "山田 太郎", "株式会社山田商事"),
+        ("zh_gb18030.vcf", "gb18030", "张伟", "北京大学"),
+    ],
+)
+def test_cjk_vcards_without_a_charset_are_decoded_by_detection(name, encoding, first, org):
+    result = load(FIXTURES / name)
+    assert result.report.encoding == encoding
+    assert result.report.imported == 8
+    assert rows(result)[0]["full_name"] == first
+    assert rows(result)[0]["org"] == org
+    assert any(f"read as {encoding}" in n for n in result.report.notes)
+
+
+def test_the_report_names_the_encoding_used():
+    assert load(FIXTURES / "cp1252.vcf").report.encoding == "cp1252"
+    assert load(FIXTURES / "utf16_bom.vcf").report.encoding == "utf-16"
+    assert load(FIXTURES / "mixed_encodings.vcf").report.encoding == "utf-8 + cp1252"
+    assert load(FIXTURES / "apple_details.vcf").report.encoding == "utf-8"
