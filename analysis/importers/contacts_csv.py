@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from analysis.errors import UnusableFileError
+from analysis.importers import interactions_csv
 from analysis.importers.base import (
     Detection,
     FileReport,
@@ -201,7 +202,7 @@ def sniff(name: str, head: str) -> Detection | None:
     if found is None:
         return None
     label, conf = found
-    notes = ()
+    notes: tuple[str, ...] = ()
     if layout.header_line:
         notes = (f"header found on line {layout.header_line + 1} (after a preamble)",)
     return Detection(FORMAT, label, conf, notes)
@@ -361,8 +362,6 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     interaction log (read by :mod:`analysis.importers.interactions_csv`)."""
     column_map = options.column_map_dict()
     if {"timestamp", "date"} & column_map.keys() and {"contact", "who"} & column_map.keys():
-        from analysis.importers import interactions_csv
-
         return interactions_csv.parse(source, options)
     text, enc, mixed = read_text(source.data)
     head = text[:65_536]

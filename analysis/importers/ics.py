@@ -65,6 +65,7 @@ import warnings
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
@@ -788,7 +789,7 @@ def _blocks(text: str, expected: list[int], report: FileReport):
     next ``BEGIN:VEVENT``, and each block is wrapped only with the VTIMEZONEs it names."""
     lines = text.splitlines()
     zones = _vtimezone_blocks(lines)
-    out = []
+    out: list[tuple[int, int, Any]] = []
     for i, start in enumerate(expected, 1):
         where = f"event {i} (line {start})"
         block: list[str] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -273,9 +274,9 @@ _TIME_SUFFIXES = ("",) + tuple(
 # detection
 
 
-def _roles(layout: CsvLayout, column_map: dict[str, str]) -> dict[str, object]:
+def _roles(layout: CsvLayout, column_map: dict[str, str]) -> dict[str, Any]:
     """Column index per role (``who`` is a list of indexes, first non-empty wins)."""
-    roles: dict[str, object] = {}
+    roles: dict[str, Any] = {}
     for role, aliases in _ROLE_ALIASES.items():
         idx = layout.find(*aliases)
         if idx is not None:
@@ -638,10 +639,11 @@ HEAD_BYTES = 65_536
 
 def _line_count(content: bytes | str) -> int:
     """Physical lines of a file's content (``\n`` or ``\r\n`` endings, or ``\r`` alone)."""
-    nl = "\n" if isinstance(content, str) else b"\n"
-    cr = "\r" if isinstance(content, str) else b"\r"
-    n = content.count(nl) or content.count(cr)
-    return n + (1 if content and not content.endswith((nl, cr)) else 0)
+    if isinstance(content, str):
+        n = content.count("\n") or content.count("\r")
+        return n + (1 if content and not content.endswith(("\n", "\r")) else 0)
+    n = content.count(b"\n") or content.count(b"\r")
+    return n + (1 if content and not content.endswith((b"\n", b"\r")) else 0)
 
 
 def _read_frame(

@@ -118,8 +118,7 @@ def detect_legacy(sample: bytes) -> str:
     """The legacy encoding of ``sample`` (bytes that are not UTF-8), by ``charset-normalizer``
     limited to :data:`LEGACY_ENCODINGS`; among encodings that read the bytes identically the
     first of that list is named. :data:`FALLBACK_ENCODING` when the detector has no answer."""
-    # Deliberate lazy import: charset-normalizer is needed only for files that are not UTF-8.
-    import charset_normalizer
+    import charset_normalizer  # lazy: needed only for files that are not UTF-8
 
     sample = sample[:DETECT_SAMPLE_BYTES]
     results = list(charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)))

@@ -937,7 +937,7 @@ def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResu
                 records.append(record)
                 report.read += 1
                 report.imported += 1
-            else:
+            elif skipped is not None:
                 report.skip(skipped.where, skipped.reason)
         report.warnings.extend(warnings)
         return ImportResult(contacts=contacts_frame(records), report=report)
