@@ -278,7 +278,11 @@ def test_sms_xml_counts_every_record_whatever_the_damage(data, draw):
     """A clean file has every sms/mms/call element read; cut short, every record started before
     the cut is read or counted lost; with junk spliced in, no record goes uncounted."""
     records = len(sms_xml._RECORD_START.findall(data))
-    res = sms_xml.parse(SourceFile("sms.xml", data), ImportOptions())
+    try:
+        res = sms_xml.parse(SourceFile("sms.xml", data), ImportOptions())
+    except CloseknitError:
+        assert records == 0  # a file with no message or call at all may be refused
+        return
     _check_report(res)
     assert res.report.read == records
     cut = draw.draw(st.integers(0, len(data)))
