@@ -99,15 +99,31 @@ def import_files(
     for src in sources:
         opts = options(src) if callable(options) else (options or ImportOptions())
         started.append((src, opts, None if store.has_file(src.digest) else begin_import(src, opts)))
-    outcomes = []
-    for n, (src, opts, read) in enumerate(started):
+    # files read here first, while the background ones (a big vCard) go on meanwhile
+    order = sorted(
+        range(len(started)), key=lambda k: bool(getattr(started[k][2], "background", False))
+    )
+    results: dict[int, ImportResult | BaseException] = {}
+    for n, k in enumerate(order):
+        src, _, read = started[k]
         if progress:
             progress(n, len(sources), src.name)
+        if read is None:
+            continue
         try:
+            results[k] = read()
+        except Exception as exc:  # noqa: BLE001 - one file costs one file
+            results[k] = exc
+    outcomes = []
+    for k, (src, opts, read) in enumerate(started):  # stored in the order given
+        try:
+            got = results.get(k)
             if read is None:
                 outcomes.append(store.add_file(src, opts))
+            elif isinstance(got, BaseException):
+                raise got
             else:
-                outcomes.append(store.add_parsed(src, opts, read()))
+                outcomes.append(store.add_parsed(src, opts, got))  # type: ignore[arg-type]
         except StoreError:
             raise
         except (CloseknitError, Exception) as exc:  # noqa: BLE001 - one file costs one file
