@@ -137,8 +137,16 @@ def _pct(x: float) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
 
 
+MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~:&"
+"""Characters a name or file name could use to become live Markdown or HTML (links, images,
+tags, entities, autolinks): each is written backslash-escaped (CommonMark: any ASCII punctuation
+may be escaped), so data from files is always shown as text."""
+
+
 def _md_escape(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """``text`` as inert Markdown: one line, every special character escaped."""
+    flat = " ".join(str(text).split())
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in flat)
 
 
 def to_markdown(
@@ -208,11 +216,12 @@ def to_markdown(
         if isinstance(f, dict):
             skipped = f.get("skipped")
             n_skip = len(skipped) if isinstance(skipped, list) else skipped or 0
-            err = f" - {f['error']}" if f.get("error") else ""
-            lines.append(f"- {f.get('file', '?')} ({f.get('label') or f.get('format', '?')}): "
+            err = f" - {_md_escape(f['error'])}" if f.get("error") else ""
+            label = _md_escape(f.get("label") or f.get("format", "?"))
+            lines.append(f"- {_md_escape(f.get('file', '?'))} ({label}): "
                          f"{f.get('imported', 0)} imported, {n_skip} skipped{err}")  # fmt: skip
         else:
-            lines.append(f"- {f}")
+            lines.append(f"- {_md_escape(f)}")
     n_unmatched = len(unmatched) if unmatched is not None else 0
     if n_unmatched:
         what = "identity" if n_unmatched == 1 else "identities"
