@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, practice, state
+from dashboard import data, practice, state, ui
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
@@ -20,6 +20,7 @@ st.set_page_config(
     page_title="closeknit",
     page_icon=str(ICON),
     layout="wide",
+    # "auto": open on a large screen, closed on a phone (where it would cover the page)
     initial_sidebar_state="auto",
 )
 state.init(data.sample_template)
@@ -52,6 +53,7 @@ page = st.navigation(PAGES)
 
 with st.sidebar:
     st.caption("closeknit runs on this computer only. Nothing you load leaves it.")
+    ui.page_aids()  # skip link, focus ring and focus kept across reruns, readable buttons
 
 if state.on_sample():
     with st.container(border=True):

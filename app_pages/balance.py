@@ -40,10 +40,13 @@ st.subheader("Month by month")
 if bal.monthly.empty:
     st.caption("No contact recorded yet.")
 else:
-    st.plotly_chart(
-        figures.monthly_balance_figure(bal.monthly, "month", "online", "offline"),
-        key="ck_bal_monthly", width="stretch",
-    )  # fmt: skip
+    monthly_fig = figures.monthly_balance_figure(bal.monthly, "month", "online", "offline")
+    st.plotly_chart(monthly_fig, key="ck_bal_monthly", width="stretch")
+    with st.expander("As a table"):
+        st.dataframe(
+            figures.chart_table(monthly_fig), hide_index=True, width="stretch",
+            key="ck_bal_monthly_table",
+        )  # fmt: skip
 
 st.subheader("Who has gone screen-only")
 if bal.screen_only.empty:
@@ -70,15 +73,20 @@ bc = bal.by_circle
 if bc.empty:
     st.caption("No contact in the window.")
 else:
+    st.caption(
+        f"Of the days you were in touch with people of each circle in the last "
+        f"{bal.window_days} days, how many were in person."
+    )
     st.dataframe(
         pd.DataFrame(
             {
                 "Circle": [words.circle_label(c) for c in bc["circle"]],
+                "In person": [
+                    words.shares_text(a, b) for a, b in zip(bc["offline"], bc["online"], strict=True)
+                ],
                 "Days in person": bc["offline"].to_numpy(),
                 "Days online": bc["online"].to_numpy(),
-                "In person": bc["offline_share"].to_numpy(),
             }
         ),
         hide_index=True, width="stretch", key="ck_bal_circle",
-        column_config={"In person": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
     )  # fmt: skip

@@ -24,6 +24,11 @@ with left:
     st.plotly_chart(
         figures.circles_figure(people, positions), key="ck_circles_fig", width="stretch"
     )
+    with st.expander("As a table"):
+        st.dataframe(
+            figures.network_table(people[people["circle"].notna()], an.graph),
+            hide_index=True, width="stretch", key="ck_circles_table",
+        )  # fmt: skip
 with right:
     counts = pd.DataFrame(
         {
@@ -52,12 +57,9 @@ if covered:
         ),
         hide_index=True, width="stretch", key="ck_circles_roles",
     )  # fmt: skip
-if out.roles_missing:
-    st.markdown(
-        "Not in touch lately with anyone from: "
-        + ", ".join(words.ROLE_WORDS.get(r, r) for r in out.roles_missing)
-        + "."
-    )
+quiet = words.roles_not_in_touch(out.roles_missing, people, run.analysis.balance.window_days)
+if quiet:
+    st.markdown(quiet)
 
 st.subheader("Valuable ties outside the inner circle")
 st.caption(

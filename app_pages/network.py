@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.constants import ROLES
+from analysis.metrics.layout import group_layout, ring_layout
 from dashboard import data, figures, filters, selection, state, ui, words
 
 DEFAULT_TOP_N = 150
@@ -19,8 +20,8 @@ st.title("Your network")
 ui.as_of_caption(run)
 st.caption(
     "You are the star in the middle. The closer a ring, the closer the circle. Bigger dots are "
-    "stronger ties; a red ring marks someone slipping away or overdue. Click a person to see "
-    "their card."
+    "stronger ties; a red ring marks someone slipping away or overdue. Click or tap a person to "
+    "see their card; their ties light up."
 )
 
 
@@ -97,7 +98,13 @@ def person_card(run: data.Run, pid: str) -> None:
     st.markdown(" ".join(rhythm) or "No contact recorded yet.")
     tl = data.timeline(run, pid)
     if not tl.empty:
-        st.plotly_chart(figures.timeline_figure(tl), key=f"ck_tl_{pid}", width="stretch")
+        tl_fig = figures.timeline_figure(tl)
+        st.plotly_chart(tl_fig, key=f"ck_tl_{pid}", width="stretch")
+        with st.expander("As a table"):
+            st.dataframe(
+                figures.chart_table(tl_fig), hide_index=True, width="stretch",
+                key=f"ck_tl_table_{pid}",
+            )  # fmt: skip
     sugg = run.analysis.suggestions
     mine = sugg[sugg["person_id"] == pid]
     st.markdown("**What to do**")
@@ -105,6 +112,11 @@ def person_card(run: data.Run, pid: str) -> None:
         s = mine.iloc[0]
         st.markdown(f"{words.md_escape(s['reason'])}  \n{words.md_escape(s['action'])}")
         st.code(str(s["draft"]), language=None, wrap_lines=True)
+        st.text_area(
+            "The draft, to select and copy with the keyboard", str(s["draft"]),
+            key=f"ck_draft_{pid}", height=100,
+            help="Tab here, then Ctrl+A and Ctrl+C (⌘A, ⌘C on a Mac). Editing it changes nothing.",
+        )  # fmt: skip
     elif bool(row.get("screen_only", False)):
         st.markdown(
             "You keep in touch on screens, but it has been a while since you met. Suggest a walk or a coffee."
@@ -115,14 +127,28 @@ def person_card(run: data.Run, pid: str) -> None:
         st.markdown("Nothing needed now — you're in touch.")
 
 
+FIND_KEY = "ck_net_find"
+FOUND_AT_MOST = 30
+"""Search hits named in the picture at most; more are listed as a count."""
+
+
+def find(people: pd.DataFrame, query: str) -> list[str]:
+    """person_ids whose name contains ``query`` (case and accents ignored), strongest tie first."""
+    q = words.fold(query)
+    if not q:
+        return []
+    names = people["name"].map(words.fold)
+    return list(people[names.str.contains(q, regex=False)]["person_id"])
+
+
 @st.fragment
 def network_view(run: data.Run) -> None:
     an = run.analysis
-    positions = data.layout(run.digest, an)
     # the picture holds the people of the graph: everyone with contact (cards alone are not ties)
-    people = an.people[an.people["person_id"].isin(positions.keys())]
+    people = an.people[an.people["person_id"].isin(set(an.graph.nodes))]
+    phone = ui.is_phone()
 
-    f1, f2, f3, f4 = st.columns([2, 2, 1.4, 1.2])
+    f1, f2, f3 = st.columns([2, 2, 1.4])
     circle_opts = [1, 2, 3, 4] + ([filters.NO_CIRCLE_KEY] if people["circle"].isna().any() else [])
     circles = f1.multiselect(
         "Circles", circle_opts, format_func=lambda c: words.circle_label(c or None),
@@ -137,10 +163,16 @@ def network_view(run: data.Run) -> None:
         placeholder="All roles", key="ck_net_roles",
     )  # fmt: skip
     window = f3.selectbox("In touch", list(filters.WINDOWS), key="ck_net_window")
-    colour_by = f4.segmented_control(
-        "Colour by", ["circle", "community"], default="circle",
-        format_func=lambda v: "Circle" if v == "circle" else "Group", key="ck_net_colour",
+    g1, g2 = st.columns([1.2, 2])
+    arrange = g1.segmented_control(
+        "Arrange by", ["circle", "community"], default="circle",
+        format_func=lambda v: "Circles" if v == "circle" else "Groups", key="ck_net_colour",
+        help=words.GROUPS_HELP,
     ) or "circle"  # fmt: skip
+    query = g2.text_input(
+        "Find a person", key=FIND_KEY, placeholder="Type part of a name",
+        help="Everyone whose name matches is named and ringed in the picture.",
+    )  # fmt: skip
     n_people = int((~people["non_person"].astype(bool)).sum())
     top_n = n_people
     if n_people > 20:
@@ -159,27 +191,64 @@ def network_view(run: data.Run) -> None:
         st.session_state.get(IDS_KEY, ()),
     )  # fmt: skip
     st.session_state[SEEN_KEY] = seen
+    tap = ui.tapped(CHART_KEY)
+    if tap in known:
+        person = tap
     if person != current:
         st.session_state[state.SELECTED] = person
+    found = find(view, query)
 
-    st.caption(f"Showing {len(view)} of {n_people} people you have been in touch with.")
+    shown_words = f"Showing {len(view)} of {n_people} people you have been in touch with."
+    if query.strip():
+        shown_words += " " + words.found_text(len(found), FOUND_AT_MOST)
+    st.caption(shown_words)
+    if arrange == "community":
+        st.caption(words.GROUPS_EXPLAINED)
+        with st.expander("Who is in each group"):
+            st.markdown(
+                "\n".join(f"- {words.md_escape(line)}" for line in figures.group_lines(view))
+            )
     left, right = st.columns([3, 2])
     with left:
-        fig, ids = figures.network_figure(view, an.graph, positions, colour_by, selected=person)
-        st.session_state[IDS_KEY] = ids
-        st.plotly_chart(
-            fig, key=CHART_KEY, on_select="rerun", selection_mode="points", width="stretch",
-            config={"displaylogo": False, "scrollZoom": True},
+        layout = (group_layout if arrange == "community" else ring_layout)(view)
+        picture = figures.network_figure(
+            view, an.graph, layout, arrange, selected=person, found=found[:FOUND_AT_MOST],
+            plot_px=figures.PHONE_PLOT_PX if phone else figures.DESKTOP_PLOT_PX, phone=phone,
+            label_bg=ui.label_backing(),
         )  # fmt: skip
+        st.session_state[IDS_KEY] = picture.ids
+        st.plotly_chart(
+            picture.figure, key=CHART_KEY, on_select="rerun", selection_mode="points",
+            width="stretch", config={"displaylogo": False, "scrollZoom": not phone},
+        )  # fmt: skip
+        st.caption(
+            f"{len(picture.labels)} names fit in the picture; "
+            + ("tap" if phone else "point at or click")
+            + " a dot for anyone else, or find them by name."
+            + (
+                ""
+                if picture.all_ties_drawn
+                else " Too many ties to draw them all: pick a person to see theirs."
+            )
+        )
+        with st.expander("As a table"):
+            st.dataframe(
+                figures.network_table(view, an.graph, arrange),
+                hide_index=True, width="stretch", key="ck_net_table",
+            )  # fmt: skip
     with right:
         names = dict(zip(view["person_id"], view["name"], strict=True))
+        options = [None, *found, *(p for p in names if p not in set(found))]
         st.selectbox(
-            "Or pick a person", [None, *names], key=state.SELECTED,
+            "Or pick a person", options, key=state.SELECTED,
             format_func=lambda p: "(nobody)" if p is None else (names.get(p) or "(no name)"),
         )  # fmt: skip
         chosen = st.session_state.get(state.SELECTED)
         if chosen is None:
-            st.info("Click a dot in the picture, or pick a name above, to see that person's card.")
+            st.info(
+                ("Tap" if phone else "Click")
+                + " a dot in the picture, or pick a name above, to see that person's card."
+            )
         else:
             person_card(run, chosen)
 

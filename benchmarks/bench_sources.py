@@ -8,8 +8,23 @@
   closeknit's importer against a bare ``for line in f`` over the same file opened as UTF-8 text
   (read + decode + split into lines, nothing else). Target: at most 3x.
 
+* E-mail (``bench_mail``): a synthetic Gmail-Takeout-like mbox (default 200 MB, ``--mail-mb``;
+  the target is stated for 1 GB): ~2 KB of Received/DKIM/ARC headers per message, bodies of
+  2-20 KB (text + HTML alternative), every 12th message with a 60-400 KB base64 attachment, a
+  third of them list mail. closeknit's header-only streaming import against Python's bare
+  ``mailbox.mbox`` iteration reading each message's From/To/Cc/Date/Message-ID/References over
+  the same file, and a bare 1 MiB-chunk read (the I/O floor). Targets: at most 1.5x the bare
+  ``mailbox.mbox`` time, peak under 300 MB. The file is generated once into the temp dir and
+  reused by later runs of the same size.
+
+* Messenger (``bench_messenger``): a synthetic Meta "Download your information" zip (JSON) of
+  200,000 messages (``--messenger N``): 150 one-to-one and 30 group threads, parts cut at 10,000
+  messages like Meta does, mojibake-escaped names and texts, 1% calls. closeknit's import of the
+  zip against a bare ``json.load`` of every ``message_N.json`` in the same zip (unzip + JSON
+  parse, nothing else). Target: at most 2x.
+
 Each phase runs in its own process (best of ``repeat``) so peak memory is its own. Usage:
-    python benchmarks/bench_sources.py [--sms N] [--whatsapp N]
+    python benchmarks/bench_sources.py [--sms N] [--whatsapp N] [--mail-mb MB] [--messenger N]
 """
 
 from __future__ import annotations
@@ -75,7 +90,12 @@ def write_sms_xml(path: Path, n_records: int, seed: int = 1) -> None:
 
 def phase(name: str, path: Path) -> None:
     """Run one measured phase in this process and print its JSON result line."""
-    if name == "bare_iterparse":
+    if name.startswith("messenger_"):
+        messenger_phase(name, path)
+        return
+    if name.startswith("mail_"):
+        mail_phase(name, path)
+    elif name == "bare_iterparse":
         import xml.etree.ElementTree as ET
 
         t = time.perf_counter()
@@ -187,18 +207,299 @@ def bench_whatsapp(n_lines: int = 500_000, repeat: int = 3) -> dict:
     return {"bare": bare, "closeknit": ours, "ratio": ratio}
 
 
+# --- e-mail (mbox) -----------------------------------------------------------------------------
+
+MAIL_TARGET_RATIO = 1.5
+MAIL_TARGET_PEAK_MB = 300
+
+_MAIL_PEOPLE = [f"Person {i} <person{i}@{d}>" for i, d in enumerate(["gmx.de", "web.de"] * 150)]
+
+
+def write_mbox(path: Path, megabytes: int, seed: int = 1) -> int:
+    """Write a Gmail-Takeout-like mbox of about ``megabytes`` MB (see the module doc); returns
+    the number of messages."""
+    import base64
+
+    rnd = random.Random(seed)
+    words = b"lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()
+    para = b" ".join(rnd.choice(words) for _ in range(4000))
+    text = b"\n".join(para[i : i + 76] for i in range(0, len(para), 76)) + b"\n"
+    blob = base64.encodebytes(rnd.randbytes(400_000))
+    target = megabytes * 1_000_000
+    n = 0
+    size = 0
+    with path.open("wb") as f:
+        while size < target:
+            n += 1
+            other = rnd.choice(_MAIL_PEOPLE)
+            me = "Mara Jensen <mara.jensen@gmail.com>"
+            sender, rcpt = (me, other) if n % 3 == 0 else (other, me)
+            t = 1_600_000_000 + n * 600
+            stamp = time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime(t))
+            date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t))
+            listy = b"List-Id: <news.example.com>\nPrecedence: bulk\n" if n % 3 == 1 else b""
+            refs = ""
+            if n % 2:
+                refs = f"In-Reply-To: <m{n - 1}@x.example>\nReferences: <m{n - 2}@x.example>\n"
+            received = b"".join(
+                b"Received: from mail%d.example.net (mail%d.example.net [203.0.113.%d])\n"
+                b"        by mx.google.com with ESMTPS id abc%dxyz.%d\n"
+                b"        for <mara.jensen@gmail.com>; %s\n" % (k, k, k, n, k, date.encode())
+                for k in range(4)
+            )
+            head = (
+                (
+                    f"From {1_700_000_000_000_000_000 + n}@xxx {stamp}\nX-GM-THRID: {n // 3}\n"
+                    "X-Gmail-Labels: Inbox,Opened\nDelivered-To: mara.jensen@gmail.com\n"
+                ).encode()
+                + received
+                + (
+                    "ARC-Seal: i=1; a=rsa-sha256; t=1; cv=none; d=google.com; s=arc-20160816;\n"
+                    f"        b={'Q' * 300}\nDKIM-Signature: v=1; a=rsa-sha256; d=example.net;\n"
+                    f"        bh={'x' * 44}; b={'y' * 200}\n"
+                    f"Message-ID: <m{n}@x.example>\nDate: {date}\nFrom: {sender}\nTo: {rcpt}\n"
+                    f"{refs}Subject: Re: message {n}\nMIME-Version: 1.0\n"
+                    'Content-Type: multipart/mixed; boundary="b1"\n'
+                ).encode()
+                + listy
+                + b"\n"
+            )
+            k = rnd.randint(2_000, 20_000)
+            start = rnd.randrange(0, len(text) - k)
+            body = (
+                b'--b1\nContent-Type: multipart/alternative; boundary="b2"\n\n--b2\n'
+                b"Content-Type: text/plain; charset=UTF-8\n\n"
+                + text[start : start + k // 2]
+                + b"\n--b2\nContent-Type: text/html; charset=UTF-8\n\n<div>"
+                + text[start : start + k // 2]
+                + b"</div>\n--b2--\n"
+            )
+            if n % 12 == 0:
+                a = rnd.randint(60_000, 400_000)
+                body += (
+                    b'--b1\nContent-Type: application/pdf; name="doc.pdf"\n'
+                    b"Content-Transfer-Encoding: base64\n\n" + blob[:a] + b"\n"
+                )
+            body += b"--b1--\n\n"
+            f.write(head)
+            f.write(body)
+            size += len(head) + len(body)
+    return n
+
+
+def mail_phase(name: str, path: Path) -> None:
+    """The e-mail phases: ``mail_bare_read``, ``mail_bare_mailbox``, ``mail_closeknit``."""
+    if name == "mail_bare_read":
+        t = time.perf_counter()
+        n = 0
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                n += chunk.count(b"\nFrom ")
+        report_phase(time.perf_counter() - t, records=n)
+    elif name == "mail_bare_mailbox":
+        import mailbox
+
+        t = time.perf_counter()
+        n = 0
+        fields = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References")
+        for msg in mailbox.mbox(str(path), create=False):
+            for fld in fields:
+                msg.get(fld)
+            n += 1
+        report_phase(time.perf_counter() - t, records=n)
+    elif name == "mail_closeknit":
+        from analysis.importers.base import ImportOptions
+        from analysis.importers.mail import parse_stream
+
+        t = time.perf_counter()
+        with path.open("rb") as fh:
+            res = parse_stream(fh, path.name, ImportOptions(me=("mara.jensen@gmail.com",)))
+        rep = res.report
+        left = sum(int(x.split(" ")[0].replace(",", "")) for x in rep.notes)
+        report_phase(
+            time.perf_counter() - t,
+            records=rep.read + left,
+            rows=len(res.interactions),
+        )
+    else:
+        raise SystemExit(f"unknown phase {name!r}")
+
+
+def bench_mail(megabytes: int = 200, repeat: int = 2) -> dict:
+    """Time closeknit's mbox import against bare ``mailbox.mbox`` iteration over the same
+    generated file (kept in the temp dir for later runs); print both, the I/O floor, the ratio
+    (target <= 1.5x) and peak memory (target < 300 MB), and return the figures."""
+    path = Path(tempfile.gettempdir()) / f"closeknit-bench-mail-{megabytes}MB.mbox"
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        write_mbox(tmp, megabytes)
+        tmp.replace(path)
+    mb = path.stat().st_size / 1e6
+    print(f"E-mail mbox (Gmail Takeout-like): {mb:,.0f} MB ({path})")
+    floor = run_phase(Path(__file__), "mail_bare_read", "--file", str(path), repeat=repeat)
+    bare = run_phase(Path(__file__), "mail_bare_mailbox", "--file", str(path), repeat=repeat)
+    ours = run_phase(Path(__file__), "mail_closeknit", "--file", str(path), repeat=repeat)
+    ratio = ours["seconds"] / bare["seconds"]
+    print(
+        f"  bare 1 MiB chunk read        {floor['seconds']:7.2f} s  peak {floor['peak_mb']:6.0f} MB"
+    )
+    print(
+        f"  bare mailbox.mbox headers    {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB"
+        f"  ({bare['records']:,} messages)"
+    )
+    print(
+        f"  closeknit mail import        {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
+        f"  ({ours['records']:,} messages, {ours['rows']:,} rows)"
+    )
+    print(
+        f"  ratio closeknit / bare       {ratio:7.2f}x  (target <= {MAIL_TARGET_RATIO}x, "
+        f"peak < {MAIL_TARGET_PEAK_MB} MB)"
+    )
+    return {"floor": floor, "bare": bare, "closeknit": ours, "ratio": ratio}
+
+
+# --- Messenger (Meta "Download your information", JSON) -------------------------------------
+
+MESSENGER_TARGET_RATIO = 2.0
+
+
+def write_messenger_zip(path: Path, n_messages: int, seed: int = 1) -> int:
+    """Write a Messenger export zip of ``n_messages`` messages: 150 one-to-one and 30 group
+    threads (3-8 people), bursts of 1-40 messages, newest first, parts of at most 10,000
+    messages, text escaped as Meta does (UTF-8 read as Latin-1, then ``\\u00XX``). Returns the
+    number of threads."""
+    import json
+    import zipfile
+
+    rnd = random.Random(seed)
+
+    def moji(text: str) -> str:
+        return text.encode("utf-8").decode("latin-1")
+
+    me = "Ben Okafor"
+    given = ("José", "Zoë", "Ana", "Björn", "Chloé", "Li")
+    family = ("García", "Müller", "Lima", "Novak", "Østergaard")
+    people = [f"{rnd.choice(given)} {rnd.choice(family)} {i}" for i in range(400)]
+    texts = [moji(t) for t in ("ok 👍", "on my way", "¿dónde estás?", "see you at 7",
+                               "haha 😂", "Schön, bis morgen!", "can't make it tonight")]  # fmt: skip
+    threads = [(False, [me, people[i]]) for i in range(150)]
+    threads += [(True, [me, *rnd.sample(people, rnd.randint(2, 7))]) for _ in range(30)]
+    weights = [rnd.paretovariate(1.2) for _ in threads]
+    scale = n_messages / sum(weights)
+    counts = [max(1, int(w * scale)) for w in weights]
+    counts[0] += n_messages - sum(counts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr(
+            "your_facebook_activity/messages/autofill_information.json",
+            json.dumps({"autofill_information_v2": {"FULL_NAME": [me]}}),
+        )
+        for ti, ((group, members), count) in enumerate(zip(threads, counts, strict=True)):
+            folder = f"thread{ti}_{7_000_000_000_000_000 + ti}"
+            msgs = []
+            t = 1_600_000_000_000
+            while len(msgs) < count:
+                t += rnd.randint(1, 72) * 3_600_000
+                for _ in range(min(rnd.randint(1, 40), count - len(msgs))):
+                    t += rnd.randint(5, 600) * 1000
+                    sender = moji(rnd.choice(members))
+                    if rnd.random() < 0.01:
+                        msgs.append({"sender_name": sender, "timestamp_ms": t,
+                                     "content": "The video chat ended.", "call_duration":
+                                     rnd.choice([0, 95, 1800]), "type": "Call",
+                                     "is_unsent": False})  # fmt: skip
+                    else:
+                        msgs.append({"sender_name": sender, "timestamp_ms": t,
+                                     "content": rnd.choice(texts), "type": "Generic",
+                                     "is_unsent": False, "is_geoblocked_for_viewer": False})  # fmt: skip
+            msgs.reverse()
+            head = {"participants": [{"name": moji(m)} for m in members]}
+            for part, start in enumerate(range(0, len(msgs), 10_000), start=1):
+                doc = {**head, "messages": msgs[start : start + 10_000],
+                       "title": moji("Group " + str(ti) if group else members[1]),
+                       "is_still_participant": True,
+                       "thread_path": f"inbox/{folder}", "magic_words": []}  # fmt: skip
+                zf.writestr(
+                    f"your_facebook_activity/messages/inbox/{folder}/message_{part}.json",
+                    json.dumps(doc, indent=2),
+                )
+    return len(threads)
+
+
+def messenger_phase(name: str, path: Path) -> None:
+    """The Messenger phases: ``messenger_bare_json`` and ``messenger_closeknit``."""
+    if name == "messenger_bare_json":
+        import json
+        import zipfile
+
+        t = time.perf_counter()
+        n = 0
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                base = info.filename.rsplit("/", 1)[-1]
+                if base.startswith("message_") and base.endswith(".json"):
+                    with zf.open(info) as fh:
+                        n += len(json.load(fh)["messages"])
+        report_phase(time.perf_counter() - t, records=n)
+    elif name == "messenger_closeknit":
+        from analysis.importers.base import ImportOptions, SourceFile
+        from analysis.importers.meta import parse as parse_meta
+
+        t = time.perf_counter()
+        res = parse_meta(SourceFile.from_path(str(path)), ImportOptions())
+        report_phase(
+            time.perf_counter() - t, records=int(res.report.read), rows=len(res.interactions)
+        )
+    else:
+        raise SystemExit(f"unknown phase {name!r}")
+
+
+def bench_messenger(n_messages: int = 200_000, repeat: int = 3) -> dict:
+    """Time closeknit's Messenger import of a generated export zip against a bare ``json.load``
+    of its ``message_N.json`` files; print both, the ratio (target <= 2x) and peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "facebook-benokafor-2024-03-20-AbCdEfGh.zip"
+        n_threads = write_messenger_zip(path, n_messages)
+        mb = path.stat().st_size / 1e6
+        print(
+            f"Messenger export (JSON zip): {n_messages:,} messages, {n_threads} threads, {mb:.1f} MB"
+        )
+        bare = run_phase(Path(__file__), "messenger_bare_json", "--file", str(path), repeat=repeat)
+        ours = run_phase(Path(__file__), "messenger_closeknit", "--file", str(path), repeat=repeat)
+    ratio = ours["seconds"] / bare["seconds"]
+    print(
+        f"  bare json.load of the parts  {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB"
+        f"  ({bare['records']:,} messages)"
+    )
+    print(
+        f"  closeknit Messenger import   {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
+        f"  ({ours['records']:,} messages, {ours['rows']:,} rows)"
+    )
+    print(
+        f"  ratio closeknit / bare       {ratio:7.2f}x  (target <= {MESSENGER_TARGET_RATIO:.0f}x)"
+    )
+    return {"bare": bare, "closeknit": ours, "ratio": ratio}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--phase")
     ap.add_argument("--file")
     ap.add_argument("--sms", type=int, default=200_000, help="records in the SMS XML file")
     ap.add_argument("--whatsapp", type=int, default=500_000, help="lines in the WhatsApp export")
+    ap.add_argument("--mail-mb", type=int, default=200, help="MB of the mbox (0: skip)")
+    ap.add_argument(
+        "--messenger", type=int, default=200_000, help="messages in the Messenger zip (0: skip)"
+    )
     args = ap.parse_args()
     if args.phase:
         phase(args.phase, Path(args.file))
         return
     bench_sms_xml(args.sms)
     bench_whatsapp(args.whatsapp)
+    if args.mail_mb:
+        bench_mail(args.mail_mb)
+    if args.messenger:
+        bench_messenger(args.messenger)
 
 
 if __name__ == "__main__":

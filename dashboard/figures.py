@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.metrics.layout import (
+    FONT_PX,
+    OTHER_GROUPS,
+    Box,
+    Label,
+    NetworkLayout,
+    place_labels,
+    text_extent,
+)
 from dashboard import words
 
 CIRCLE_COLOURS: dict[object, str] = {
@@ -66,159 +76,438 @@ def _hover(row: pd.Series) -> str:
     return "<br>".join(parts)
 
 
+def hovers(people: pd.DataFrame) -> list[str]:
+    """The hover text of each row of ``people`` (name, circle, status, last contact), escaped;
+    column-wise, so 2,000 people cost milliseconds."""
+    n = len(people)
+    days = people["days_since"] if "days_since" in people else pd.Series([None] * n)
+    out = []
+    for name, circle, status, d in zip(
+        people["name"], people["circle"], people["status"], days, strict=True
+    ):
+        parts = [
+            f"<b>{hover_safe(name)}</b>",
+            hover_safe(words.circle_label(circle)),
+            hover_safe(words.status_label(status)),
+        ]
+        if d is not None and not pd.isna(d):
+            parts.append(f"last contact {hover_safe(words.ago(d))}")
+        out.append("<br>".join(parts))
+    return out
+
+
+PHONE_PLOT_PX = 340.0
+"""Side of the network picture's square plot area on a phone (390 px wide screen, less the
+page's margins), in CSS pixels: labels are placed for this size, so they fit there."""
+
+DESKTOP_PLOT_PX = 540.0
+"""The same on a larger screen: the picture's height less its margins, or the width of its
+column on a 1,280-1,400 px wide window with the sidebar open, whichever is smaller."""
+
+MARGIN = 1.2
+"""Room around the outermost dots, in spacings (the red rings and the labels of the outer
+people)."""
+
+LABELLED_AT_MOST = 60
+"""Names written in the picture at most (besides the selected person and search hits): more
+reads as a wall of text; the others show on hover or tap."""
+
+CROWDED = 400
+"""From this many people shown, names may cover dots (there is no free spot left) and get a
+backing so they stay readable over them."""
+
+MAX_EDGES = 3000
+"""Lines between people drawn at most: past this the lines fill the picture with one colour
+(2,000 people in groups have tens of thousands of ties), so only the selected person's ties
+are drawn, and the table says who knows how many."""
+
+FOCUS_COLOUR = "#c2603d"
+DIM_OPACITY = 0.22
+
+
+@dataclass(frozen=True)
+class NetworkPicture:
+    """The network figure and what the page needs besides it: ``ids`` (per trace, the person_ids
+    of its points, None for traces without people, for selection handling) and ``labels`` (the
+    names written in the picture, as :class:`analysis.metrics.layout.Label`)."""
+
+    figure: go.Figure
+    ids: list[list[str] | None]
+    labels: list[Label]
+    all_ties_drawn: bool = True
+
+
+def dot_sizes(strength: pd.Series, scale: float) -> pd.Series:
+    """Dot diameters in pixels: at most 85% of the spacing between two dots at this ``scale``
+    (pixels per spacing), so dots never touch, between 4 and 26 px, and larger for stronger
+    ties (55% to 100% of that)."""
+    top = min(26.0, max(4.0, 0.85 * scale))
+    return (top * (0.55 + 0.45 * strength.fillna(0.0).clip(0, 1))).clip(lower=4.0)
+
+
 def network_figure(
     people: pd.DataFrame,
     graph: nx.Graph,
-    positions: Mapping[object, tuple[float, float]],
+    layout: NetworkLayout,
     colour_by: str = "circle",
     selected: str | None = None,
-    labels: int = 15,
+    found: Sequence[str] = (),
+    plot_px: float = DESKTOP_PLOT_PX,
+    phone: bool = False,
     centre: str = "me",
-) -> tuple[go.Figure, list[list[str] | None]]:
-    """The support network: ``me`` in the centre, the given people (already filtered) around.
+    label_bg: str | None = None,
+) -> NetworkPicture:
+    """The support network of the people given (already filtered), laid out by ``layout``
+    (:func:`analysis.metrics.layout.ring_layout` or ``group_layout`` of those same people).
 
-    Rings mark the circles; every edge between shown people (who knows whom) is in one WebGL
-    line trace (the tie to ``me`` is the ring itself, not a line); people are WebGL markers
-    coloured by ``circle`` or ``community`` (one trace per colour, for the legend), sized by tie
-    strength; people slipping away or overdue get a red ring; ``selected`` gets a dark outline;
-    the ``labels`` strongest ties show their name. Returns the figure and, per trace, the
-    person_ids of its points (None for traces without people), for selection handling.
+    ``me`` is the star in the centre. Edges between shown people (who knows whom) are one WebGL
+    line trace (the tie to ``me`` is the ring itself); people are WebGL markers coloured by
+    ``circle`` or ``community`` (one trace per colour, for the legend), sized by tie strength
+    (:func:`dot_sizes`), slipping-away and overdue people ringed in red. With ``selected``, that
+    person's ties are drawn strong and everyone else not tied to them is dimmed. Names are
+    written only where they fit (:func:`analysis.metrics.layout.place_labels` for a plot area
+    of ``plot_px`` pixels): the selected person and ``found`` (search hits) always, then the
+    strongest ties, never over "You". ``phone``: a shorter picture, and a tap selects (no drag
+    mode, which on a touch screen would take the tap for a drag). From :data:`CROWDED` people
+    names may cover dots, on a ``label_bg`` backing (the page's background, a little
+    transparent); past :data:`MAX_EDGES` ties only the selected person's are drawn.
     """
-    shown = [p for p in people["person_id"] if p in positions]
-    people = people[people["person_id"].isin(shown)]
-    keep = set(shown) | {centre}
-    traces: list[go.Scattergl] = []
-    ids_per_trace: list[list[str] | None] = []
+    shown = [p for p in people["person_id"] if p in layout.positions]
+    people = people[people["person_id"].isin(set(shown))]
+    positions = layout.positions
+    lim = layout.extent + MARGIN
+    scale = plot_px / (2 * lim)  # pixels per spacing
+    size = dot_sizes(people["tie_strength"], scale)
+    size_of = dict(zip(people["person_id"], size, strict=True))
+    selected = selected if selected in size_of else None
+    ties: set[str] = set()
+    if selected is not None and selected in graph:
+        ties = {n for n in graph.neighbors(selected) if n in size_of}
+    focus = ({selected} | ties) if selected is not None else None
 
+    traces: list[go.Scattergl | go.Scatter] = []
+    ids_per_trace: list[list[str] | None] = []
+    keep = set(shown)
     ex: list[float | None] = []
     ey: list[float | None] = []
-    for u, v in graph.subgraph(keep).edges():
-        # the tie to you is the ring itself; lines show who knows whom
-        if u != centre and v != centre and u in positions and v in positions:
-            (x0, y0), (x1, y1) = positions[u], positions[v]
+    fx: list[float | None] = []
+    fy: list[float | None] = []
+    edges = list(graph.subgraph(keep).edges())
+    all_ties_drawn = len(edges) <= MAX_EDGES
+    if not all_ties_drawn:
+        edges = [(selected, n) for n in ties] if selected is not None else []
+    for u, v in edges:
+        (x0, y0), (x1, y1) = positions[u], positions[v]
+        if selected is not None and selected in (u, v):
+            fx += [x0, x1, None]
+            fy += [y0, y1, None]
+        else:
             ex += [x0, x1, None]
             ey += [y0, y1, None]
+    edge_colour = EDGE_COLOUR if selected is None else "rgba(140, 125, 110, 0.10)"
     traces.append(
         go.Scattergl(
-            x=ex, y=ey, mode="lines", line={"width": 0.7, "color": EDGE_COLOUR},
+            x=ex, y=ey, mode="lines", line={"width": 0.7, "color": edge_colour},
             hoverinfo="skip", showlegend=False, name="ties",
         )
     )  # fmt: skip
     ids_per_trace.append(None)
-
-    strength = people["tie_strength"].fillna(0.0).clip(0, 1)
-    size = 7 + 22 * strength
-    label_ids = set(people.nlargest(labels, "tie_strength")["person_id"]) if labels else set()
+    if fx:
+        traces.append(
+            go.Scattergl(
+                x=fx, y=fy, mode="lines", line={"width": 1.8, "color": FOCUS_COLOUR},
+                hoverinfo="skip", showlegend=False, name="their ties",
+            )
+        )  # fmt: skip
+        ids_per_trace.append(None)
 
     if colour_by == "community":
         groups = _community_groups(people)
     else:
         groups = []
+        keys = [_circle_key(c) for c in people["circle"]]
         for key in (1, 2, 3, 4, None):
-            mask = people["circle"].map(_circle_key).map(lambda c, k=key: c == k)
+            mask = pd.Series([k == key for k in keys], index=people.index, dtype=bool)
             groups.append((words.circle_label(key), CIRCLE_COLOURS[key], mask))
 
     for name, colour, mask in groups:
-        sub = people[mask.to_numpy()]
+        sub = people[mask.to_numpy(dtype=bool)]
         if sub.empty:
             continue
-        xs = [positions[p][0] for p in sub["person_id"]]
-        ys = [positions[p][1] for p in sub["person_id"]]
-        # WebGL text is drawn on a canvas as plain characters, so names go in as they are;
-        # hover labels are SVG that reads a little HTML, so those are escaped.
-        text = [
-            str(n) if p in label_ids else ""
-            for p, n in zip(sub["person_id"], sub["name"], strict=True)
-        ]
+        pids = list(sub["person_id"])
+        opacity = 0.92 if focus is None else [0.95 if p in focus else DIM_OPACITY for p in pids]
         traces.append(
             go.Scattergl(
-                x=xs, y=ys, mode="markers+text", name=name, text=text,
-                textposition="top center", textfont={"size": 11},
-                customdata=[[p] for p in sub["person_id"]],
-                hovertext=[_hover(r) for _, r in sub.iterrows()], hoverinfo="text",
-                marker={"size": size[mask.to_numpy()].tolist(), "color": colour,
-                        "line": {"width": 1, "color": "rgba(255,255,255,0.8)"}, "opacity": 0.92},
+                x=[positions[p][0] for p in pids], y=[positions[p][1] for p in pids],
+                mode="markers", name=name,
+                customdata=[[p] for p in pids],
+                hovertext=hovers(sub), hoverinfo="text",
+                marker={"size": [size_of[p] for p in pids], "color": colour, "opacity": opacity,
+                        "line": {"width": 1, "color": "rgba(255,255,255,0.8)"}},
             )
         )  # fmt: skip
-        ids_per_trace.append(list(sub["person_id"]))
+        ids_per_trace.append(pids)
 
     attention = people[people["status"].isin(ATTENTION)]
     if not attention.empty:
+        pids = list(attention["person_id"])
         traces.append(
             go.Scattergl(
-                x=[positions[p][0] for p in attention["person_id"]],
-                y=[positions[p][1] for p in attention["person_id"]],
+                x=[positions[p][0] for p in pids], y=[positions[p][1] for p in pids],
                 mode="markers", name="Slipping away or overdue",
-                customdata=[[p] for p in attention["person_id"]],
-                hovertext=[_hover(r) for _, r in attention.iterrows()], hoverinfo="text",
+                customdata=[[p] for p in pids],
+                hovertext=hovers(attention), hoverinfo="text",
                 marker={"symbol": "circle-open", "color": NEGLECTED_COLOUR,
-                        "size": (size[attention.index] + 9).tolist(), "line": {"width": 2.5}},
+                        "size": [size_of[p] + 7 for p in pids],
+                        "line": {"width": 2 if scale > 8 else 1.2}},
             )
         )  # fmt: skip
-        ids_per_trace.append(list(attention["person_id"]))
+        ids_per_trace.append(pids)
 
-    if selected is not None and selected in positions and selected in set(people["person_id"]):
+    marked = [p for p in found if p in size_of and p != selected]
+    if marked:
+        traces.append(
+            go.Scattergl(
+                x=[positions[p][0] for p in marked], y=[positions[p][1] for p in marked],
+                mode="markers", name="Found", showlegend=False, customdata=[[p] for p in marked],
+                hoverinfo="skip",
+                marker={"symbol": "circle-open", "size": [size_of[p] + 10 for p in marked],
+                        "color": SELECTED_COLOUR, "line": {"width": 2}},
+            )
+        )  # fmt: skip
+        ids_per_trace.append(marked)
+    if selected is not None:
         x, y = positions[selected]
         traces.append(
             go.Scattergl(
                 x=[x], y=[y], mode="markers", name="Selected", showlegend=False,
                 customdata=[[selected]], hoverinfo="skip",
-                marker={"symbol": "circle-open", "size": 38, "color": SELECTED_COLOUR,
-                        "line": {"width": 3}},
+                marker={"symbol": "circle-open", "size": size_of[selected] + 14,
+                        "color": SELECTED_COLOUR, "line": {"width": 3}},
             )
         )  # fmt: skip
         ids_per_trace.append([selected])
 
-    if centre in positions:
+    # you, and the word "You" below the star: obstacles no name may cover
+    unit = 1.0 / scale
+    star_px = 22.0
+    you_w, you_h = text_extent("You")
+    star = Box(0.0, 0.0, (star_px + 4) * unit, (star_px + 4) * unit)
+    you = Box(0.0, -(star_px / 2 + 2 + you_h / 2) * unit, (you_w + 4) * unit, (you_h + 2) * unit)
+    obstacles = [star, you]
+    titles = _band_titles(layout, colour_by, people, unit)
+    obstacles += [b for _, b in titles]
+    names = dict(zip(people["person_id"], people["name"].map(_name_text), strict=True))
+    order = list(
+        people.assign(_s=people["tie_strength"].fillna(-1.0)).sort_values(
+            ["_s", "person_id"], ascending=[False, True], kind="stable"
+        )["person_id"]
+    )
+    forced = ([selected] if selected is not None else []) + list(marked)
+    labels = place_labels(
+        positions, names, order, scale, bounds=lim, dot_px=size_of, forced=forced,
+        obstacles=obstacles, max_labels=LABELLED_AT_MOST, avoid_dots=len(shown) < CROWDED,
+    )  # fmt: skip
+    traces.append(
+        go.Scattergl(
+            x=[0.0], y=[0.0], mode="markers", name="You", hovertext=["You"], hoverinfo="text",
+            showlegend=False, marker={"symbol": "star", "size": star_px, "color": YOU_COLOUR},
+        )
+    )  # fmt: skip
+    ids_per_trace.append(None)
+    leaders_x: list[float | None] = []
+    leaders_y: list[float | None] = []
+    for lab in labels:
+        x, y = positions[lab.node]
+        if (
+            math.hypot(lab.box.x - x, lab.box.y - y)
+            > (size_of[lab.node] / 2 + 6) * unit + max(lab.box.h, lab.box.w) / 2
+        ):
+            leaders_x += [x, lab.box.x, None]
+            leaders_y += [y, lab.box.y, None]
+    if leaders_x:
         traces.append(
             go.Scattergl(
-                x=[0.0], y=[0.0], mode="markers+text", text=["You"], name="You",
-                textposition="bottom center", hovertext=["You"], hoverinfo="text",
-                showlegend=False,
-                marker={"symbol": "star", "size": 26, "color": YOU_COLOUR},
+                x=leaders_x, y=leaders_y, mode="lines", hoverinfo="skip", showlegend=False,
+                name="leaders", line={"width": 0.8, "color": SELECTED_COLOUR},
             )
         )  # fmt: skip
         ids_per_trace.append(None)
 
-    fig = go.Figure(traces)
-    radii = sorted({round(math.hypot(*positions[p]), 6) for p in shown})
-    for r in radii:
-        fig.add_shape(
-            type="circle", x0=-r, y0=-r, x1=r, y1=r, layer="below",
-            line={"color": RING_COLOUR, "width": 1, "dash": "dot"},
-        )  # fmt: skip
-    lim = max((math.hypot(*xy) for xy in positions.values()), default=1.0) + 0.6
+    # shapes and annotations are given to the figure at once: adding them one by one costs
+    # plotly a re-validation of the whole list each time (quadratic)
+    shapes = [
+        {"type": "circle", "x0": cx - r, "y0": cy - r, "x1": cx + r, "y1": cy + r,
+         "layer": "below", "line": {"color": RING_COLOUR, "width": 1, "dash": "dot"}}
+        for cx, cy, r in _guides(layout, colour_by)
+    ]  # fmt: skip
+    items = [
+        ("label-you", you.x, you.y, "You"),
+        *(("label-title", b.x, b.y, f"<b>{hover_safe(t)}</b>") for t, b in titles),
+        *(("label", lab.box.x, lab.box.y, hover_safe(lab.text)) for lab in labels),
+    ]
+    backing = label_bg if label_bg and len(shown) >= CROWDED else None
+    annotations = [
+        {"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
+         "font": {"size": FONT_PX}, "xanchor": "center", "yanchor": "middle", "name": name,
+         "captureevents": False, **({"bgcolor": backing} if backing else {})}
+        for name, x, y, text in items
+    ]  # fmt: skip
+    fig = go.Figure(traces, layout={"shapes": shapes, "annotations": annotations})
     axis = {"visible": False, "range": [-lim, lim], "fixedrange": False}
     fig.update_layout(
-        height=640,
+        height=430 if phone else 620,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         xaxis=axis,
         yaxis={**axis, "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "y": -0.02},
-        dragmode="pan",
+        dragmode="zoom",
         clickmode="event+select",
+        hovermode="closest",
         hoverlabel={"namelength": 0},
-        uirevision="network",
+        uirevision=f"network-{colour_by}-{len(shown)}",
     )
-    return fig, ids_per_trace
+    return NetworkPicture(fig, ids_per_trace, labels, all_ties_drawn)
+
+
+def _name_text(name: object) -> str:
+    text = "" if name is None or (not isinstance(name, str) and pd.isna(name)) else str(name)
+    return text if len(text) <= 28 else text[:27] + "…"
+
+
+def group_names(people: pd.DataFrame) -> dict[int, str]:
+    """community -> "Group 1", "Group 2"... by size (largest first, ties by id), as in the
+    legend and the view by group; only the groups drawn on their own are named (the same rule
+    as :func:`analysis.metrics.layout.group_layout`: all when they fit in
+    :data:`MAX_COMMUNITY_TRACES` colours and everyone has a group, else the largest
+    ``MAX_COMMUNITY_TRACES - 1``, the rest together as "Other groups")."""
+    comm = people["community"].dropna().astype(int)
+    counts = comm.value_counts()
+    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
+    everyone_fits = len(ranked) <= MAX_COMMUNITY_TRACES and len(comm) == len(people)
+    top = ranked if everyone_fits else ranked[: MAX_COMMUNITY_TRACES - 1]
+    return {int(c): f"Group {i + 1}" for i, c in enumerate(top)}
+
+
+def _band_titles(
+    layout: NetworkLayout, colour_by: str, people: pd.DataFrame, unit: float
+) -> list[tuple[str, Box]]:
+    """Group view: a title above each cluster ("Group 1 · 23"); none in the view by circle."""
+    if colour_by != "community":
+        return []
+    names = group_names(people)
+    out = []
+    for band in layout.bands:
+        title = (
+            names.get(band.key, OTHER_GROUPS_WORDS)
+            if band.key != OTHER_GROUPS
+            else OTHER_GROUPS_WORDS
+        )
+        title = f"{title} · {band.members}"
+        w, h = text_extent(title)
+        out.append(
+            (title, Box(band.cx, band.cy + band.outer + (h / 2 + 3) * unit, (w + 8) * unit, (h + 2) * unit))
+        )  # fmt: skip
+    return out
+
+
+def _guides(layout: NetworkLayout, colour_by: str) -> list[tuple[float, float, float]]:
+    """Dotted circles: between the rings (view by circle), around each cluster (by group)."""
+    if colour_by == "community":
+        return [(b.cx, b.cy, b.outer + 0.5) for b in layout.bands]
+    out = []
+    bands = list(layout.bands)
+    for i, b in enumerate(bands):
+        if i + 1 < len(bands):
+            out.append((0.0, 0.0, (b.outer + bands[i + 1].inner) / 2))
+        else:
+            out.append((0.0, 0.0, b.outer + 0.8))
+    return out
+
+
+OTHER_GROUPS_WORDS = "Other groups"
 
 
 def _community_groups(people: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
-    comm = people["community"]
-    counts = comm.dropna().astype(int).value_counts()
-    top = sorted(counts.index, key=lambda c: (-counts[c], c))[:MAX_COMMUNITY_TRACES]
+    comm = [None if pd.isna(v) else int(v) for v in people["community"]]
+    names = group_names(people)
     groups = []
-    for i, c in enumerate(top):
-        groups.append(
-            (
-                f"Group {i + 1}",
-                COMMUNITY_COLOURS[i],
-                comm.map(lambda v, c=c: not pd.isna(v) and int(v) == c),
-            )
-        )
-    rest = ~comm.map(lambda v: not pd.isna(v) and int(v) in set(top))
-    groups.append(("Other groups", OTHER_COLOUR, rest))
+    for i, (c, name) in enumerate(names.items()):
+        mask = pd.Series([v == c for v in comm], index=people.index, dtype=bool)
+        groups.append((name, COMMUNITY_COLOURS[i], mask))
+    rest = pd.Series([v not in names for v in comm], index=people.index, dtype=bool)
+    groups.append((OTHER_GROUPS_WORDS, OTHER_COLOUR, rest))
     return groups
+
+
+def network_table(people: pd.DataFrame, graph: nx.Graph, colour_by: str = "circle") -> pd.DataFrame:
+    """The network picture as a table (its text equivalent): one row per person shown, in the
+    order of the picture's names (strongest tie first), with circle, group, status, tie
+    strength, last contact and how many of the people shown they know."""
+    shown = set(people["person_id"])
+    names = group_names(people)
+    ordered = people.assign(_s=people["tie_strength"].fillna(-1.0)).sort_values(
+        ["_s", "person_id"], ascending=[False, True], kind="stable"
+    )
+    knows = [
+        sum(1 for n in graph.neighbors(p) if n in shown) if p in graph else 0
+        for p in ordered["person_id"]
+    ]
+    return pd.DataFrame(
+        {
+            "Name": ordered["name"].astype(str).to_numpy(),
+            "Circle": [words.circle_label(c) for c in ordered["circle"]],
+            "Group": [
+                OTHER_GROUPS_WORDS if pd.isna(c) else names.get(int(c), OTHER_GROUPS_WORDS)
+                for c in ordered["community"]
+            ],
+            "Status": [words.status_label(s) for s in ordered["status"]],
+            "Tie strength": [
+                None if pd.isna(t) else round(100 * float(t)) for t in ordered["tie_strength"]
+            ],
+            "Last contact": [words.ago(d) for d in ordered["days_since"]],
+            "Knows (of those shown)": knows,
+        }
+    )
+
+
+def group_lines(people: pd.DataFrame) -> list[str]:
+    """One line per group of the view by group, largest first: ``Group 1 — 12 people, mostly
+    work: Ana Lima, Bo Berg, Cy Ng and 9 more`` (strongest ties named first), then the other
+    groups together."""
+    names = group_names(people)
+    ordered = people.assign(_s=people["tie_strength"].fillna(-1.0)).sort_values(
+        ["_s", "person_id"], ascending=[False, True], kind="stable"
+    )
+    comm = [None if pd.isna(v) else int(v) for v in ordered["community"]]
+    lines = []
+    for c, title in [*names.items(), (None, OTHER_GROUPS_WORDS)]:
+        mask = [v not in names for v in comm] if c is None else [v == c for v in comm]
+        sub = ordered[mask]
+        if sub.empty:
+            continue
+        summary = words.group_summary(
+            [str(n) for n in sub["name"]], list(sub["roles"]) if "roles" in sub else [], len(sub)
+        )
+        lines.append(f"{title} — {summary}")
+    return lines
+
+
+def chart_table(fig: go.Figure) -> pd.DataFrame:
+    """A bar chart's numbers as a table (its text equivalent): one row per x value, one column
+    per bar trace (named as in the legend)."""
+    frames = []
+    for tr in fig.data:
+        if tr.type != "bar":
+            continue
+        x = pd.to_datetime(pd.Series(list(tr.x)), errors="coerce")
+        label = x.dt.strftime("%B %Y") if x.notna().all() else pd.Series(list(tr.x)).astype(str)
+        frames.append(pd.Series(list(tr.y), index=label.to_numpy(), name=str(tr.name)))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, axis=1).fillna(0)
+    table.index.name = "Month"
+    return table.reset_index()
 
 
 def timeline_figure(timeline: pd.DataFrame) -> go.Figure:

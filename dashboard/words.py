@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -144,3 +145,88 @@ def roles_text(roles: object) -> str:
     if roles is None or isinstance(roles, float):
         return ""
     return ", ".join(ROLE_WORDS.get(str(r), str(r)) for r in roles)
+
+
+GROUPS_HELP = (
+    "Circles: how close each person is, by how often you are in touch. Groups: people who know "
+    "each other, found from who turns up together in your group chats, calls and events."
+)
+
+GROUPS_EXPLAINED = (
+    "A group is a set of people who know each other: closeknit finds them from who turns up "
+    "together in your group chats, calls and events (people often seen together form a group). "
+    "The groups are numbered by size, largest first; the numbers mean nothing more. People "
+    "without shared chats or events sit in “Other groups”."
+)
+
+
+def fold(text: object) -> str:
+    """``text`` for matching names: lower case, accents dropped (``Zoë`` -> ``zoe``), spaces
+    squeezed; "" for missing."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def found_text(n: int, named_at_most: int) -> str:
+    """What a search found: ``No one matches.``, ``1 person matches.``, ``40 people match; the
+    first 30 are named in the picture.``"""
+    if n == 0:
+        return "No one matches."
+    if n == 1:
+        return "1 person matches."
+    if n > named_at_most:
+        return f"{n} people match; the first {named_at_most} are named in the picture."
+    return f"{n} people match."
+
+
+def shares_text(offline: object, online: object) -> str:
+    """One circle's in-person share in plain words: ``3 of 10 days in person (30%)``; "no
+    contact" when there were no days."""
+    a = 0 if offline is None or pd.isna(offline) else int(offline)
+    b = 0 if online is None or pd.isna(online) else int(online)
+    total = a + b
+    if total == 0:
+        return "no contact"
+    return f"{a} of {total} days in person ({round(100 * a / total)}%)"
+
+
+def group_summary(names: list[str], roles: list[object], size: int) -> str:
+    """A line about one group: who is in it (up to three names) and the roles most of them
+    share, e.g. ``12 people, mostly work: Ana Lima, Bo Berg, Cy Ng and 9 more``."""
+    counts: dict[str, int] = {}
+    for rs in roles:
+        if rs is None or isinstance(rs, float):
+            continue
+        for r in rs:
+            counts[str(r)] = counts.get(str(r), 0) + 1
+    common = [r for r, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if 2 * c > size]
+    who = ", ".join(names[:3]) + (f" and {size - 3} more" if size > 3 else "")
+    head = f"{size} people" if size != 1 else "1 person"
+    if common:
+        head += ", mostly " + ", ".join(ROLE_WORDS.get(r, r) for r in common[:2])
+    return f"{head}: {who}"
+
+
+def roles_not_in_touch(missing: object, people: pd.DataFrame, window_days: int) -> str:
+    """The sentence about parts of life without recent contact, only for what is true: of the
+    roles the engine lists as missing outside the intimate circle, those of which *nobody*
+    (in any circle) was in touch within ``window_days``, or "" when there are none. A family
+    you call every week is not "not in touch" because they are all in your inner circle."""
+    roles = [str(r) for r in (missing or ())]
+    if not roles or people is None or people.empty:
+        return ""
+    recent = people[people["days_since"].fillna(float("inf")) <= window_days]
+    active = {
+        str(r) for rs in recent["roles"] for r in (rs if isinstance(rs, list | tuple) else ())
+    }
+    quiet = [r for r in roles if r not in active]
+    if not quiet:
+        return ""
+    return (
+        f"Nobody from these parts of your life in the last {window_days} days: "
+        + ", ".join(ROLE_WORDS.get(r, r) for r in quiet)
+        + "."
+    )
