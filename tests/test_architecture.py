@@ -69,9 +69,12 @@ def _graph() -> nx.DiGraph:
 
 def _type_checking_only(tree: ast.Module, node: ast.stmt) -> bool:
     for block in ast.walk(tree):
-        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test):
-            if any(node is n for n in ast.walk(block)):
-                return True
+        if (
+            isinstance(block, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(block.test)
+            and any(node is n for n in ast.walk(block))
+        ):
+            return True
     return False
 
 
