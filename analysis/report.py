@@ -137,7 +137,7 @@ def _pct(x: float) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
 
 
-MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~:&"
+MD_SPECIAL = "\\`*_[]()<>!|&:"
 """Characters a name or file name could use to become live Markdown or HTML (links, images,
 tags, entities, autolinks): each is written backslash-escaped (CommonMark: any ASCII punctuation
 may be escaped), so data from files is always shown as text."""

@@ -155,6 +155,9 @@ CONTRAST_JS = """() => {
   return out;
 }"""
 
+NETWORK_DRAWN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .some(g => g.data && g.data.length > 2 && g.querySelector('.main-svg'))"""
+
 OVERLAP_JS = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.length > 2);
   if (!gd) return null;
@@ -266,6 +269,7 @@ def test_on_a_phone_the_pages_fit_and_tapping_a_dot_opens_the_card(served):
         _open(page, check, "Network", "Your network", phone=True)
         page.wait_for_function(check.CHARTS_DRAWN_JS, timeout=30_000)
         page.wait_for_timeout(600)
+        page.wait_for_function(NETWORK_DRAWN_JS, timeout=60_000)
         assert page.evaluate(OVERLAP_JS)["overlaps"] == 0
         name = page.evaluate(
             """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
@@ -383,6 +387,7 @@ def test_names_in_the_network_never_overlap_with_20_150_and_2000_people(served, 
                 page.wait_for_function(DRAWN_FOR_JS, arg=n, timeout=120_000)
                 page.wait_for_timeout(1500)
             page.wait_for_function(DRAWN_FOR_JS, arg=n, timeout=120_000)
+            page.wait_for_function(NETWORK_DRAWN_JS, timeout=60_000)
             counts[n] = page.evaluate(OVERLAP_JS)
             _shot(page, check, f"desktop-network-{n}", viewport)
         assert all(c["overlaps"] == 0 for c in counts.values()), counts
