@@ -148,6 +148,22 @@ def choose(
     return CheckIn(day, pid, name, reason, draft)
 
 
+def todays(
+    people: pd.DataFrame,
+    day: date,
+    offered: Mapping[date, tuple[str, bool]],
+    states: Mapping[str, Iterable[str]] | None = None,
+    closeness: Mapping[str, int] | None = None,
+) -> CheckIn | None:
+    """The day's check-in given what was offered before (``day -> (person_id, done)``): the
+    person already offered today when there is one (the choice holds all day), else
+    :func:`choose`."""
+    if day in offered:
+        pid = offered[day][0]
+        return choose(people[people["person_id"] == pid], day, {}, states)
+    return choose(people, day, {d: p for d, (p, _) in offered.items()}, states, closeness)
+
+
 def streak(done_days: Iterable[date], today: date) -> int:
     """Consecutive days with a check-in done, ending today, or yesterday while today is open."""
     done = set(done_days)

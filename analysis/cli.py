@@ -267,13 +267,7 @@ def cmd_today(args: argparse.Namespace) -> int:
         edits = store.edits()
         states = {p: e.states for p, e in edits.items() if e.states}
         close = {p: e.closeness for p, e in edits.items() if e.closeness is not None}
-        if today in history:
-            pid = history[today][0]
-            chosen = checkin.choose(an.people[an.people["person_id"] == pid], today, {}, states)
-        else:
-            chosen = checkin.choose(
-                an.people, today, {d: p for d, (p, _) in history.items()}, states, close
-            )
+        chosen = checkin.todays(an.people, today, history, states, close)
         done_today = bool(history.get(today, ("", False))[1])
         if chosen is not None and not store.in_memory:
             if args.done and not done_today:
@@ -351,14 +345,11 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
     """Keep a one-off follow-up for someone on a date; it is listed by ``today`` from then."""
     with Store(args.store, timeout=STORE_TIMEOUT) as store:
         _, res, _ = pipeline.resolution_from_store(store)
-        people = res.people
-        key = args.person.strip().casefold()
-        hits = people[people["name"].str.casefold() == key] if len(people) else people
-        if len(hits) != 1:
-            print(f"closeknit: {args.person!r} matches {len(hits)} people", file=sys.stderr)
+        pid, _ = _one_person(res.people, args.person)
+        if pid is None:
             return EXIT_UNUSABLE
         on = date.fromisoformat(args.on)
-        store.add_follow_up(occasions.FollowUp(str(hits.iloc[0]["person_id"]), on, args.text))
+        store.add_follow_up(occasions.FollowUp(pid, on, args.text))
     print(f"follow-up kept for {on:%d %B %Y}")
     return EXIT_OK
 
@@ -368,24 +359,32 @@ def cmd_sample_path(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _one_person(people: pd.DataFrame, typed: str) -> tuple[str | None, str | None]:
+    """``(person_id, name)`` of the one person ``typed`` names (the full name, else a part of
+    it); ``(None, None)`` with a line on stderr when it names nobody or several people."""
+    key = typed.strip().casefold()
+    names = people["name"].astype(str).str.casefold() if len(people) else people["name"]
+    hits = people[names == key] if len(people) else people
+    if hits.empty and len(people):
+        hits = people[names.str.contains(key, regex=False)]
+    if len(hits) != 1:
+        found = ", ".join(sorted(hits["name"].astype(str).head(8))) if len(hits) else "nobody"
+        print(
+            f"closeknit: {typed!r} matches {found}; give the full name as shown by "
+            "'closeknit analyze'",
+            file=sys.stderr,
+        )
+        return None, None
+    return str(hits.iloc[0]["person_id"]), str(hits.iloc[0]["name"])
+
+
 def cmd_log(args: argparse.Namespace) -> int:
     """Record contact with someone in the store (it resets their clock)."""
     with Store(args.store, timeout=STORE_TIMEOUT) as store:
         _, res, _ = pipeline.resolution_from_store(store)
-        people = res.people
-        key = args.person.strip().casefold()
-        hits = people[people["name"].str.casefold() == key] if len(people) else people
-        if hits.empty and len(people):
-            hits = people[people["name"].str.casefold().str.contains(key, regex=False)]
-        if len(hits) != 1:
-            names = ", ".join(sorted(hits["name"].head(8))) if len(hits) else "nobody"
-            print(
-                f"closeknit: {args.person!r} matches {names}; give the full name as shown by "
-                "'closeknit analyze'",
-                file=sys.stderr,
-            )
+        _, name = _one_person(res.people, args.person)
+        if name is None:
             return EXIT_UNUSABLE
-        name = str(hits.iloc[0]["name"])
         tz = store.import_options().timezone
         when = pd.Timestamp(args.when, tz=tz) if args.when else None
         store.log_contact(name, args.channel, when, direction=args.direction, note=args.note)

@@ -33,15 +33,9 @@ def todays_checkin(run: data.Run) -> None:
     today = run.as_of
     history = state.checkins()
     states = state.states()
-    if today in history:
-        pid = history[today][0]
-        chosen = checkin.choose(an.people[an.people["person_id"] == pid], today, {}, states)
-    else:
-        chosen = checkin.choose(
-            an.people, today, {d: p for d, (p, _) in history.items()}, states, state.closeness()
-        )
-        if chosen is not None:
-            state.record_checkin(today, chosen.person_id, False)
+    chosen = checkin.todays(an.people, today, history, states, state.closeness())
+    if chosen is not None and today not in history:
+        state.record_checkin(today, chosen.person_id, False)
     done_today = bool(history.get(today, ("", False))[1])
     done_days = {d for d, (_, done) in history.items() if done}
     with st.container(border=True):
