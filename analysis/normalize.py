@@ -15,6 +15,8 @@ from anyascii import anyascii
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d")
+_PHONE_PUNCTUATION = re.compile(r"[\s().-]")
 _NON_NAME = re.compile(r"[^\w\s'-]", re.UNICODE)
 
 NON_PERSON_LOCALPARTS = frozenset(
@@ -119,8 +121,10 @@ def normalize_phone(value: str | None, region: str = "US") -> str:
 def looks_like_phone(value: str) -> bool:
     """True when ``value`` is a phone number rather than a name (mostly digits)."""
     v = str(value).strip()
-    digits = sum(ch.isdigit() for ch in v)
-    return digits >= 3 and digits >= 0.6 * len(re.sub(r"[\s().-]", "", v))
+    if not _DIGITS.search(v):  # most names: no digit at all
+        return False
+    digits = len(_DIGITS.findall(v))
+    return digits >= 3 and digits >= 0.6 * len(_PHONE_PUNCTUATION.sub("", v))
 
 
 def strip_accents(text: str) -> str:

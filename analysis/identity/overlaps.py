@@ -79,16 +79,18 @@ def merge_overlaps(
     idx = np.flatnonzero(has_person)
     if len(idx) < 2:
         return interactions, empty_overlaps()
+    src = pd.factorize(_strings(interactions["source"]))[0][idx]
+    if src.min() == src.max():  # records of one file are never merged with each other
+        return interactions, empty_overlaps()
     sub = interactions.iloc[idx]
     pid = pd.factorize(sub["person_id"])[0]
     chan = sub["channel"].cat.codes.to_numpy() if hasattr(sub["channel"], "cat") else (
         pd.factorize(sub["channel"])[0]
     )  # fmt: skip
     ts = pd.DatetimeIndex(sub["timestamp"]).as_unit("ns").asi8
-    src = pd.factorize(sub["source"].astype(str))[0]
     order = np.lexsort((src, ts, chan, pid))
     p, c, t, s = pid[order], chan[order], ts[order], src[order]
-    ev = sub["event_id"].astype(str).to_numpy()[order]
+    ev = _strings(sub["event_id"])[order]
     window_ns = int(window_min * 60e9)
     joins = np.zeros(len(order), dtype=bool)
     joins[1:] = (
@@ -108,7 +110,7 @@ def merge_overlaps(
     clus = cluster[multi]
     dur = frame["duration_min"].to_numpy(dtype="float64")
     dcode = frame["direction"].cat.codes.to_numpy()
-    note = frame["note"].astype(str).to_numpy()
+    note = _strings(frame["note"])
     score = (~np.isnan(dur)) * 4 + (dcode != _UNKNOWN) * 2 + (note != "") * 1
     # the kept record of each cluster: highest score, then the earliest in sorted order
     rank = np.lexsort((np.arange(len(rows)), -score, clus))
@@ -139,7 +141,7 @@ def merge_overlaps(
         for d, f in zip(cur_dir, fill_dir, strict=True)
     ]
     out.loc[kept_labels, "direction"] = pd.Categorical(new_dir, dtype=out["direction"].dtype)
-    cur_note = out.loc[kept_labels, "note"].astype(str).to_numpy()
+    cur_note = _strings(out.loc[kept_labels, "note"])
     out.loc[kept_labels, "note"] = [
         n if n else (f if isinstance(f, str) else "")
         for n, f in zip(cur_note, first_note.to_numpy(), strict=True)
@@ -147,7 +149,7 @@ def merge_overlaps(
     dropped = np.ones(len(rows), dtype=bool)
     dropped[keep_pos] = False
     drop_labels = labels[dropped]
-    sources = frame["source"].astype(str).to_numpy()
+    sources = _strings(frame["source"])
     pairs = pd.DataFrame(
         {"source": sources[dropped], "known_from": sources[keep_of[clus[dropped]]]}
     )
@@ -155,3 +157,9 @@ def merge_overlaps(
         pairs.groupby(["source", "known_from"], sort=True).size().rename("records").reset_index()
     )
     return out.drop(index=drop_labels).reset_index(drop=True), overlaps
+
+
+def _strings(column: pd.Series) -> np.ndarray:
+    """``column`` as an object array with "" for missing values (cheaper than ``astype(str)``,
+    which builds an Arrow string array under pandas 3; the columns hold strings already)."""
+    return column.to_numpy(dtype=object, na_value="")
