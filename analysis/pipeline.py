@@ -187,7 +187,8 @@ def run_keys(
 ) -> tuple[str, str]:
     """``(resolution key, analysis key)``: digests of everything the resolution and the
     analysis of ``store`` depend on (files, logged contact, decisions, settings, edits,
-    suggestion state, the as-of day, the window). Cheap: a few queries, no data read."""
+    suggestion state, the dates entered and the follow-ups, the as-of day, the window). Cheap:
+    a few queries, no data read."""
     options = store.import_options()
     decisions = store.decisions()
     rkey = store.data_key(options.region, decisions, RESOLVER_VERSION)
@@ -201,6 +202,8 @@ def run_keys(
                 options.me,
                 _overrides_key(store.overrides()),
                 json.dumps(store.group_settings(), sort_keys=True),
+                sorted(repr(dataclasses.astuple(o)) for o in store.occasions()),
+                sorted(repr(dataclasses.astuple(f)) for f in store.follow_ups()),
                 snapshot.FORMAT,
             )
         ).encode()
@@ -247,22 +250,37 @@ def analysis_from_store(
     back instead of recomputed (``use_cache=False`` neither reads nor writes them)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
-        options = store.import_options()
-        _, akey = run_keys(store, as_of, window_days)
-        dataset, resolution, overlaps = resolution_from_store(store, use_cache)
-        user_overrides = overrides if overrides is not None else store.overrides()
-        blob = store.load_analysis(akey) if use_cache and overrides is None else None
-        if blob is not None:
-            return Run(dataset, resolution, snapshot.loads(blob), overlaps)
-        result = _analyze_with_groups(
-            store, resolution, _day(as_of), user_overrides, window_days, options
-        )
-        if use_cache and overrides is None:
-            store.save_analysis(akey, snapshot.dumps(result))
-        return Run(dataset, resolution, result, overlaps)
+        resolved = resolution_from_store(store, use_cache)
+        return analyse_resolved(store, resolved, as_of, window_days, use_cache, overrides)
     finally:
         if store is not store_or_path:
             store.close()
+
+
+def analyse_resolved(
+    store: Store,
+    resolved: tuple[Dataset, Resolution, pd.DataFrame],
+    as_of: object = None,
+    window_days: int = C.WINDOW_DAYS,
+    use_cache: bool = True,
+    overrides: Overrides | None = None,
+) -> Run:
+    """The second half of :func:`analysis_from_store`: the analysis of ``resolved`` (what
+    :func:`resolution_from_store` returned for ``store``) with the store's settings, edits and
+    suggestion state, read back from the store's cache when nothing it depends on changed."""
+    dataset, resolution, overlaps = resolved
+    options = store.import_options()
+    _, akey = run_keys(store, as_of, window_days)
+    user_overrides = overrides if overrides is not None else store.overrides()
+    blob = store.load_analysis(akey) if use_cache and overrides is None else None
+    if blob is not None:
+        return Run(dataset, resolution, snapshot.loads(blob), overlaps)
+    result = _analyze_with_groups(
+        store, resolution, _day(as_of), user_overrides, window_days, options
+    )
+    if use_cache and overrides is None:
+        store.save_analysis(akey, snapshot.dumps(result))
+    return Run(dataset, resolution, result, overlaps)
 
 
 def _analyze_with_groups(
@@ -275,7 +293,9 @@ def _analyze_with_groups(
 ) -> Analysis:
     """The engine, with the user's group ceilings applied: members whose inferred rhythm is
     looser than their group asks for are held to it (:func:`analysis.groups.ceiling_intervals`;
-    a second pass only when a ceiling changes someone)."""
+    a second pass only when a ceiling changes someone). The dates the user entered and the
+    follow-ups are reasons for suggestions (:mod:`analysis.suggest`)."""
+    entered, follow_ups = store.occasions(), store.follow_ups()
 
     def run(ov: Overrides) -> Analysis:
         return analyze(
@@ -286,6 +306,8 @@ def _analyze_with_groups(
             window_days=window_days,
             timezone=options.timezone,
             me=options.me,
+            occasions=entered,
+            follow_ups=follow_ups,
         )
 
     result = run(overrides)

@@ -53,9 +53,10 @@ def phase(name: str, vcf: Path, log: Path) -> None:
             pipeline.remember_options(store, opts)
             outcomes = pipeline.import_files(store, sources, opts)
             t_load = time.perf_counter()
-            dataset, resolution, _ = pipeline.resolution_from_store(store, use_cache=False)
+            # what analysis_from_store does (as `closeknit analyze` calls it), in its two halves
+            resolved = pipeline.resolution_from_store(store, use_cache=False)
             t_resolve = time.perf_counter()
-            run = pipeline.analysis_from_store(store, as_of=AS_OF, use_cache=False)
+            run = pipeline.analyse_resolved(store, resolved, as_of=AS_OF, use_cache=False)
             t_analyze = time.perf_counter()
         out = to_dict(run.analysis, files=[o.report.to_dict() for o in outcomes], unmatched=[])
         total = time.perf_counter() - t

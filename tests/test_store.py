@@ -255,3 +255,40 @@ def test_logged_contact_is_an_interaction_like_any_other(store):
     )
     with pytest.raises(InvalidChoiceError, match="unknown channel"):
         store.log_contact("Ana Lima", "pigeon")
+
+
+def test_interaction_keys_stay_the_keys_earlier_versions_stored():
+    """Stores hold these keys: the per-distinct-value computation must give exactly the
+    ``hash_pandas_object`` keys of the documented frame, missing values and spacing included."""
+    import numpy as np
+
+    from analysis.model import interactions_frame
+    from analysis.store.store import interaction_keys
+
+    frame = interactions_frame(
+        pd.to_datetime(
+            ["2024-01-01 10:00:59", "2024-01-01 10:00:01", "2024-03-05 08:30:00", "2024-03-05 08:31:00"],
+            utc=True,
+        ),
+        ["  Ana Lima ", "ana lima", None, "+4917012345"],
+        ["call", "call", "message", "message"],
+        direction=["incoming", "incoming", "outgoing", "unknown"],
+        event_id=["", "", None, "chat:x:2024-03-05"],
+    )
+    frame.loc[3, "who"] = float("nan")
+    expected = pd.util.hash_pandas_object(
+        pd.DataFrame(
+            {
+                "t": pd.DatetimeIndex(frame["timestamp"]).floor("min").as_unit("ns").asi8,
+                "who": frame["who"].astype(str).str.strip().str.casefold().to_numpy(),
+                "channel": frame["channel"].astype(str).to_numpy(),
+                "direction": frame["direction"].astype(str).to_numpy(),
+                "event": frame["event_id"].astype(str).to_numpy(),
+            }
+        ),
+        index=False,
+    ).to_numpy(dtype=np.uint64)
+    keys = interaction_keys(frame)
+    assert keys.tolist() == expected.tolist()
+    assert keys[0] == keys[1]  # one call, spelled and timed a little differently
+    assert len(set(keys.tolist())) == 3

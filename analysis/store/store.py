@@ -301,20 +301,56 @@ def _options_json(options: ImportOptions) -> str:
 
 def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
     """A 64-bit content key per interaction: the same contact event in two exports of one source
-    (time to the minute, identity as written, channel, direction, event) gets the same key."""
+    (time to the minute, identity as written, channel, direction, event) gets the same key.
+
+    The key is ``pandas.util.hash_pandas_object`` of the frame ``t`` (nanoseconds, to the
+    minute), ``who`` (stripped, case-folded), ``channel``, ``direction`` and ``event`` (as
+    strings), which stores written by earlier versions hold. It is computed here column by
+    column over each column's distinct values (a 1,000,000-row log has some thousands of
+    identities), then combined exactly as pandas combines a frame's columns."""
     if not len(interactions):
         return np.zeros(0, dtype=np.uint64)
-    frame = pd.DataFrame(
-        {
-            # nanoseconds whatever unit the importer's parser chose (pandas infers s/ms/us/ns)
-            "t": pd.DatetimeIndex(interactions["timestamp"]).floor("min").as_unit("ns").asi8,
-            "who": interactions["who"].astype(str).str.strip().str.casefold().to_numpy(),
-            "channel": interactions["channel"].astype(str).to_numpy(),
-            "direction": interactions["direction"].astype(str).to_numpy(),
-            "event": interactions["event_id"].astype(str).to_numpy(),
-        }
+    # nanoseconds whatever unit the importer's parser chose (pandas infers s/ms/us/ns)
+    minutes = pd.DatetimeIndex(interactions["timestamp"]).floor("min").as_unit("ns").asi8
+    columns = [
+        pd.util.hash_array(minutes),
+        _hash_strings(interactions["who"], fold=True),
+        _hash_strings(interactions["channel"]),
+        _hash_strings(interactions["direction"]),
+        _hash_strings(interactions["event_id"]),
+    ]
+    return _combine_hashes(columns)
+
+
+def _hash_strings(column: pd.Series, fold: bool = False) -> np.ndarray:
+    """Per row, ``pandas.util.hash_array`` of the value as ``astype(str)`` makes it (missing
+    values stay missing), stripped and case-folded with ``fold``; hashed once per distinct
+    value."""
+    values = (
+        column if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
     )
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    if fold:
+        text = text.str.strip().str.casefold()
+    return pd.util.hash_array(text.to_numpy(dtype=object))[codes]
+
+
+def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """One hash per row from per-column hashes, combined as ``pandas.util.hash_pandas_object``
+    combines a frame's columns (pandas ``combine_hash_arrays``, after CPython's tuple hash);
+    written out here so stored keys do not depend on a private pandas function."""
+    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
+    mult = np.uint64(1000003)
+    n = len(columns)
+    with np.errstate(over="ignore"):
+        for i, h in enumerate(columns):
+            inverse = n - i
+            out ^= h
+            out *= mult
+            mult += np.uint64(82520 + inverse + inverse)
+        out += np.uint64(97531)
+    return out
 
 
 def contact_key(row: dict) -> str:
