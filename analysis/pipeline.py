@@ -34,10 +34,12 @@ from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
+from analysis.identity.matching import match_known
 from analysis.identity.overlaps import empty_overlaps, merge_overlaps
 from analysis.importers import IMPORTERS, begin_import, detect, head_text
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.importers.csvsniff import describe_columns
+from analysis.model import concat_interactions
 from analysis.store import ImportOutcome, PersonEdit, Store, snapshot
 from analysis.store.store import MEMORY
 
@@ -75,11 +77,19 @@ class Run:
     overlaps: pd.DataFrame = field(default_factory=empty_overlaps)
 
 
-RESOLVER_VERSION = "2"
+RESOLVER_VERSION = "3"
 """Bump when identity resolution or overlap merging changes its output, so cached resolutions
 are not reused."""
 
-_RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "interactions", "unmatched")
+_RESOLUTION_FRAMES = (
+    "people",
+    "contacts",
+    "merges",
+    "suggestions",
+    "interactions",
+    "unmatched",
+    "identities",
+)
 
 
 def import_files(
@@ -214,26 +224,49 @@ def run_keys(
 def resolution_from_store(
     store: Store, use_cache: bool = True
 ) -> tuple[Dataset, Resolution, pd.DataFrame]:
-    """``(dataset, resolution, overlaps)`` of everything ``store`` holds, read back from the
-    store's cache when nothing it depends on changed (files, logged contact, decisions, region).
+    """``(dataset, resolution, overlaps)`` of everything ``store`` holds.
+
+    With ``use_cache`` the resolution of the imported files is kept in the store and read back
+    while they, the decisions and the region are unchanged. Contact the user logged is matched
+    on top of it through the resolution's identities
+    (:func:`analysis.identity.matching.match_known`: the same rules, so the same people as a
+    full resolution), and everything is resolved again only when a logged identity matches no
+    single person. Records of one event from different files are merged last, on every call
+    (:func:`analysis.identity.overlaps.merge_overlaps`), so a logged call that is also in a
+    call-log backup counts once. Logging contact therefore never re-resolves the imports.
     """
     options = store.import_options()
     decisions = store.decisions()
-    rkey = store.data_key(options.region, decisions, RESOLVER_VERSION)
-    cached = store.load_resolution(rkey) if use_cache else None
+    if not use_cache:
+        dataset = dataset_from_store(store)
+        resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
+        return dataset, resolution, overlaps
+    key = store.data_key(options.region, decisions, RESOLVER_VERSION, logged=False)
+    cached = store.load_resolution(key)
     if cached is not None:
-        resolution = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
-        overlaps = cached.get("overlaps", empty_overlaps())
-        return (
-            Dataset(resolution.contacts, resolution.interactions, store.reports()),
-            resolution,
-            overlaps,
+        base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
+    else:
+        base = resolve(
+            store.contacts(),
+            store.interactions(logged=False),
+            region=options.region,
+            decisions=decisions,
         )
-    dataset = dataset_from_store(store)
-    resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
-    if use_cache:
-        frames = {k: getattr(resolution, k) for k in _RESOLUTION_FRAMES}
-        store.save_resolution(rkey, {**frames, "overlaps": overlaps})
+        store.save_resolution(key, {k: getattr(base, k) for k in _RESOLUTION_FRAMES})
+    resolution = base
+    logged = store.logged_interactions()
+    if len(logged):
+        matched = match_known(logged, base.identities, options.region)
+        if matched is None:  # logged by a name no single contact has: resolve it all
+            dataset = dataset_from_store(store)
+            resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
+            return dataset, resolution, overlaps
+        resolution = dataclasses.replace(
+            base, interactions=concat_interactions([base.interactions, matched])
+        )
+    merged, overlaps = merge_overlaps(resolution.interactions)
+    resolution = dataclasses.replace(resolution, interactions=merged)
+    dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
     return dataset, resolution, overlaps
 
 

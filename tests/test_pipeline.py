@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import pipeline
+from analysis.identity import resolve
 from analysis.importers.base import ImportOptions, SourceFile
 from analysis.pipeline import RESOLVER_VERSION, analysis_from_files, analysis_from_store
 from analysis.store import PersonEdit, Store
@@ -68,7 +70,7 @@ def test_store_gives_the_same_analysis_as_the_files(store):
 
 def test_a_cold_start_reuses_the_stored_resolution(store):
     first = analysis_from_store(store, as_of=AS_OF)
-    key = store.data_key(OPTS.region, store.decisions(), RESOLVER_VERSION)
+    key = store.data_key(OPTS.region, store.decisions(), RESOLVER_VERSION, logged=False)
     assert store.load_resolution(key) is not None
     again = analysis_from_store(store, as_of=AS_OF)
     pd.testing.assert_frame_equal(
@@ -158,3 +160,53 @@ def test_a_big_vcard_read_in_the_background_keeps_file_order_and_results():
     assert ds.reports[0].imported == alone.report.imported == 2_500
     assert sorted(ds.contacts["full_name"]) == sorted(alone.contacts["full_name"])
     assert len(ds.interactions) == len(import_file(log, OPTS).interactions)
+
+
+def _same_resolution(a, b) -> None:
+    for name in ("people", "unmatched", "merges"):
+        pd.testing.assert_frame_equal(
+            getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True)
+        )
+    cols = ["timestamp", "who", "channel", "direction", "note", "source", "person_id"]
+    left = a.interactions[cols].astype(str).sort_values(cols).reset_index(drop=True)
+    right = b.interactions[cols].astype(str).sort_values(cols).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right)
+
+
+def test_logged_contact_is_matched_without_resolving_the_imports_again(store, monkeypatch):
+    first = analysis_from_store(store, as_of=AS_OF)
+    name = str(first.analysis.people.iloc[0]["name"])
+    store.log_contact(name, "call", pd.Timestamp("2026-10-30 18:00", tz="UTC"), note="long talk")
+    calls = []
+    monkeypatch.setattr(pipeline, "resolve", lambda *a, **k: calls.append(1) or resolve(*a, **k))
+    after = analysis_from_store(store, as_of=AS_OF)
+    assert calls == []  # the imports' resolution came from the store
+    full = pipeline.resolution_from_store(store, use_cache=False)[1]
+    assert calls == [1]
+    _same_resolution(after.resolution, full)
+    row = after.resolution.interactions.query("note == 'long talk'")
+    assert row["person_id"].tolist() == [first.analysis.people.iloc[0]["person_id"]]
+
+
+def test_contact_logged_for_an_unknown_name_resolves_everything_like_a_fresh_start(store):
+    analysis_from_store(store, as_of=AS_OF)
+    store.log_contact("Zebedee Quint", "in_person", pd.Timestamp("2026-10-30 18:00", tz="UTC"))
+    cached = pipeline.resolution_from_store(store)[1]
+    full = pipeline.resolution_from_store(store, use_cache=False)[1]
+    _same_resolution(cached, full)
+    assert "Zebedee Quint" in set(cached.people["name"])
+
+
+def test_a_logged_call_already_in_an_imported_log_counts_once(store):
+    first = analysis_from_store(store, as_of=AS_OF)
+    inter = first.resolution.interactions
+    calls = inter[(inter["channel"] == "call") & inter["person_id"].notna()]
+    call = calls.sort_values("timestamp").iloc[-1]
+    people = first.analysis.people.set_index("person_id")
+    before = int(people.loc[call["person_id"], "interactions"])
+    name = str(people.loc[call["person_id"], "name"])
+    store.log_contact(name, "call", call["timestamp"] + pd.Timedelta(minutes=2), note="same call")
+    after = analysis_from_store(store, as_of=AS_OF)
+    now = after.analysis.people.set_index("person_id")
+    assert int(now.loc[call["person_id"], "interactions"]) == before
+    assert int(after.overlaps["records"].sum()) >= 1

@@ -128,9 +128,12 @@ def match_interactions(
     region: str,
     links: dict[Group, str],
     adopt: bool,
+    index: dict[str, dict[str, set[str]]] | None = None,
 ) -> Matched:
-    """Attach every interaction to a person (rules in the module docstring)."""
-    index = contact_index(book, person_of_node)
+    """Attach every interaction to a person (rules in the module docstring); ``index`` is
+    :func:`contact_index` of ``book`` when the caller has it already."""
+    if index is None:
+        index = contact_index(book, person_of_node)
     codes, uniques = _factorize(interactions["who"])
     m = len(uniques)
     pid = np.full(m, None, dtype=object)
@@ -142,17 +145,11 @@ def match_interactions(
     for u, raw in enumerate(uniques):
         kind, key = identity_key(raw, region)
         kinds[u], keys[u] = kind, key
-        link = links.get((kind, key) if key else ("raw", raw))
-        if link is None and isinstance(raw, str) and raw.strip() in known_ids:
-            link = raw.strip()  # a person_id written as the identity (contact logged in the app)
-        if link is not None:
-            pid[u], by[u] = link, "link"
-            continue
-        found = index[kind].get(key, ()) if key else ()
-        if len(found) == 1:
-            pid[u], by[u] = next(iter(found)), kind
+        person, how, found = match_identity(raw, kind, key, links, known_ids, index)
+        if person is not None:
+            pid[u], by[u] = person, how
         elif found:
-            notes[u] = f"ambiguous: matches {len(found)} people"
+            notes[u] = f"ambiguous: matches {found} people"
         elif kind == "name" and adopt and key:
             pending.append((u, key))
         else:
@@ -177,6 +174,87 @@ def match_interactions(
         group = (kinds[u], keys[u]) if keys[u] else ("raw", as_str(uniques[u]))
         unknown.setdefault(group, ([], note))[0].append(u)
     return Matched(matched, codes, uniques, counts, kinds, keys, unknown, dict(adopted_keys))
+
+
+def match_identity(
+    raw: object,
+    kind: str,
+    key: str,
+    links: dict[Group, str],
+    known_ids: set[str],
+    index: dict[str, dict[str, set[str]]],
+) -> tuple[str | None, str, int]:
+    """One distinct ``who`` (``raw``, with its :func:`identity_key` ``kind`` and ``key``) ->
+    ``(person_id or None, matched_by, people found)``: the user's link first, then a person_id
+    written as the identity, then the contact index (a match only when exactly one person has
+    the key; ``people found`` says how many did)."""
+    link = links.get((kind, key) if key else ("raw", raw))  # type: ignore[arg-type]
+    if link is None and isinstance(raw, str) and raw.strip() in known_ids:
+        link = raw.strip()  # a person_id written as the identity (contact logged in the app)
+    if link is not None:
+        return link, "link", 1
+    found = index[kind].get(key, ()) if key else ()
+    if len(found) == 1:
+        return next(iter(found)), kind, 1
+    return None, "", len(found)
+
+
+IDENTITY_COLUMNS: tuple[str, ...] = ("kind", "key", "person_id")
+"""Columns of the identities frame (:func:`identities_frame`)."""
+
+
+def empty_identities() -> pd.DataFrame:
+    """An identities frame with no rows."""
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS})
+
+
+def identities_frame(
+    index: dict[str, dict[str, set[str]]], links: dict[Group, str], known_ids: set[str]
+) -> pd.DataFrame:
+    """What :func:`match_identity` needs, as a frame to keep with a resolution: one row per
+    (kind, key, person_id) of the contact index, ``kind`` ``link:<kind>`` for the user's links
+    and ``id`` for the person_ids of contacts."""
+    rows = [(kind, key, pid) for kind, keys in index.items() for key, pids in keys.items()
+            for pid in pids]  # fmt: skip
+    rows += [(f"link:{kind}", key, pid) for (kind, key), pid in links.items()]
+    rows += [("id", pid, pid) for pid in known_ids]
+    return pd.DataFrame(
+        {c: pd.Series([r[i] for r in rows], dtype=object) for i, c in enumerate(IDENTITY_COLUMNS)}
+    )
+
+
+def match_known(
+    interactions: pd.DataFrame, identities: pd.DataFrame, region: str
+) -> pd.DataFrame | None:
+    """``interactions`` plus ``person_id`` and ``matched_by`` when every distinct ``who`` matches
+    exactly one person through ``identities`` (:func:`identities_frame` of an earlier
+    resolution), exactly as :func:`match_interactions` would attach them; None when any does not
+    (ambiguous, unknown, a name to adopt): then only a full resolution gives the right answer."""
+    index: dict[str, dict[str, set[str]]] = {
+        k: defaultdict(set) for k in ("email", "phone", "name")
+    }
+    links: dict[Group, str] = {}
+    known_ids: set[str] = set()
+    for kind, key, pid in identities.itertuples(index=False):
+        if kind == "id":
+            known_ids.add(pid)
+        elif kind.startswith("link:"):
+            links[(kind[5:], key)] = pid
+        else:
+            index[kind][key].add(pid)
+    codes, uniques = _factorize(interactions["who"])
+    pid = np.full(len(uniques), None, dtype=object)
+    by = np.full(len(uniques), "", dtype=object)
+    for u, raw in enumerate(uniques):
+        kind, key = identity_key(raw, region)
+        person, how, _ = match_identity(raw, kind, key, links, known_ids, index)
+        if person is None:
+            return None
+        pid[u], by[u] = person, how
+    return interactions.assign(
+        person_id=pd.Series(pid[codes], index=interactions.index, dtype=object),
+        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+    )
 
 
 def _factorize(who: pd.Series) -> tuple[np.ndarray, list]:

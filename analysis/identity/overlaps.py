@@ -82,8 +82,16 @@ def merge_overlaps(
     src = pd.factorize(_strings(interactions["source"]))[0][idx]
     if src.min() == src.max():  # records of one file are never merged with each other
         return interactions, empty_overlaps()
+    pid = pd.factorize(interactions["person_id"].to_numpy(dtype=object)[idx])[0]
+    # only people with records from two files or more can have records to merge
+    width = int(src.max()) + 1
+    person_src = np.unique(pid.astype("int64") * width + src)
+    several = np.bincount(person_src // width) > 1
+    if not several.any():
+        return interactions, empty_overlaps()
+    rows_kept = several[pid]
+    idx, pid, src = idx[rows_kept], pid[rows_kept], src[rows_kept]
     sub = interactions.iloc[idx]
-    pid = pd.factorize(sub["person_id"])[0]
     chan = sub["channel"].cat.codes.to_numpy() if hasattr(sub["channel"], "cat") else (
         pd.factorize(sub["channel"])[0]
     )  # fmt: skip

@@ -16,6 +16,7 @@ module each:
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,15 @@ import pandas as pd
 from analysis.identity.book import ContactBook
 from analysis.identity.keys import check_region
 from analysis.identity.lookalikes import identity_lookalikes, merge_suggestions
-from analysis.identity.matching import adopted_frame, link_keys, match_interactions, unmatched_frame
+from analysis.identity.matching import (
+    adopted_frame,
+    contact_index,
+    empty_identities,
+    identities_frame,
+    link_keys,
+    match_interactions,
+    unmatched_frame,
+)
 from analysis.identity.merging import decision_pairs, merge
 from analysis.identity.people import contact_people
 
@@ -77,6 +86,10 @@ class Resolution:
     interactions: pd.DataFrame
     unmatched: pd.DataFrame
     ignored_decisions: tuple[str, ...] = ()
+    identities: pd.DataFrame = dataclasses.field(default_factory=empty_identities)
+    """kind, key, person_id: how a new identity would be matched against this resolution
+    (:func:`analysis.identity.matching.match_known`): the contact index, the user's links and
+    the contacts' person_ids."""
 
 
 def resolve(
@@ -142,7 +155,8 @@ def _resolve(
     ).sort_values(["person_id", "contact_id"], ignore_index=True)
 
     links = link_keys(book, person_of_node, decisions.links, region, ignored)
-    matched = match_interactions(book, person_of_node, interactions, region, links, adopt)
+    index = contact_index(book, person_of_node)
+    matched = match_interactions(book, person_of_node, interactions, region, links, adopt, index)
     lookalikes = identity_lookalikes(matched.chat_only_names(), book, person_of_node, people)
     unmatched = unmatched_frame(matched, lookalikes)
     adopted = adopted_frame(matched)
@@ -161,4 +175,5 @@ def _resolve(
         interactions=matched.interactions,
         unmatched=unmatched,
         ignored_decisions=tuple(ignored),
+        identities=identities_frame(index, links, set(person_of_node.tolist())),
     )

@@ -698,14 +698,16 @@ class Store:
             rec["related"] = [tuple(x) for x in rec.get("related") or []]
         return contacts_frame(recs) if recs else empty_contacts()
 
-    def interactions(self) -> pd.DataFrame:
-        """Every stored interaction, imported and logged, as an interactions DataFrame."""
+    def interactions(self, logged: bool = True) -> pd.DataFrame:
+        """Every stored interaction, imported and (with ``logged``) logged, as an interactions
+        DataFrame."""
         frames = []
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY file_digest"
         ):
             frames.append(self._batches[digest][0] if self.in_memory else blob_to_batch(blob)[0])
-        frames.append(self.logged_interactions())
+        if logged:
+            frames.append(self.logged_interactions())
         return concat_interactions(frames)
 
     def counts(self) -> dict[str, int]:
@@ -963,9 +965,12 @@ class Store:
             )
 
     # -- resolution cache --------------------------------------------------------------------
-    def data_key(self, region: str, decisions: object, extra: str = "") -> str:
+    def data_key(
+        self, region: str, decisions: object, extra: str = "", logged: bool = True
+    ) -> str:
         """A digest of everything identity resolution depends on: the stored files, the logged
-        contact, the decisions and the region (and ``extra``, e.g. the resolver's version)."""
+        contact (unless ``logged`` is False), the decisions and the region (and ``extra``, e.g.
+        the resolver's version)."""
 
         h = hashlib.sha256()
         for digest, options in self.conn.execute(
@@ -973,14 +978,15 @@ class Store:
         ):  # a file re-read with other options (a column map, "me") gives other records
             h.update(digest.encode())
             h.update(options.encode())
-        h.update(
-            repr(
-                self.conn.execute(
-                    "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM logged_contacts"
-                ).fetchone()
-            ).encode()
-        )
-        h.update(repr((region, decisions, extra, CACHE_FORMAT)).encode())
+        if logged:
+            h.update(
+                repr(
+                    self.conn.execute(
+                        "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM logged_contacts"
+                    ).fetchone()
+                ).encode()
+            )
+        h.update(repr((region, decisions, extra, logged, CACHE_FORMAT)).encode())
         return h.hexdigest()
 
     def save_resolution(self, key: str, frames: dict[str, pd.DataFrame]) -> None:
