@@ -34,7 +34,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
 
 
 def _norm_label(text: object) -> str:
-    return strip_accents(str(text)).casefold().strip()
+    return _norm_label_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _norm_label_text(text: str) -> str:
+    return strip_accents(text).casefold().strip()
 
 
 @lru_cache(maxsize=4096)
