@@ -219,3 +219,27 @@ def test_prepare_drops_rows_without_person_and_sorts():
     )
     p = prepare(frame.iloc[::-1], AS_OF)
     assert list(p["person_id"].astype(str)) == ["a", "b"]
+
+
+def test_rows_sort_by_person_then_time_exactly_as_lexsort_does():
+    import numpy as np
+
+    from analysis.metrics.cadence import _sort_by_person_then
+
+    rng = np.random.default_rng(7)
+    for n_people in (1, 3, 40_000):
+        codes = rng.integers(0, n_people, 5_000)
+        minor = rng.integers(0, 50, 5_000) << 5  # many ties
+        got = _sort_by_person_then(codes, minor, n_people)
+        assert np.array_equal(got, np.lexsort((minor, codes)))
+
+
+def test_a_missing_event_id_is_no_event():
+    import numpy as np
+
+    from analysis.metrics.cadence import _event_codes
+
+    codes, uniques = _event_codes(np.array(["", None, "g1", float("nan"), "g1"], dtype=object))
+    assert [uniques[c] for c in codes] == ["", "", "g1", "", "g1"]
+    codes, uniques = _event_codes(np.array([None, "g1"], dtype=object))
+    assert [uniques[c] for c in codes] == ["", "g1"]

@@ -87,8 +87,7 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ts = ts[keep]
     codes, uniques = pd.factorize(frame["person_id"].to_numpy(dtype=object), sort=True)
     uniques = np.asarray([str(u) for u in uniques], dtype=object)
-    ev_raw = frame["event_id"].fillna("").to_numpy(dtype=object)
-    ev_codes, ev_uniques = pd.factorize(ev_raw)
+    ev_codes, ev_uniques = _event_codes(frame["event_id"].to_numpy(dtype=object))
     tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
     channel = frame["channel"].astype(CHANNEL_DTYPE)
     direction = frame["direction"].astype(DIRECTION_DTYPE)
@@ -97,17 +96,18 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     # event_id is not a sort key: rows tied on everything else give the same results either way
     # one int64 key for time (microseconds), channel and direction: 5 bits below 2^56
     minor = ((tsv // 1000) << 5) + (ch.astype("int64") << 2) + di.astype("int64")
-    order = np.lexsort((minor, codes))
+    order = _sort_by_person_then(codes, minor, len(uniques))
     size = event_sizes(codes, ev_codes, np.asarray(ev_uniques, dtype=object))
     dur = (
         pd.to_numeric(frame["duration_min"], errors="coerce").to_numpy(dtype="float64")
         if has_dur
         else np.full(len(codes), np.nan)
     )
+    pcode = codes[order].astype("int64")
     out = pd.DataFrame(
         {
             "person_id": pd.Categorical.from_codes(
-                codes[order], categories=pd.Index(uniques, dtype=object)
+                pcode, categories=pd.Index(uniques, dtype=object)
             ),
             "timestamp": pd.DatetimeIndex(tsv[order].view("datetime64[ns]")).tz_localize("UTC"),
             "channel": pd.Categorical.from_codes(ch[order], dtype=CHANNEL_DTYPE),
@@ -116,13 +116,37 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
             "event_id": pd.Categorical.from_codes(
                 ev_codes[order], categories=pd.Index(np.asarray(ev_uniques, dtype=object))
             ),
+            "pcode": pcode,
+            "day": tsv[order].astype("datetime64[ns]").astype("datetime64[D]").astype("int64"),
+            "event_size": size[order],
+            "duration_min": dur[order],
         }
     )
-    out["pcode"] = codes[order].astype("int64")
-    out["day"] = tsv[order].astype("datetime64[ns]").astype("datetime64[D]").astype("int64")
-    out["event_size"] = size[order]
-    out["duration_min"] = dur[order]
     return out
+
+
+def _event_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of event ids with a missing id read as "" (no event)."""
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    missing = codes < 0
+    if missing.any():
+        blank = np.flatnonzero(uniques == "")
+        if len(blank):
+            codes[missing] = blank[0]
+        else:
+            codes[missing] = len(uniques)
+            uniques = np.append(uniques, np.array([""], dtype=object))
+    return codes, uniques
+
+
+def _sort_by_person_then(codes: np.ndarray, minor: np.ndarray, n: int) -> np.ndarray:
+    """The order of ``np.lexsort((minor, codes))`` (by person code, then ``minor``), as two
+    stable sorts: by ``minor`` (timsort, fast on the mostly time-ordered rows of an export),
+    then by code (a radix sort when the codes fit 16 bits). About twice as fast."""
+    first = np.argsort(minor, kind="stable")
+    small = np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
+    return first[np.argsort(codes[first].astype(small), kind="stable")]
 
 
 def event_sizes(pcodes: np.ndarray, ev_codes: np.ndarray, ev_values: np.ndarray) -> np.ndarray:
