@@ -260,7 +260,7 @@ def weighted_quantiles(
     outs = [np.full(n, np.nan) for _ in specs]
     if len(group) == 0:
         return outs
-    order = np.lexsort((values, group))
+    order = _sort_by_person_then(group, values, n)
     g, v = group[order], values[order]
     start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     reps = np.diff(np.r_[start, len(g)])
