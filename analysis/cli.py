@@ -284,7 +284,10 @@ def cmd_today(args: argparse.Namespace) -> int:
     names = dict(zip(an.people["person_id"], an.people["name"], strict=True))
     gone = [p for p, st in states.items() if set(st) & checkin.NEVER_STATES]
     upcoming = occasions.coming_up(
-        [*occasions.occasions_from_people(an.people), *dates], names, today, leave_out=gone
+        [*occasions.occasions_from_people(run.resolution.people), *dates],
+        names,
+        today,
+        leave_out=gone,
     )
     done_days = [d for d, (_, done) in history.items() if done]
     out = {

@@ -41,6 +41,7 @@ from analysis.metrics.outside import Outside, outside
 from analysis.metrics.reciprocity import reciprocity
 from analysis.metrics.ties import channel_profile, components, tie_strength
 from analysis.normalize import looks_like_phone, normalize_email, normalize_name, normalize_phone
+from analysis.occasions import FollowUp, Occasion, occasions_from_people
 from analysis.suggest import suggest
 
 __all__ = ["Analysis", "Balance", "Outside", "Overrides", "analyze", "person_timeline"]
@@ -100,8 +101,8 @@ class Analysis:
     ``balance``: :class:`analysis.metrics.balance.Balance`; ``outside``: :class:`analysis.metrics.outside.Outside`;
     ``graph``: the ego graph of :mod:`analysis.metrics.graph`; ``communities``: lists of person_ids
     (largest first); ``suggestions``: ``rank, person_id, name, kind
-    (reply|check_in|meet|reconnect|weak_tie), reason, action, draft, score, circle, status`` (rank 1
-    first; see :mod:`analysis.suggest`).
+    (reply|check_in|meet|reconnect|weak_tie|birthday|anniversary|follow_up), reason, action, draft,
+    score, circle, status, occasion, on`` (rank 1 first; see :mod:`analysis.suggest`).
     """
 
     as_of: pd.Timestamp
@@ -123,6 +124,8 @@ def analyze(
     max_suggestions: int = 8,
     timezone: str | None = None,
     me: Sequence[str] = (),
+    occasions: Sequence[Occasion] = (),
+    follow_ups: Sequence[FollowUp] = (),
 ) -> Analysis:
     """Run every metric on resolved people and interactions, as of a date.
 
@@ -134,6 +137,9 @@ def analyze(
     addresses and phone numbers (as in ``ImportOptions.me``): a person matching one of them is
     the user, not a contact, and is left out of the analysis (a chat export lists the user as a
     participant); relations on cards that name the user give roles (partner, family, ...).
+    ``occasions`` are the yearly dates the user entered and ``follow_ups`` their one-off
+    follow-ups (:mod:`analysis.occasions`); with the birthdays and anniversaries of ``people``
+    they are reasons for suggestions (:mod:`analysis.suggest`, rules S5 and S6).
 
     Non-persons (``non_person``: no-reply@, info@, lists) stay in the people table with their
     figures but get no circle, no graph node and no suggestion. A person_id found only in the
@@ -395,6 +401,9 @@ def analyze(
         max_suggestions=max_suggestions,
         done=overrides.done,
         snoozed_until=overrides.snoozed_until,
+        occasions=occasions_from_people(people),
+        entered=occasions,
+        follow_ups=follow_ups,
     )
     return Analysis(
         as_of=as_of_ts,

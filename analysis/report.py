@@ -35,6 +35,7 @@ PERSON_FIELDS: tuple[str, ...] = (
 
 SUGGESTION_FIELDS: tuple[str, ...] = (
     "rank", "person_id", "name", "kind", "reason", "action", "draft", "score", "circle", "status",
+    "occasion", "on",
 )  # fmt: skip
 
 

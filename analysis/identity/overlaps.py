@@ -132,10 +132,11 @@ def merge_overlaps(
     labels = out.index[idx[rows]]
     kept_labels = labels[keep_pos]
     # fill the kept records' missing fields from the others of their cluster
+    noted = note.copy()
+    noted[note == ""] = None
     tmp = pd.DataFrame(
-        {"clus": clus, "dur": dur, "dcode": np.where(dcode == _UNKNOWN, -1, dcode),
-         "note": np.where(note == "", None, note)}
-    )  # fmt: skip
+        {"clus": clus, "dur": dur, "dcode": np.where(dcode == _UNKNOWN, -1, dcode), "note": noted}
+    )
     g = tmp.groupby("clus", sort=True)
     best_dur = g["dur"].max().reindex(kept_cluster).to_numpy()
     known_dir = tmp[tmp["dcode"] >= 0].groupby("clus")["dcode"].first()
