@@ -86,7 +86,8 @@ def reminders_ics(
     yearly: Sequence[tuple[str, Occasion]] = (),
 ) -> bytes:
     """Reach-out reminders as an iCalendar file: the ranked suggestions spread over the days
-    from ``start``, ``per_day`` a day (one short check-in a day: docs/metrics.md), each a 15-minute
+    from ``start``, ``per_day`` a day (one short check-in a day: docs/metrics.md; a suggestion
+    with a date behind it, ``on``, at the latest on that date), each a 15-minute
     event at :data:`REMINDER_HOUR` local time with the reason, the small step and the draft
     message, and a display alarm at its start. ``yearly``: ``(name, occasion)`` pairs of
     birthdays and anniversaries, written as all-day events that repeat every year (leave out the
@@ -99,6 +100,9 @@ def reminders_ics(
     ordered = suggestions.sort_values("rank") if "rank" in suggestions else suggestions
     for i, s in enumerate(ordered.itertuples(index=False)):
         day = start + timedelta(days=i // max(per_day, 1))
+        on = _date_or_none(getattr(s, "on", None))
+        if on is not None and start <= on < day:  # a birthday's reminder never comes after it
+            day = on
         begin = datetime.combine(day, time(REMINDER_HOUR), tzinfo=tz)
         ev = Event()
         ev.add("uid", f"{stable_id(s.person_id, day.isoformat())}@closeknit.local")
@@ -127,6 +131,16 @@ def reminders_ics(
         ev.add("categories", ["closeknit"])
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def _date_or_none(value: object) -> date | None:
+    """The date of a suggestion's ``on`` (``YYYY-MM-DD``), or None when it has none."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def report_html(markdown_text: str, title: str = "closeknit report") -> str:

@@ -78,3 +78,22 @@ def test_html_report_escapes_names():
     assert "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<li><strong>" in page and "<table>" in page
+
+
+def test_a_birthday_reminder_never_comes_after_the_birthday():
+    sugg = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "person_id": ["p1", "p2", "p3"],
+            "name": ["Ana Lima", "Ben Berg", "Cleo Diaz"],
+            "reason": ["it has been 9 weeks", "it has been 6 weeks", "Their birthday is tomorrow."],
+            "action": ["meet in person", "call", "send birthday wishes"],
+            "draft": ["Coffee?", "Call?", "Happy birthday, Cleo!"],
+            "on": [None, None, "2026-11-21"],
+        }
+    )
+    cal = Calendar.from_ical(reminders_ics(sugg, date(2026, 11, 20)))
+    days = {str(e["summary"]): e.decoded("dtstart").date() for e in cal.walk("VEVENT")}
+    assert days["Reach out to Cleo Diaz: send birthday wishes"] == date(2026, 11, 21)
+    assert days["Reach out to Ben Berg: call"] == date(2026, 11, 21)
+    assert days["Reach out to Ana Lima: meet in person"] == date(2026, 11, 20)
