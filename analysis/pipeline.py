@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis import constants as C
@@ -77,19 +78,14 @@ class Run:
     overlaps: pd.DataFrame = field(default_factory=empty_overlaps)
 
 
-RESOLVER_VERSION = "3"
+RESOLVER_VERSION = "5"
 """Bump when identity resolution or overlap merging changes its output, so cached resolutions
 are not reused."""
 
-_RESOLUTION_FRAMES = (
-    "people",
-    "contacts",
-    "merges",
-    "suggestions",
-    "interactions",
-    "unmatched",
-    "identities",
-)
+_RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "unmatched", "identities")
+"""The frames of a resolution kept in the store's cache. The interactions are not: the store
+holds them already, and the cache keeps only who each distinct identity was matched to
+(:func:`_matches_of`), a few thousand rows where the interactions are millions."""
 
 
 def import_files(
@@ -244,7 +240,8 @@ def resolution_from_store(
     key = store.data_key(options.region, decisions, RESOLVER_VERSION, logged=False)
     cached = store.load_resolution(key)
     if cached is not None:
-        base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES})
+        imported = _with_matches(store.interactions(logged=False), cached["matches"])
+        base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES}, interactions=imported)
     else:
         base = resolve(
             store.contacts(),
@@ -252,7 +249,8 @@ def resolution_from_store(
             region=options.region,
             decisions=decisions,
         )
-        store.save_resolution(key, {k: getattr(base, k) for k in _RESOLUTION_FRAMES})
+        frames = {k: getattr(base, k) for k in _RESOLUTION_FRAMES}
+        store.save_resolution(key, {**frames, "matches": _matches_of(base.interactions)})
     resolution = base
     logged = store.logged_interactions()
     if len(logged):
@@ -268,6 +266,34 @@ def resolution_from_store(
     resolution = dataclasses.replace(resolution, interactions=merged)
     dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
     return dataset, resolution, overlaps
+
+
+MATCH_COLUMNS = ("who", "person_id", "matched_by")
+
+
+def _matches_of(interactions: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct ``who`` of resolved interactions: the person it was matched to
+    (None when unmatched) and how. Identity resolution matches each distinct ``who`` once
+    (:mod:`analysis.identity.matching`), so this is all it decided about the interactions."""
+    frame = interactions[list(MATCH_COLUMNS)]
+    return frame.drop_duplicates("who", ignore_index=True)
+
+
+def _with_matches(interactions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """``interactions`` plus ``person_id`` and ``matched_by`` from ``matches``
+    (:func:`_matches_of` of their resolution): the same frame identity resolution returned."""
+    codes, uniques = pd.factorize(interactions["who"].to_numpy(dtype=object), use_na_sentinel=False)
+    table = matches.set_index(pd.Index(matches["who"].to_numpy(dtype=object), dtype=object))
+    found = table.reindex(pd.Index(np.asarray(uniques, dtype=object), dtype=object))
+    pid = found["person_id"].to_numpy(dtype=object, copy=True)
+    by = found["matched_by"].to_numpy(dtype=object, copy=True)
+    unmatched = pd.isna(pid)
+    pid[unmatched] = None  # as identity resolution leaves an unmatched row
+    by[pd.isna(by)] = ""
+    return interactions.assign(
+        person_id=pd.Series(pid[codes], index=interactions.index, dtype=object),
+        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+    )
 
 
 def analysis_from_store(

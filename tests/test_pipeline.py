@@ -210,3 +210,12 @@ def test_a_logged_call_already_in_an_imported_log_counts_once(store):
     now = after.analysis.people.set_index("person_id")
     assert int(now.loc[call["person_id"], "interactions"]) == before
     assert int(after.overlaps["records"].sum()) >= 1
+
+
+def test_the_cached_resolution_attaches_every_interaction_as_a_fresh_one_does(store):
+    pipeline.resolution_from_store(store)  # fills the cache
+    _, cached, _ = pipeline.resolution_from_store(store)
+    _, fresh, _ = pipeline.resolution_from_store(store, use_cache=False)
+    pd.testing.assert_frame_equal(cached.interactions, fresh.interactions)
+    matched = fresh.interactions["person_id"].notna()
+    assert matched.any() and not matched.all()  # both kinds of rows were compared
