@@ -63,10 +63,11 @@ def is_local(url: str, port: int) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int) -> Iterator[subprocess.Popen]:
-    """``streamlit run app.py`` on 127.0.0.1:port until the block ends (then stopped by pid)."""
+def streamlit_server(port: int, script: Path | None = None) -> Iterator[subprocess.Popen]:
+    """``streamlit run app.py`` (or ``script``) on 127.0.0.1:port until the block ends (then
+    stopped by pid)."""
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
