@@ -157,8 +157,16 @@ def empty_interactions() -> pd.DataFrame:
 
 
 def concat_interactions(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate interaction frames keeping the categorical dtypes."""
-    frames = [f for f in frames if len(f)]
+    """Concatenate interaction frames keeping the categorical dtypes and a datetime
+    ``timestamp`` (UTC under one time zone object: a frame read back from the store says
+    ``ZoneInfo('UTC')``, a new one ``timezone.utc``, and pandas would mix them into objects)."""
+    frames = [
+        f.assign(timestamp=f["timestamp"].dt.tz_convert("UTC"))
+        if isinstance(f["timestamp"].dtype, pd.DatetimeTZDtype)
+        else f
+        for f in frames
+        if len(f)
+    ]
     if not frames:
         return empty_interactions()
     out = pd.concat(frames, ignore_index=True)
