@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, practice, state, ui
+from dashboard import data, group_filter, practice, state, ui
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"
@@ -66,5 +66,7 @@ if state.on_sample():
             state.use_own_files()
             st.switch_page("app_pages/import_data.py")
 
-practice.quick_log()
+run = ui.current_or_none()
+group_filter.sidebar(run)  # one group filter every page applies
+practice.quick_log(run)
 page.run()

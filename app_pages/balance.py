@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, ui, words
+from dashboard import card, figures, group_filter, ui, words
 
 run = ui.require_run()
 bal = run.analysis.balance
 st.title("Online and in person")
 ui.as_of_caption(run)
+who = group_filter.note(run, "balance")
+screen_only = group_filter.restrict(bal.screen_only, who)
 
 with st.container(border=True):
     st.markdown(
@@ -33,13 +35,16 @@ c1.metric(
     trend,
 )
 c1.caption("The arrow compares with the period before.")
-c2.metric("Close people seen only on screens", len(bal.screen_only))
+with c1:
+    group_filter.everyone_caption(who)
+c2.metric("Close people seen only on screens", len(screen_only))
 c2.caption("Close people you message or call but haven't met in two months or more.")
 
 st.subheader("Month by month")
 if bal.monthly.empty:
     st.caption("No contact recorded yet.")
 else:
+    group_filter.everyone_caption(who)
     monthly_fig = figures.monthly_balance_figure(bal.monthly, "month", "online", "offline")
     st.plotly_chart(monthly_fig, key="ck_bal_monthly", width="stretch")
     with st.expander("As a table"):
@@ -49,11 +54,12 @@ else:
         )  # fmt: skip
 
 st.subheader("Who has gone screen-only")
-if bal.screen_only.empty:
+if screen_only.empty:
     st.success("You have met all your close people in person lately.")
 else:
-    so = bal.screen_only
-    st.dataframe(
+    so = screen_only
+    card.table(
+        run,
         pd.DataFrame(
             {
                 "Name": so["name"].astype(str).to_numpy(),
@@ -65,7 +71,7 @@ else:
                 f"Online contacts (last {bal.window_days} days)": so["messages_in_window"].to_numpy(),
             }
         ),
-        hide_index=True, width="stretch", key="ck_bal_screen",
+        list(so["person_id"].astype(str)), "ck_bal_screen",
     )  # fmt: skip
 
 st.subheader("In person, by circle")
@@ -77,6 +83,7 @@ else:
         f"Of the days you were in touch with people of each circle in the last "
         f"{bal.window_days} days, how many were in person."
     )
+    group_filter.everyone_caption(who)
     st.dataframe(
         pd.DataFrame(
             {

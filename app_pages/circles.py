@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, ui, words
+from dashboard import card, data, figures, group_filter, ui, words
 
 run = ui.require_run()
 an = run.analysis
-people = an.people[~an.people["non_person"].astype(bool)]
+everyone = an.people[~an.people["non_person"].astype(bool)]
 st.title("Your circles")
 ui.as_of_caption(run)
+who = group_filter.note(run, "circles")
+people = group_filter.restrict(everyone, who)
 st.caption(
     "People tend to keep about 5 very close ties, 15 close ones, 50 good friends and 150 "
     "people they keep up with (Dunbar et al. 2015, Social Networks 43:39). closeknit places "
@@ -25,9 +27,10 @@ with left:
         figures.circles_figure(people, positions), key="ck_circles_fig", width="stretch"
     )
     with st.expander("As a table"):
-        st.dataframe(
-            figures.network_table(people[people["circle"].notna()], an.graph),
-            hide_index=True, width="stretch", key="ck_circles_table",
+        placed = people[people["circle"].notna()]
+        card.table(
+            run, figures.network_table(placed, an.graph),
+            list(figures.table_order(placed)["person_id"].astype(str)), "ck_circles_table",
         )  # fmt: skip
 with right:
     counts = pd.DataFrame(
@@ -46,6 +49,7 @@ st.caption(
     "Variety helps: people with ties in more parts of life (family, work, neighbours, clubs, "
     "community) tend to be healthier (Cohen et al. 1997, JAMA 277:1940)."
 )
+group_filter.everyone_caption(who)
 covered = {k: v for k, v in out.roles_covered.items()}
 if covered:
     st.dataframe(
@@ -57,7 +61,7 @@ if covered:
         ),
         hide_index=True, width="stretch", key="ck_circles_roles",
     )  # fmt: skip
-quiet = words.roles_not_in_touch(out.roles_missing, people, run.analysis.balance.window_days)
+quiet = words.roles_not_in_touch(out.roles_missing, everyone, run.analysis.balance.window_days)
 if quiet:
     st.markdown(quiet)
 
@@ -66,11 +70,12 @@ st.caption(
     "Light, everyday contact with acquaintances lifts the mood of the day (Sandstrom & Dunn "
     "2014, PSPB 40:910). These are the outer ties you are in touch with now."
 )
-wa = out.weak_active
+wa = group_filter.restrict(out.weak_active, who)
 if wa.empty:
     st.caption("None in the last few months.")
 else:
-    st.dataframe(
+    card.table(
+        run,
         pd.DataFrame(
             {
                 "Name": wa["name"].astype(str).to_numpy(),
@@ -80,13 +85,14 @@ else:
                 "Last contact (days ago)": wa["days_since"].round(0).to_numpy(),
             }
         ),
-        hide_index=True, width="stretch", key="ck_circles_weak",
+        list(wa["person_id"].astype(str)), "ck_circles_weak",
         column_config={"Last contact (days ago)": st.column_config.NumberColumn(format="%d")},
     )  # fmt: skip
-wf = out.weak_fading
+wf = group_filter.restrict(out.weak_fading, who)
 if not wf.empty:
     st.markdown("**Fading** — outer ties past their usual rhythm:")
-    st.dataframe(
+    card.table(
+        run,
         pd.DataFrame(
             {
                 "Name": wf["name"].astype(str).to_numpy(),
@@ -95,7 +101,7 @@ if not wf.empty:
                 "Usual gap (days)": wf["expected_interval_days"].round(0).to_numpy(),
             }
         ),
-        hide_index=True, width="stretch", key="ck_circles_fading",
+        list(wf["person_id"].astype(str)), "ck_circles_fading",
         column_config={
             "Last contact (days ago)": st.column_config.NumberColumn(format="%d"),
             "Usual gap (days)": st.column_config.NumberColumn(format="%d"),

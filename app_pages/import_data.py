@@ -11,7 +11,7 @@ import streamlit as st
 
 from analysis import pipeline
 from analysis.importers.base import SourceFile, stable_id
-from dashboard import data, state, ui, words
+from dashboard import card, data, state, ui, words
 
 # A CSV detected with less confidence than this gets its column mapping offered up front.
 UNSURE_BELOW = 0.8
@@ -84,6 +84,19 @@ def mapping_form(
             st.rerun()
 
 
+ME_KEY = "ck_me_input"
+ME_PICKED = "ck_me_picked"  # the participant just picked as the user, said once
+
+
+def _pick_me(pick_key: str) -> None:
+    """The answer to "which of these is you?": the name is kept in "me" (and in the "me" box
+    above); the files are read again with it on this rerun."""
+    name = st.session_state.get(pick_key)
+    if name:
+        st.session_state[ME_KEY] = ", ".join(state.add_me(str(name)))
+        st.session_state[ME_PICKED] = str(name)
+
+
 st.title("Your files")
 sample = state.on_sample()
 
@@ -107,12 +120,15 @@ with st.container(border=True):
         index=zones.index(cur_zone) if cur_zone in zones else 0,
         key="ck_tz_input" if not sample else "ck_tz_input_sample",
         disabled=sample,
+        help="Your browser's time zone until you choose another one.",
     )
+    if not sample:  # "Which of these is you?" below may change it: kept in the session
+        st.session_state.setdefault(ME_KEY, ", ".join(cur_me))
     me_text = st.text_input(
         "Your own name, phone number or e-mail as chat exports show them (comma-separated), so "
         "closeknit can tell who reached out",
-        value=", ".join(cur_me),
-        key="ck_me_input" if not sample else "ck_me_input_sample",
+        value=", ".join(cur_me) if sample else None,
+        key=ME_KEY if not sample else "ck_me_input_sample",
         disabled=sample,
     )
     as_of = st.date_input(
@@ -196,6 +212,7 @@ if run is None:
 
 # --- reports ------------------------------------------------------------------------------------
 reports = run.dataset.reports
+by_name = {src.name: src for src in state.sources()}
 total_imported = sum(r.imported for r in reports)
 total_skipped = sum(len(r.skipped) for r in reports)
 m1, m2, m3, m4 = st.columns(4)
@@ -203,6 +220,43 @@ m1.metric("Files", len(reports))
 m2.metric("Records imported", total_imported)
 m3.metric("Records skipped", total_skipped)
 m4.metric("People found", int((~run.resolution.people["non_person"].astype(bool)).sum()))
+
+# --- which of these is you? (right under the result, where the user looks) ---------------------
+picked = st.session_state.pop(ME_PICKED, None)
+if picked:
+    st.success(
+        f"Thank you: you are “{words.md_escape(picked)}” in your chats. Your files were read "
+        "again with it, so you are no longer counted among your own people, and closeknit can "
+        "tell who reached out."
+    )
+asking = [r for r in reports if not sample and data.asks_who_you_are(r) and r.file in by_name]
+if asking:
+    with st.container(border=True):
+        st.markdown("**Which of these is you?**")
+        st.warning(
+            "closeknit cannot tell which participant of these chats is you. Until you pick "
+            "yourself, you may appear as a person in your own network, and who reached out "
+            "is unknown.",
+            icon=":material/person_alert:",
+        )
+        for rep in asking:
+            pick_key = f"ck_me_pick_{by_name[rep.file].digest}"
+            st.selectbox(
+                f"You in {words.md_escape(rep.file)}", data.file_participants(run, rep), index=None,
+                placeholder="Pick your own name", key=pick_key, on_change=_pick_me,
+                args=(pick_key,),
+            )  # fmt: skip
+with st.container(border=True):
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.markdown(
+        "**Next:** see who is close, who is slipping away and who you could reach out to."
+        if not sample
+        else "**Next:** see what closeknit shows for the sample person."
+    )
+    with right:
+        st.page_link(
+            "app_pages/overview.py", label="See your overview", icon=":material/arrow_forward:"
+        )
 
 for text in data.overlap_warnings(run):
     st.warning(words.md_escape(text), icon=":material/difference:")
@@ -224,7 +278,6 @@ summary = pd.DataFrame(
 )
 st.dataframe(summary, hide_index=True, width="stretch", key="ck_import_summary")
 
-by_name = {src.name: src for src in state.sources()}
 for i, rep in enumerate(reports):
     icon = (
         ":material/error:"
@@ -285,7 +338,10 @@ if not sample and st.button("Remove all my files", key="ck_clear_all"):
     state.use_sample()
     st.rerun()
 
-st.page_link("app_pages/overview.py", label="See your overview", icon=":material/arrow_forward:")
+# --- the people found ------------------------------------------------------------------------
+found = data.people_found(run.digest, run)
+st.subheader(f"Who was found ({len(found):,})")
+card.table(run, found.drop(columns="person_id"), list(found["person_id"]), "ck_import_people")
 
 # --- merges -------------------------------------------------------------------------------------
 res = run.resolution

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui, words
+from dashboard import card, data, group_filter, ui, words
 
 SHOWN = ("neglected", "overdue", "due")
 
@@ -19,7 +19,8 @@ st.caption(
     "past twice their usual gap; *overdue*, clearly past it; *due*, just past it."
 )
 
-people = an.people[~an.people["non_person"].astype(bool)]
+who = group_filter.note(run, "neglected")
+people = group_filter.restrict(an.people[~an.people["non_person"].astype(bool)], who)
 show_all = st.toggle("Show everyone, not only the late ones", key="ck_neg_all")
 rows = people if show_all else people[people["status"].isin(SHOWN)]
 rows = rows.sort_values(["overdue_ratio", "person_id"], ascending=[False, True], na_position="last")
@@ -47,11 +48,8 @@ table = pd.DataFrame(
         "Last 12 months": [spark.get(p, [0] * 12) for p in rows["person_id"]],
     }
 )
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    key="ck_neg_table",
+card.table(
+    run, table, list(rows["person_id"].astype(str)), "ck_neg_table",
     column_config={
         "Days since contact": st.column_config.NumberColumn(format="%d"),
         "Usual gap (days)": st.column_config.NumberColumn(format="%d"),
@@ -60,5 +58,4 @@ st.dataframe(
             "Last 12 months", help="Contacts each month, oldest on the left", y_min=0
         ),
     },
-)
-st.caption("Click a column header to sort. Open the Network page to see a person's full card.")
+)  # fmt: skip

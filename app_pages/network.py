@@ -7,10 +7,9 @@ import streamlit as st
 
 from analysis.constants import ROLES
 from analysis.metrics.layout import group_layout, ring_layout
-from dashboard import data, figures, filters, selection, state, ui, words
+from dashboard import card, data, figures, filters, group_filter, selection, state, ui, words
 
 DEFAULT_TOP_N = 150
-CLOSENESS_WORDS = {1: "1 · distant", 2: "2", 3: "3 · fairly close", 4: "4", 5: "5 · very close"}
 CHART_KEY = "ck_net_chart"
 SEEN_KEY = "ck_net_seen"
 IDS_KEY = "ck_net_trace_ids"
@@ -23,108 +22,6 @@ st.caption(
     "stronger ties; a red ring marks someone slipping away or overdue. Click or tap a person to "
     "see their card; their ties light up."
 )
-
-
-def person_card(run: data.Run, pid: str) -> None:
-    """Everything about one person: status, rhythm, tie strength, contact over time, what to do."""
-    people = run.analysis.people
-    row = people[people["person_id"] == pid].iloc[0]
-    st.subheader(words.md_escape(row["name"]) or "(no name)")
-    roles = words.roles_text(row["roles"])
-    st.caption(f"{words.circle_label(row['circle'])}" + (f" · {roles}" if roles else ""))
-    st.badge(
-        words.status_label(row["status"]), color=words.STATUS_COLOUR.get(row["status"], "gray")
-    )
-    m1, m2 = st.columns(2)
-    strength = 0.0 if pd.isna(row["tie_strength"]) else float(row["tie_strength"])
-    m1.metric("Tie strength", f"{100 * strength:.0f} / 100")
-    m2.metric("You reached out first", words.share(row["initiated_share"]))
-    moved = state.circles().get(pid)
-    rated = state.closeness().get(pid)
-    c1, c2 = st.columns(2)
-    choice = c1.selectbox(
-        "Circle", [None, 1, 2, 3, 4], index=[None, 1, 2, 3, 4].index(moved),
-        format_func=lambda c: "as found" if c is None else words.circle_label(c),
-        key=f"ck_move_{pid}",
-        help="Frequency is not closeness: move anyone to the circle where they belong for you.",
-    )  # fmt: skip
-    rating = c2.selectbox(
-        "How close do you feel?", [None, 1, 2, 3, 4, 5], index=[None, 1, 2, 3, 4, 5].index(rated),
-        format_func=lambda r: "not rated" if r is None else CLOSENESS_WORDS[r],
-        key=f"ck_close_{pid}",
-        help="Your own rating wins over what the records suggest.",
-    )  # fmt: skip
-    if choice != moved or rating != rated:
-        state.move_to_circle(pid, choice)
-        state.rate_closeness(pid, rating)
-        st.rerun(scope="app")
-    with st.expander("Roles, rhythm and notes"), st.form(key=f"ck_edit_{pid}", border=False):
-        given_roles = state.roles().get(pid)
-        new_roles = st.multiselect(
-            "Roles", list(ROLES), default=list(given_roles if given_roles is not None
-                                                else (row["roles"] or ())),
-            format_func=lambda r: words.ROLE_WORDS.get(r, r), key=f"ck_roles_{pid}",
-            help="Who they are to you: family, a friend, a colleague...",
-        )  # fmt: skip
-        wanted = state.intervals().get(pid)
-        interval = st.number_input(
-            "Be in touch every ... days (0: follow your own rhythm)", min_value=0, max_value=730,
-            value=int(wanted or 0), step=1, key=f"ck_interval_{pid}",
-        )  # fmt: skip
-        note = st.text_area("Notes", value=state.notes().get(pid, ""), key=f"ck_notes_{pid}")
-        if st.form_submit_button("Save"):
-            found = tuple(row["roles"] or ())
-            state.set_person_edit(
-                pid,
-                tuple(new_roles) if tuple(new_roles) != found else given_roles,
-                float(interval) if interval else None,
-                note.strip(),
-            )
-            st.rerun(scope="app")
-    rhythm = []
-    if not pd.isna(row["expected_interval_days"]):
-        rhythm.append(f"You are usually in touch {words.every(row['expected_interval_days'])}.")
-    if not pd.isna(row["days_since"]):
-        last = words.channel_label(row["last_channel"])
-        rhythm.append(
-            f"Last contact {words.ago(row['days_since'])}" + (f" ({last})." if last else ".")
-        )
-    if not pd.isna(row["days_since_in_person"]):
-        rhythm.append(f"Last met in person {words.ago(row['days_since_in_person'])}.")
-    elif not pd.isna(row["days_since"]):
-        rhythm.append("No in-person meeting in your records.")
-    if not pd.isna(row["unanswered_run"]) and int(row["unanswered_run"]) >= 2:
-        rhythm.append(f"Your last {int(row['unanswered_run'])} reach-outs had no reply yet.")
-    st.markdown(" ".join(rhythm) or "No contact recorded yet.")
-    tl = data.timeline(run, pid)
-    if not tl.empty:
-        tl_fig = figures.timeline_figure(tl)
-        st.plotly_chart(tl_fig, key=f"ck_tl_{pid}", width="stretch")
-        with st.expander("As a table"):
-            st.dataframe(
-                figures.chart_table(tl_fig), hide_index=True, width="stretch",
-                key=f"ck_tl_table_{pid}",
-            )  # fmt: skip
-    sugg = run.analysis.suggestions
-    mine = sugg[sugg["person_id"] == pid]
-    st.markdown("**What to do**")
-    if not mine.empty:
-        s = mine.iloc[0]
-        st.markdown(f"{words.md_escape(s['reason'])}  \n{words.md_escape(s['action'])}")
-        st.code(str(s["draft"]), language=None, wrap_lines=True)
-        st.text_area(
-            "The draft, to select and copy with the keyboard", str(s["draft"]),
-            key=f"ck_draft_{pid}", height=100,
-            help="Tab here, then Ctrl+A and Ctrl+C (⌘A, ⌘C on a Mac). Editing it changes nothing.",
-        )  # fmt: skip
-    elif bool(row.get("screen_only", False)):
-        st.markdown(
-            "You keep in touch on screens, but it has been a while since you met. Suggest a walk or a coffee."
-        )
-    elif row["status"] in ("neglected", "overdue", "due"):
-        st.markdown("It has been a while. A short message would do.")
-    else:
-        st.markdown("Nothing needed now — you're in touch.")
 
 
 FIND_KEY = "ck_net_find"
@@ -142,10 +39,11 @@ def find(people: pd.DataFrame, query: str) -> list[str]:
 
 
 @st.fragment
-def network_view(run: data.Run) -> None:
+def network_view(run: data.Run, who: set[str] | None) -> None:
     an = run.analysis
     # the picture holds the people of the graph: everyone with contact (cards alone are not ties)
     people = an.people[an.people["person_id"].isin(set(an.graph.nodes))]
+    people = group_filter.restrict(people, who)
     phone = ui.is_phone()
 
     f1, f2, f3 = st.columns([2, 2, 1.4])
@@ -250,7 +148,7 @@ def network_view(run: data.Run) -> None:
                 + " a dot in the picture, or pick a name above, to see that person's card."
             )
         else:
-            person_card(run, chosen)
+            card.person_card(run, chosen)
 
 
-network_view(run)
+network_view(run, group_filter.note(run, "network"))

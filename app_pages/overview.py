@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import practice, ui, words
+from dashboard import card, group_filter, practice, ui, words
 
 run = ui.require_run()
 an = run.analysis
-people = an.people
-real = people[~people["non_person"].astype(bool)]
 
 st.title("Overview")
 ui.as_of_caption(run)
+who = group_filter.note(run, "overview")
+real = group_filter.restrict(an.people[~an.people["non_person"].astype(bool)], who)
 practice.todays_checkin(run)
-practice.coming_up(run)
+practice.coming_up(run, who)
 
 # --- circles ---------------------------------------------------------------------------------
 st.subheader("Your circles")
@@ -46,6 +46,8 @@ c3.caption(
     "Of the days you were in touch with someone, the share you actually met them "
     "(the arrow compares with the period before)."
 )
+with c3:
+    group_filter.everyone_caption(who)
 c4.metric("You reached out first", words.share(initiated.median() if len(initiated) else None))
 c4.caption(
     "With your closest people, how often the contact started with you. Far below 50% means "
@@ -54,12 +56,16 @@ c4.caption(
 
 # --- suggestions ----------------------------------------------------------------------------
 st.subheader("Today, you could…")
-sugg = an.suggestions
+st.caption(words.suggestions_caption(run.is_sample, run.persona, steps=False))
+sugg = group_filter.restrict(an.suggestions, who)
 if sugg.empty:
     st.success("Nobody needs a nudge today. Enjoy it.")
 else:
     for _, s in sugg.head(3).iterrows():
+        pid = str(s["person_id"])
         with st.container(border=True):
             st.markdown(f"**{words.md_escape(s['name'])}** — {words.md_escape(s['reason'])}")
             st.markdown(words.md_escape(s["action"]))
+            card.toggle("overview", pid, str(s["name"]))
+            card.show_opened(run, "overview", {pid})
     st.page_link("app_pages/suggestions.py", label="All suggestions", icon=":material/favorite:")

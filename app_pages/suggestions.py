@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state, ui, words
+from dashboard import card, data, group_filter, state, ui, words
 
 SNOOZE_CHOICES = (3, 7, 14)
 REACHED_OUT = {
@@ -30,12 +30,10 @@ run = ui.require_run()
 an = run.analysis
 st.title("Suggestions")
 ui.as_of_caption(run)
-st.caption(
-    "A few small steps, most useful first. Copy the draft, change it to sound like you, and "
-    "send it — or mark it done if you already got in touch."
-)
+st.caption(words.suggestions_caption(run.is_sample, run.persona))
+who = group_filter.note(run, "suggestions")
 
-sugg = an.suggestions
+sugg = group_filter.restrict(an.suggestions, who)
 if not sugg.empty:
     st.download_button(
         "Add these as reminders to your calendar (.ics)",
@@ -55,8 +53,11 @@ for _, s in sugg.iterrows():
         st.markdown(f"**A small step:** {words.md_escape(s['action'])}")
         st.code(str(s["draft"]), language=None, wrap_lines=True)
         c1, c2, c3, c4 = st.columns([1.4, 1.2, 1, 1.2], vertical_alignment="bottom")
+        step = words.step_channel(s["kind"], s["action"])
         channel = c1.selectbox(
             "How", list(REACHED_OUT), format_func=REACHED_OUT.get, key=f"ck_how_{pid}",
+            index=list(REACHED_OUT).index(step) if step in REACHED_OUT else 0,
+            help="Set to the step suggested; change it if you got in touch another way.",
         )  # fmt: skip
         if c2.button("I reached out", key=f"ck_done_{pid}", icon=":material/check:"):
             state.log_contact(str(s["name"]), channel, _logged_at(run.as_of))
@@ -70,6 +71,8 @@ for _, s in sugg.iterrows():
         if c4.button("Snooze", key=f"ck_snooze_{pid}", icon=":material/snooze:"):
             state.snooze(pid, run.as_of + timedelta(days=days))
             st.rerun()
+        card.toggle("suggestions", pid, str(s["name"]))
+        card.show_opened(run, "suggestions", {pid})
 
 done, snoozed = state.done(), state.snoozed()
 if done or snoozed:
@@ -82,7 +85,4 @@ if done or snoozed:
         if st.button("Bring them all back", key="ck_sugg_reset"):
             state.reset_suggestions()
             st.rerun()
-    st.caption(
-        "While you look at the sample these choices last for this session only; with your own "
-        "files they are kept on this computer."
-    )
+    st.caption(words.choices_caption(run.is_sample))

@@ -11,6 +11,7 @@ object.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,11 +24,11 @@ from analysis import occasions, pipeline
 from analysis.engine import Analysis, person_timeline
 from analysis.exports import people_csv, reminders_ics, report_html
 from analysis.identity import Resolution
-from analysis.importers.base import ImportOptions, SourceFile
+from analysis.importers.base import FileReport, ImportOptions, SourceFile
 from analysis.metrics.layout import radial_layout
 from analysis.report import to_markdown
 from analysis.store import Store
-from dashboard import state
+from dashboard import state, words
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
 PERSONA_FILE = "persona.json"
@@ -233,3 +234,78 @@ def overlap_warnings(run: Run) -> list[str]:
                 f"{row.known_from} (same person, same channel, minutes apart): counted once."
             )
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the people of the files, and who the user is in them
+
+ASKS_WHO_YOU_ARE = "which participant is you"
+"""The words of a chat or call importer's warning when it could not tell which participant is
+the user (WhatsApp, Telegram, Messenger/Instagram, Google Voice, calendars): the Import page
+then asks "which of these is you?"."""
+
+PARTICIPANTS_AT_MOST = 40
+"""Participants offered in "which of these is you?" at most (most contact first)."""
+
+
+def asks_who_you_are(report: FileReport) -> bool:
+    """True when the file's report says it could not tell which participant is the user."""
+    return any(ASKS_WHO_YOU_ARE in w for w in report.warnings)
+
+
+def _file_of(source: str, names: Sequence[str]) -> str:
+    """The file name of an interaction's or contact's ``source`` (``name (format label)``; a
+    label may hold brackets too, so the longest of the files' ``names`` it starts with)."""
+    best = ""
+    for name in names:
+        if len(name) > len(best) and source.startswith(f"{name} ("):
+            best = name
+    return best or source
+
+
+def file_participants(run: Run, report: FileReport) -> list[str]:
+    """The participants of one file as the file names them (the ``who`` of its interactions),
+    most contact first, at most :data:`PARTICIPANTS_AT_MOST`."""
+    rows = run.dataset.interactions
+    if rows.empty:
+        return []
+    names = [r.file for r in run.dataset.reports]
+    sources = rows["source"].astype(str)
+    kinds = {src: _file_of(src, names) for src in sources.unique()}
+    mine = rows[sources.map(kinds) == report.file]
+    counts = mine["who"].astype(str).str.strip().value_counts()
+    ranked = sorted((-int(n), w) for w, n in counts.items() if w)
+    return [w for _, w in ranked[:PARTICIPANTS_AT_MOST]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def people_found(key: str, _run: Run) -> pd.DataFrame:
+    """The people the files gave, by name: ``person_id, Name, Found in`` (the files each person
+    comes from: their contact cards and their contact), ``Contact records`` (the engine's
+    count) and ``Status``."""
+    res = _run.resolution
+    people = res.people[~res.people["non_person"].astype(bool)]
+    names = [r.file for r in _run.dataset.reports]
+    pairs = res.interactions[["person_id", "source"]].dropna().drop_duplicates()
+    from_contact: dict[str, set[str]] = {}
+    for pid, src in zip(pairs["person_id"].astype(str), pairs["source"].astype(str), strict=True):
+        from_contact.setdefault(pid, set()).add(_file_of(src, names))
+    an = _run.analysis.people.set_index("person_id")
+    rows = []
+    for r in people.sort_values("name", kind="stable").itertuples(index=False):
+        pid = str(r.person_id)
+        files = {_file_of(str(s), names) for s in (r.sources or ())}
+        files |= from_contact.get(pid, set())
+        known = pid in an.index
+        rows.append(
+            {
+                "person_id": pid,
+                "Name": str(r.name) or "(no name)",
+                "Found in": ", ".join(sorted(files)),
+                "Contact records": int(an.at[pid, "interactions"] or 0) if known else 0,
+                "Status": words.status_label(an.at[pid, "status"]) if known else "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["person_id", "Name", "Found in", "Contact records", "Status"]
+    )

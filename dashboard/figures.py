@@ -440,15 +440,22 @@ def _community_groups(people: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
     return groups
 
 
+def table_order(people: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`network_table`, in its order: strongest tie first, then by id."""
+    return (
+        people.assign(_s=people["tie_strength"].fillna(-1.0))
+        .sort_values(["_s", "person_id"], ascending=[False, True], kind="stable")
+        .drop(columns="_s")
+    )
+
+
 def network_table(people: pd.DataFrame, graph: nx.Graph, colour_by: str = "circle") -> pd.DataFrame:
     """The network picture as a table (its text equivalent): one row per person shown, in the
     order of the picture's names (strongest tie first), with circle, group, status, tie
     strength, last contact and how many of the people shown they know."""
     shown = set(people["person_id"])
     names = group_names(people)
-    ordered = people.assign(_s=people["tie_strength"].fillna(-1.0)).sort_values(
-        ["_s", "person_id"], ascending=[False, True], kind="stable"
-    )
+    ordered = table_order(people)
     knows = [
         sum(1 for n in graph.neighbors(p) if n in shown) if p in graph else 0
         for p in ordered["person_id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 
 import pandas as pd
 
@@ -59,3 +59,20 @@ def filter_people(
             head = pd.concat([head, extra])
         out = head
     return out
+
+
+def group_members(groups_of: Mapping[str, Iterable[str]], group: str | None) -> set[str] | None:
+    """The person_ids in ``group`` (``groups_of``: person_id -> their groups, as
+    :func:`analysis.groups.person_groups` gives); None when no group is chosen (everyone)."""
+    if not group:
+        return None
+    return {pid for pid, groups in groups_of.items() if group in set(groups)}
+
+
+def in_group(frame: pd.DataFrame, members: Collection[str] | None) -> pd.DataFrame:
+    """The rows of ``frame`` (any engine table with a ``person_id`` column: people,
+    suggestions, screen-only, weak ties...) whose person is in ``members``, in their order and
+    with the engine's numbers untouched; the whole frame when ``members`` is None."""
+    if members is None:
+        return frame
+    return frame[frame["person_id"].astype(str).isin(set(members))]

@@ -4,13 +4,14 @@ quick-log box every page shows. Pages call these; everything they compute comes 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
 
 from analysis import checkin, occasions
-from dashboard import data, state, words
+from dashboard import data, filters, state, words
 
 QUICK_CHANNELS = ("message", "call", "video", "in_person", "email", "social", "other")
 DIRECTIONS = {"outgoing": "I reached out", "incoming": "They did"}
@@ -60,8 +61,9 @@ def todays_checkin(run: data.Run) -> None:
         st.caption(f"{checkin.streak_words(n, done_today)}  This week: {week}")
 
 
-def coming_up(run: data.Run) -> None:
-    """Birthdays and dates the user entered in the next month, and follow-ups due."""
+def coming_up(run: data.Run, members: Collection[str] | None = None) -> None:
+    """Birthdays and dates the user entered in the next month, and follow-ups due (of
+    ``members`` only, when a group is chosen)."""
     an = run.analysis
     names = dict(zip(an.people["person_id"], an.people["name"], strict=True))
     gone = [p for p, s in state.states().items() if set(s) & checkin.NEVER_STATES]
@@ -70,6 +72,9 @@ def coming_up(run: data.Run) -> None:
         names, run.as_of, leave_out=gone,
     )  # fmt: skip
     due = occasions.due_follow_ups(state.follow_ups(), run.as_of)
+    if members is not None:
+        up = filters.in_group(up, members)
+        due = [f for f in due if f.person_id in set(members)]
     if up.empty and not due:
         return
     st.subheader("Coming up")
@@ -87,12 +92,9 @@ def coming_up(run: data.Run) -> None:
         )
 
 
-def quick_log() -> None:
-    """Log contact in seconds, from any page: who, how, who reached out, when, a note."""
-    try:
-        run = data.current()
-    except Exception:  # noqa: BLE001 - the box must never break a page; the page says why
-        return
+def quick_log(run: data.Run | None) -> None:
+    """Log contact in seconds, from any page: who, how, who reached out, when, a note
+    (nothing without a run)."""
     if run is None:
         return
     people = run.resolution.people

@@ -17,10 +17,12 @@ the selected person, the outcome of the last upload.
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+import zoneinfo
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -146,12 +148,53 @@ def region() -> str:
 
 
 def timezone() -> str:
-    return str(_read(lambda s: s.setting("timezone", DEFAULT_TIMEZONE)))
+    """The time zone files are read in: the one the user chose (kept in the store), else the
+    browser's (:func:`browser_timezone`), else UTC."""
+    return default_timezone(_read(lambda s: s.setting("timezone")), browser_timezone())
+
+
+def browser_timezone() -> str | None:
+    """The IANA time zone the browser reports (``st.context.timezone``), or None when unknown
+    (no browser, as under a bare script run)."""
+    try:
+        zone = st.context.timezone
+    except Exception:  # noqa: BLE001 - no request context: nothing known
+        return None
+    return str(zone) if zone else None
+
+
+def default_timezone(
+    chosen: object, browser: str | None, known: Collection[str] | None = None
+) -> str:
+    """The time zone to use: the user's ``chosen`` one when there is one (an explicit choice
+    is kept), else the ``browser``'s when it is a zone ``known`` to this machine (default: the
+    IANA zones of :mod:`zoneinfo`), else :data:`DEFAULT_TIMEZONE`."""
+    if chosen:
+        return str(chosen)
+    zones = known if known is not None else _zones()
+    if browser and browser in zones:
+        return browser
+    return DEFAULT_TIMEZONE
+
+
+@functools.lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    """The IANA zones this machine knows (read from disk once: about 600 files)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def me() -> tuple[str, ...]:
     """The user's own names/numbers/addresses, as chat exports show them."""
     return tuple(_read(lambda s: s.setting("me", []) or []))  # type: ignore[arg-type]
+
+
+def add_me(name: str) -> tuple[str, ...]:
+    """Add one of the user's own names (as a chat export shows them) to "me"; files are then
+    re-read with it on the next run. Returns the names now kept."""
+    with store() as s:
+        now = sorted({*(s.setting("me", []) or []), name.strip()} - {""})  # type: ignore[misc]
+        s.set_setting("me", now)
+    return tuple(now)
 
 
 def as_of() -> date:

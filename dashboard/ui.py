@@ -43,6 +43,15 @@ def require_run() -> data.Run:
     return run
 
 
+def current_or_none() -> data.Run | None:
+    """The current run for the sidebar's tools (the group filter, quick log): None without
+    files, or when the pipeline fails (the page itself then says why)."""
+    try:
+        return data.current()
+    except Exception:  # noqa: BLE001 - the sidebar must never break a page; the page says why
+        return None
+
+
 def as_of_caption(run: data.Run) -> None:
     """One line saying which day the numbers are as of."""
     who = "the sample person" if run.is_sample else "you"

@@ -230,3 +230,71 @@ def roles_not_in_touch(missing: object, people: pd.DataFrame, window_days: int) 
         + ", ".join(ROLE_WORDS.get(r, r) for r in quiet)
         + "."
     )
+
+
+def persona_name(persona: dict) -> str:
+    """The sample person's name from ``persona.json`` ("the sample person" when it has none)."""
+    me = persona.get("me", {}) if isinstance(persona, dict) else {}
+    return str((me or {}).get("name") or "the sample person")
+
+
+def suggestions_caption(is_sample: bool, persona: dict, steps: bool = True) -> str:
+    """What the suggestions are drawn from: the sample's made-up life, or the user's own files
+    (``steps``: also say what to do with a suggestion, as the Suggestions page does)."""
+    if is_sample:
+        who = persona_name(persona)
+        return (
+            f"This is a sample life: these suggestions are for {who}, a made-up person, drawn "
+            "from invented files to show what closeknit does. None of it is about you. Start "
+            "with your own files to see who you could reach out to."
+        )
+    text = (
+        "Drawn from your own files: each suggestion is measured against your own rhythm with "
+        "that person."
+    )
+    if steps:
+        text += (
+            " A few small steps, most useful first. Copy the draft, change it to sound like "
+            "you, and send it — or mark it done if you already got in touch."
+        )
+    return text
+
+
+def choices_caption(is_sample: bool) -> str:
+    """Where the user's done and snoozed choices are kept."""
+    if is_sample:
+        return (
+            "While you look at the sample these choices last for this session only; nothing "
+            "about the sample is kept."
+        )
+    return "Your choices are kept on this computer, in your closeknit store, and nowhere else."
+
+
+_IN_PERSON_STEP = re.compile(
+    r"(?i)\b(meet|met|walk|coffee|meal|dinner|lunch|breakfast|visit|in person|see them)\b"
+)
+_VIDEO_STEP = re.compile(r"(?i)\bvideo\b")
+_CALL_STEP = re.compile(r"(?i)\b(call|phone|ring)\b")
+_EMAIL_STEP = re.compile(r"(?i)\be-?mail\b")
+STEP_CHANNELS: dict[str, str] = {"meet": "in_person", "reply": "message"}
+"""Suggestion kinds whose step names its channel whatever the words (a lapsed meeting is met
+in person; a reply owed is answered where they wrote, most often a message)."""
+
+
+def step_channel(kind: object, action: object) -> str:
+    """The channel a suggestion's small step asks for, to preselect when the user logs having
+    done it: ``in_person`` for a meeting, a walk, a coffee...; ``video`` for a video call;
+    ``call`` for a call; ``email`` for an e-mail; else ``message`` (a check-in, a note)."""
+    if str(kind) in STEP_CHANNELS:
+        return STEP_CHANNELS[str(kind)]
+    text = "" if action is None else str(action)
+    first = text.split(":", 1)[0]  # "Call, or send a warm message: it has been a while."
+    for pattern, channel in (
+        (_IN_PERSON_STEP, "in_person"),
+        (_VIDEO_STEP, "video"),
+        (_CALL_STEP, "call"),
+        (_EMAIL_STEP, "email"),
+    ):
+        if pattern.search(first):
+            return channel
+    return "message"
