@@ -407,8 +407,11 @@ def snoozed() -> dict[str, date]:
 
 
 def mark_done(person_id: str, when: date) -> None:
+    """The user reached out to ``person_id`` on ``when``: the suggestion is done and their
+    follow-ups due by then are too (they leave "coming up" as well as the suggestions)."""
     with store() as s:
         s.mark_done(person_id, when)
+        s.finish_follow_ups(person_id, when)
         d, z = s.suggestion_state()
         z.pop(person_id, None)
         s.replace_suggestion_state(d, z)

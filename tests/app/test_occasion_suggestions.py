@@ -88,3 +88,7 @@ def test_a_follow_up_is_suggested_on_its_day_and_leaves_when_reached_out(private
     next(b for b in at.button if b.key == f"ck_done_{pid}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "ask how the climbing trip went" not in texts(at)
+    with Store(private_store) as s:  # done for good: not "coming up" on the Overview either
+        assert [f.done for f in s.follow_ups()] == [True]
+    open_page(at, "overview")
+    assert "ask how the climbing trip went" not in texts(at)
