@@ -37,7 +37,7 @@ sugg = group_filter.restrict(an.suggestions, who)
 if not sugg.empty:
     st.download_button(
         "Add these as reminders to your calendar (.ics)",
-        data.exports(run.digest, run)["ics"],
+        data.export(run, "ics", sugg, data.yearly(run)),
         file_name="closeknit-reach-out.ics",
         mime="text/calendar",
         icon=":material/event:",

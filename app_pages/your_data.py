@@ -41,15 +41,15 @@ if run is not None:
         "The same exports as `closeknit export`: spreadsheet cells that could run as formulas "
         "are made safe."
     )
-    files = data.exports(run.digest, run)
     d1, d2, d3, d4 = st.columns(4)
-    d1.download_button("People (.csv)", files["csv"], "closeknit-people.csv", "text/csv",
-                       key="ck_dl_csv")  # fmt: skip
-    d2.download_button("Report (.md)", files["md"], "closeknit-report.md", "text/markdown",
-                       key="ck_dl_md")  # fmt: skip
-    d3.download_button("Report (.html)", files["html"], "closeknit-report.html", "text/html",
-                       key="ck_dl_html")  # fmt: skip
-    d4.download_button("Reminders (.ics)", files["ics"], "closeknit-reach-out.ics",
+    d1.download_button("People (.csv)", data.export(run, "csv"), "closeknit-people.csv",
+                       "text/csv", key="ck_dl_csv")  # fmt: skip
+    d2.download_button("Report (.md)", data.export(run, "md"), "closeknit-report.md",
+                       "text/markdown", key="ck_dl_md")  # fmt: skip
+    d3.download_button("Report (.html)", data.export(run, "html"), "closeknit-report.html",
+                       "text/html", key="ck_dl_html")  # fmt: skip
+    d4.download_button("Reminders (.ics)", data.export(run, "ics", dates=data.yearly(run)),
+                       "closeknit-reach-out.ics",
                        "text/calendar", key="ck_dl_ics2")  # fmt: skip
 
 st.subheader("Delete all my data")

@@ -11,7 +11,7 @@ object.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -185,28 +185,43 @@ def monthly_counts(key: str, _interactions: pd.DataFrame, as_of: date, months: i
 # exports (the same functions as ``closeknit export``)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def exports(key: str, _run: Run) -> dict[str, bytes]:
-    """The run's exports: reminders (.ics), people and metrics (.csv), the report (.md, .html)."""
-    an = _run.analysis
-    md = to_markdown(
-        an,
-        files=[r.to_dict() for r in _run.dataset.reports],
-        unmatched=_run.resolution.unmatched,
-    )
-    return {
-        "ics": reminders_ics(
-            an.suggestions,
-            _run.as_of,
-            timezone=_run.timezone,
-            yearly=occasions.yearly_dates(
-                _run.resolution.people, state.occasions(), state.states()
-            ),
-        ),
-        "csv": people_csv(an.people).encode("utf-8"),
-        "md": md.encode("utf-8"),
-        "html": report_html(md).encode("utf-8"),
-    }
+EXPORT_KINDS = ("ics", "csv", "md", "html")
+
+
+def yearly(run: Run) -> list[tuple[str, occasions.Occasion]]:
+    """The yearly events of the reminders: birthdays and anniversaries of the run's people and
+    the dates the user entered, without the people whose states say no reminders."""
+    return occasions.yearly_dates(run.resolution.people, state.occasions(), state.states())
+
+
+def export(
+    run: Run,
+    kind: str,
+    suggestions: pd.DataFrame | None = None,
+    dates: Sequence[tuple[str, occasions.Occasion]] = (),
+) -> Callable[[], bytes]:
+    """One of the run's exports, built only when called: reminders (``ics``: of
+    ``suggestions`` when given, e.g. one group's, with the yearly ``dates`` of :func:`yearly`),
+    people and metrics (``csv``), the report (``md``, ``html``); the same bytes as
+    ``closeknit export``. ``st.download_button`` calls it when the user clicks, so a rerun never
+    builds files nobody downloads."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown export {kind!r}; one of {', '.join(EXPORT_KINDS)}")
+    an = run.analysis
+    if kind == "ics":
+        chosen = an.suggestions if suggestions is None else suggestions
+        yearly = list(dates)
+        return lambda: reminders_ics(chosen, run.as_of, timezone=run.timezone, yearly=yearly)
+    if kind == "csv":
+        return lambda: people_csv(an.people).encode("utf-8")
+    files = [r.to_dict() for r in run.dataset.reports]
+    unmatched = run.resolution.unmatched
+
+    def report() -> bytes:
+        md = to_markdown(an, files=files, unmatched=unmatched)
+        return (md if kind == "md" else report_html(md)).encode("utf-8")
+
+    return report
 
 
 MOSTLY_OVERLAP = 0.5

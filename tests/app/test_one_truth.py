@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from analysis import constants as C
+from analysis import occasions
 from analysis.cli import main, unmatched_list
 from analysis.pipeline import run_keys
 from analysis.report import to_dict
@@ -53,3 +54,34 @@ def test_the_sample_runs_through_a_store_of_the_session_never_the_users(private_
     assert not private_store.exists()  # the sample never writes the user's store
     open_page(at, "suggestions")
     assert not private_store.exists()
+
+
+def test_dashboard_downloads_are_the_files_closeknit_export_writes(private_store, capsysbinary):
+    at = new_app().run()
+    open_page(at, "import_data")
+    at.file_uploader[0].set_value(files.all_files()).run()
+    at.date_input(key="ck_as_of_input").set_value(files.AS_OF).run()
+    open_page(at, "your_data")
+    assert not at.exception
+
+    with Store(private_store) as store:
+        _, key = run_keys(store, files.AS_OF, C.WINDOW_DAYS)
+    run = data.analysed(str(private_store), key, files.AS_OF)
+    shown = data.Run(
+        is_sample=False, as_of=files.AS_OF, region="DE", timezone="",
+        dataset=run.dataset, resolution=run.resolution, analysis=run.analysis, digest=key,
+    )  # fmt: skip
+    with Store(private_store) as store:
+        shown.timezone = store.import_options().timezone
+        dates = occasions.yearly_dates(
+            run.resolution.people,
+            store.occasions(),
+            {p: e.states for p, e in store.edits().items()},
+        )
+    for kind in data.EXPORT_KINDS:
+        capsysbinary.readouterr()
+        status = main(
+            ["export", kind, "--store", str(private_store), "--as-of", files.AS_OF.isoformat()]
+        )
+        assert status == 0
+        assert data.export(shown, kind, dates=dates)() == capsysbinary.readouterr().out, kind
