@@ -24,6 +24,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -238,19 +240,22 @@ def resolution_from_store(
         resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
         return dataset, resolution, overlaps
     key = store.data_key(options.region, decisions, RESOLVER_VERSION, logged=False)
-    cached = store.load_resolution(key)
+    base = _recalled(key)
+    cached = None if base is not None else store.load_resolution(key)
     if cached is not None:
         imported = _with_matches(store.interactions(logged=False), cached["matches"])
         base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES}, interactions=imported)
-    else:
+    elif base is None:
         base = resolve(
             store.contacts(),
             store.interactions(logged=False),
             region=options.region,
             decisions=decisions,
         )
+    if cached is None and not store.has_resolution(key):  # kept for the next cold start
         frames = {k: getattr(base, k) for k in _RESOLUTION_FRAMES}
         store.save_resolution(key, {**frames, "matches": _matches_of(base.interactions)})
+    _remember(key, base)
     resolution = base
     logged = store.logged_interactions()
     if len(logged):
@@ -266,6 +271,35 @@ def resolution_from_store(
     resolution = dataclasses.replace(resolution, interactions=merged)
     dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
     return dataset, resolution, overlaps
+
+
+_RECENT: OrderedDict[str, Resolution] = OrderedDict()
+"""The imports' resolutions used last in this process, by their key (which digests every input:
+the files and the options each was read with, the decisions, the region), so that a rerun of
+the dashboard after logging contact or an edit does not read a million interactions back from
+the store. Never mutated: every step builds new frames."""
+
+RECENT_RESOLUTIONS = 2
+"""How many resolutions :data:`_RECENT` keeps (the user's store and the sample's)."""
+
+
+_RECENT_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+
+
+def _recalled(key: str) -> Resolution | None:
+    with _RECENT_LOCK:
+        found = _RECENT.get(key)
+        if found is not None:
+            _RECENT.move_to_end(key)
+        return found
+
+
+def _remember(key: str, resolution: Resolution) -> None:
+    with _RECENT_LOCK:
+        _RECENT[key] = resolution
+        _RECENT.move_to_end(key)
+        while len(_RECENT) > RECENT_RESOLUTIONS:
+            _RECENT.popitem(last=False)
 
 
 MATCH_COLUMNS = ("who", "person_id", "matched_by")

@@ -1003,6 +1003,13 @@ class Store:
                 (key, _now(), json.dumps({"names": names, "sizes": sizes}), b"".join(blobs)),
             )
 
+    def has_resolution(self, key: str) -> bool:
+        """Whether a resolution is kept under ``key``."""
+        return (
+            self.conn.execute("SELECT 1 FROM resolution_cache WHERE key=?", (key,)).fetchone()
+            is not None
+        )
+
     def load_resolution(self, key: str) -> dict[str, pd.DataFrame] | None:
         """The frames saved under ``key``, or None when the data changed since."""
         row = self.conn.execute(
