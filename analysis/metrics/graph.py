@@ -47,13 +47,14 @@ def _as_list(value: Any) -> list:
     return list(value)
 
 
-def _pairs_from_groups(groups: pd.DataFrame, key: str, max_size: int) -> pd.DataFrame:
-    """All (u, v) pairs, u < v, of people sharing a ``key`` value, counting the shared groups
-    (``n``); groups of one person or of more than ``max_size`` people give no pairs. Sorted by
-    (u, v). Plain Python over the distinct (group, person) pairs: a few hundred groups on a
-    typical network, where DataFrame merges cost more in overhead than in work."""
+def _pairs_from_groups(groups: pd.DataFrame, key: str, max_size: int) -> Counter[tuple[str, str]]:
+    """All (u, v) pairs, u < v, of people sharing a ``key`` value -> the number of groups they
+    share; groups of one person or of more than ``max_size`` people give no pairs. Plain Python
+    over the distinct (group, person) pairs: a few hundred groups on a typical network, where
+    DataFrame merges cost more in overhead than in work."""
+    counts: Counter[tuple[str, str]] = Counter()
     if groups.empty:
-        return _no_pairs()
+        return counts
     g_codes = pd.factorize(groups[key].to_numpy(dtype=object))[0].astype("int64")
     p_codes, p_ids = pd.factorize(groups["person_id"].to_numpy(dtype=object))
     width = max(len(p_ids), 1)
@@ -62,39 +63,30 @@ def _pairs_from_groups(groups: pd.DataFrame, key: str, max_size: int) -> pd.Data
     bounds = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1], True])
     sizes = np.diff(bounds)
     ids = np.asarray(p_ids, dtype=object)
-    counts: Counter[tuple[str, str]] = Counter()
     for start in np.flatnonzero((sizes >= 2) & (sizes <= max_size)):
         members = sorted(ids[person[bounds[start] : bounds[start + 1]]])
         counts.update(combinations(members, 2))
-    if not counts:
-        return _no_pairs()
-    rows = sorted(counts.items())
-    return pd.DataFrame(
-        {
-            "u": pd.Series([uv[0] for uv, _ in rows], dtype=object),
-            "v": pd.Series([uv[1] for uv, _ in rows], dtype=object),
-            "n": pd.Series([n for _, n in rows], dtype="int64"),
-        }
-    )
-
-
-def _no_pairs() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "u": pd.Series([], dtype=object),
-            "v": pd.Series([], dtype=object),
-            "n": pd.Series([], dtype="int64"),
-        }
-    )
+    return counts
 
 
 def person_edges(
     people: pd.DataFrame, prepared: pd.DataFrame, nodes: Iterable[str]
 ) -> pd.DataFrame:
-    """Person-person edges among ``nodes``: columns ``u, v`` (u < v), ``weight``, ``kind``
-    (e.g. ``"event,org"``), ``weak`` (True when only org/category links them)."""
+    """Person-person edges among ``nodes``: columns ``u, v`` (u < v, sorted by u then v),
+    ``weight``, ``kind`` (e.g. ``"event,org"``), ``weak`` (True when only org/category links
+    them). Weights: one per shared event, ``RELATED_EDGE_WEIGHT`` for a relation named on a
+    card, ``WEAK_EDGE_WEIGHT`` per shared organisation or label."""
     node_set = set(nodes)
-    parts = []
+    edges: dict[tuple[str, str], list] = {}  # (u, v) -> [weight, kind bits]
+
+    def add(pair: tuple[str, str], weight: float, bit: int) -> None:
+        got = edges.get(pair)
+        if got is None:
+            edges[pair] = [weight, bit]
+        else:
+            got[0] += weight
+            got[1] |= bit
+
     ev_col = prepared["event_id"]
     if isinstance(ev_col.dtype, pd.CategoricalDtype):
         ev_codes = ev_col.cat.codes.to_numpy()
@@ -111,15 +103,15 @@ def person_edges(
             }
         )
         ev = ev.loc[ev["person_id"].isin(node_set)]
-        p = _pairs_from_groups(ev, "event_id", C.EVENT_MAX_PEOPLE)
-        parts.append(p.assign(weight=p["n"].astype("float64"), kind="event"))
+        for pair, n in _pairs_from_groups(ev, "event_id", C.EVENT_MAX_PEOPLE).items():
+            add(pair, float(n), _KIND_BITS["event"])
     ids = [str(p) for p in people["person_id"].tolist()]
     by_name: dict[str, list[str]] = {}
     for pid, name in zip(ids, people["name"], strict=True):
         key = normalize_name(name)
         if key and pid in node_set:
             by_name.setdefault(key, []).append(pid)
-    rel_rows = []
+    related_pairs: set[tuple[str, str]] = set()
     group_rows: dict[str, list[tuple[str, str]]] = {"org": [], "category": []}
     related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
     orgs_col = people["orgs"].tolist() if "orgs" in people.columns else [[]] * len(ids)
@@ -131,7 +123,7 @@ def person_edges(
             if isinstance(item, list | tuple) and len(item) == 2:
                 for other in by_name.get(normalize_name(item[1]), []):
                     if other != pid:
-                        rel_rows.append((min(pid, other), max(pid, other)))
+                        related_pairs.add((min(pid, other), max(pid, other)))
         for org in _as_list(orgs_col[i]):
             key = normalize_name(org)
             if key:
@@ -140,43 +132,22 @@ def person_edges(
             key = normalize_name(cat)
             if key and key not in _IGNORED:
                 group_rows["category"].append((key, pid))
-    if rel_rows:
-        rel = pd.DataFrame(rel_rows, columns=["u", "v"]).drop_duplicates()
-        parts.append(rel.assign(weight=C.RELATED_EDGE_WEIGHT, kind="related"))
+    for pair in related_pairs:
+        add(pair, C.RELATED_EDGE_WEIGHT, _KIND_BITS["related"])
     for kind, rows in group_rows.items():
         if rows:
             g = pd.DataFrame(rows, columns=["grp", "person_id"])
-            p = _pairs_from_groups(g, "grp", C.GROUP_MAX_PEOPLE)
-            parts.append(p.assign(weight=C.WEAK_EDGE_WEIGHT * p["n"], kind=kind))
-    parts = [p[["u", "v", "weight", "kind"]] for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame(
-            {
-                "u": pd.Series([], dtype=object),
-                "v": pd.Series([], dtype=object),
-                "weight": pd.Series([], dtype="float64"),
-                "kind": pd.Series([], dtype=object),
-                "weak": pd.Series([], dtype=bool),
-            }
-        )
-    allp = pd.concat(parts, ignore_index=True)
-    allp["bit"] = allp["kind"].map(_KIND_BITS).astype("int64")
-    node_ids = np.array(sorted(set(allp["u"]).union(allp["v"])), dtype=object)
-    code = pd.Series(np.arange(len(node_ids)), index=node_ids)
-    allp["uc"] = code.reindex(allp["u"]).to_numpy()
-    allp["vc"] = code.reindex(allp["v"]).to_numpy()
-    out = (
-        allp.groupby(["uc", "vc"], sort=True)
-        .agg(weight=("weight", "sum"), bits=("bit", "sum"))
-        .reset_index()
-    )
+            for pair, n in _pairs_from_groups(g, "grp", C.GROUP_MAX_PEOPLE).items():
+                add(pair, C.WEAK_EDGE_WEIGHT * n, _KIND_BITS[kind])
+    ordered = sorted(edges.items())
+    bits = np.array([b for _, (_, b) in ordered], dtype="int64")
     return pd.DataFrame(
         {
-            "u": pd.Series(node_ids[out["uc"].to_numpy()], dtype=object),
-            "v": pd.Series(node_ids[out["vc"].to_numpy()], dtype=object),
-            "weight": out["weight"].astype("float64"),
-            "kind": pd.Series([_bits_to_kind(b) for b in out["bits"]], dtype=object),
-            "weak": (out["bits"].to_numpy() & 0b0011) == 0,
+            "u": pd.Series([u for (u, _), _ in ordered], dtype=object),
+            "v": pd.Series([v for (_, v), _ in ordered], dtype=object),
+            "weight": pd.Series([w for _, (w, _) in ordered], dtype="float64"),
+            "kind": pd.Series([_bits_to_kind(int(b)) for b in bits], dtype=object),
+            "weak": pd.Series((bits & 0b0011) == 0, dtype=bool),
         }
     )
 
