@@ -22,6 +22,9 @@ org             str
 title           str
 categories      list[str]    vCard CATEGORIES, Google "Labels", Outlook "Categories"
 birthday        str          ISO ``YYYY-MM-DD`` or yearless ``--MM-DD``; "" when unknown
+anniversary     str          wedding/partnership anniversary, as ``birthday`` (vCard
+                             ANNIVERSARY, X-ANNIVERSARY, Apple's labelled X-ABDATE, Google and
+                             Outlook CSV)
 related         list[tuple]  (type, name) from RELATED / X-ABRELATEDNAMES
 =============== ============ =========================================================
 
@@ -70,6 +73,7 @@ CONTACT_COLUMNS: tuple[str, ...] = (
     "title",
     "categories",
     "birthday",
+    "anniversary",
     "related",
 )
 _CONTACT_LISTS = ("emails", "phones", "categories", "related")
@@ -97,22 +101,18 @@ def mode_of(channel: str) -> str:
 
 
 def contacts_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Build a contacts DataFrame from dicts; missing keys get "" (strings) or [] (lists)."""
-    rows = []
-    for rec in records:
-        row: dict[str, Any] = {}
-        for col in CONTACT_COLUMNS:
-            val = rec.get(col)
-            if col in _CONTACT_LISTS:
-                row[col] = list(val) if val else []
-            else:
-                row[col] = "" if val is None else str(val)
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=list(CONTACT_COLUMNS))
+    """Build a contacts DataFrame from dicts; missing keys get "" (strings) or [] (lists).
+    Every column has the object dtype (built column by column: a 10,000-card address book is
+    one of the larger inputs)."""
+    recs = records if isinstance(records, list) else list(records)
+    data: dict[str, list] = {}
     for col in CONTACT_COLUMNS:
-        if col not in _CONTACT_LISTS:
-            frame[col] = frame[col].astype(object)
-    return frame
+        values = [rec.get(col) for rec in recs]
+        if col in _CONTACT_LISTS:
+            data[col] = [list(v) if v else [] for v in values]
+        else:
+            data[col] = ["" if v is None else str(v) for v in values]
+    return pd.DataFrame(data, columns=list(CONTACT_COLUMNS), dtype=object)
 
 
 def empty_contacts() -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """Dates that matter: birthdays and anniversaries coming up, and one-off follow-ups.
 
-Birthdays come from the address book (vCard ``BDAY``, Google/Outlook CSV; ``YYYY-MM-DD``, or
-``--MM-DD`` without a year, as :mod:`analysis.model` keeps them) and from dates the user enters
-(:class:`Occasion`); follow-ups are one-off notes on a date ("ask how the interview went").
+Birthdays and anniversaries come from the address book (vCard ``BDAY`` and ``ANNIVERSARY`` /
+``X-ANNIVERSARY`` / Apple's labelled ``X-ABDATE``, Google and Outlook CSV; ``YYYY-MM-DD``, or
+``--MM-DD`` without a year, as :mod:`analysis.model` keeps them: the people frame's
+``birthday`` and ``anniversary``) and from dates the user enters (:class:`Occasion`); follow-ups
+are one-off notes on a date ("ask how the interview went").
 
 A yearly date falls on the same month and day each year; 29 February falls on 28 February in
 years without it (the common convention, e.g. UK Interpretation Act 1978 leaves it open; most
@@ -84,17 +86,24 @@ def next_date(month: int, day: int, after: date) -> date:
     raise ValueError(f"no date {month}-{day} after {after}")  # pragma: no cover
 
 
+BOOK_KINDS = ("birthday", "anniversary")
+"""The yearly dates the address book gives: the people frame's columns of these names."""
+
+
 def occasions_from_people(people: pd.DataFrame) -> list[Occasion]:
-    """Birthdays of the people frame (its ``birthday`` column), as occasions."""
-    out: list[Occasion] = []
-    if "birthday" not in people.columns:
-        return out
-    for pid, raw in zip(people["person_id"], people["birthday"], strict=True):
-        parsed = parse_yearly(str(raw)) if isinstance(raw, str) else None
-        if parsed:
-            year, month, day = parsed
-            out.append(Occasion(str(pid), "birthday", month, day, year))
-    return out
+    """Birthdays and anniversaries of the people frame (its ``birthday`` and ``anniversary``
+    columns; a frame without one of them gives none of that kind), as occasions: each
+    person's birthday first, then their anniversary."""
+    found: list[tuple[int, int, Occasion]] = []
+    for k, kind in enumerate(BOOK_KINDS):
+        if kind not in people.columns:
+            continue
+        for row, (pid, raw) in enumerate(zip(people["person_id"], people[kind], strict=True)):
+            parsed = parse_yearly(raw) if isinstance(raw, str) else None
+            if parsed:
+                year, month, day = parsed
+                found.append((row, k, Occasion(str(pid), kind, month, day, year)))
+    return [occ for _, _, occ in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def yearly_dates(
@@ -103,13 +112,18 @@ def yearly_dates(
     states: Mapping[str, Iterable[str]],
     leave_out_states: Iterable[str] = ("dont_suggest", "archived", "in_memory"),
 ) -> list[tuple[str, Occasion]]:
-    """``(name, occasion)`` of every birthday in ``people`` and every date the user entered,
-    without the people whose states say no reminders (for the yearly events of the .ics)."""
+    """``(name, occasion)`` of every birthday and anniversary in ``people`` and every date the
+    user entered, without the people whose states say no reminders (for the yearly events of
+    the .ics). A date the user entered replaces the address book's of the same person, kind
+    and label (one event each: the .ics names an event by them)."""
     names = dict(zip(people["person_id"].astype(str), people["name"].astype(str), strict=True))
     skip = {p for p, st in states.items() if set(st) & set(leave_out_states)}
+    entered = list(entered)
+    mine = {(o.person_id, o.kind, o.label) for o in entered}
+    book = [o for o in occasions_from_people(people) if (o.person_id, o.kind, o.label) not in mine]
     return [
         (names[o.person_id], o)
-        for o in [*occasions_from_people(people), *entered]
+        for o in [*book, *entered]
         if o.person_id in names and o.person_id not in skip
     ]
 
@@ -125,13 +139,19 @@ def coming_up(
 
     Returns a frame ``person_id, name, kind, label, date, days_until, turns`` (``turns``: the
     age or the number of years, when the year is known; else <NA>). People in ``leave_out``
-    (those who died, archived ties) are left out.
+    (those who died, archived ties) are left out; the same date of a person given twice (same
+    kind, label, month and day) is listed once.
     """
     skip = set(leave_out)
     rows = []
+    seen: set[tuple] = set()
     for occ in occasions:
         if occ.person_id in skip or occ.person_id not in names:
             continue
+        same = (occ.person_id, occ.kind, occ.label, occ.month, occ.day)
+        if same in seen:  # the address book and the user gave the same date
+            continue
+        seen.add(same)
         when = next_date(occ.month, occ.day, today)
         until = (when - today).days
         if until > days:

@@ -1,13 +1,16 @@
 """Import speed against the bare parsers, side by side in one run.
 
-1. A 10,000-card vCard file (10% of cards carry a 30 KB photo): closeknit's vCard import against
-   bare ``vobject.readComponents`` over the same file. Target: at most 1.2x.
+1. Two 10,000-card vCard files, the same cards without photos and with a 30 KB photo on 10% of
+   them: closeknit's vCard import against bare ``vobject.readComponents`` over the same file,
+   side by side. The floor decodes the photos that closeknit drops unread, so the with-photos
+   ratio flatters closeknit; the photo-less ratio is the honest one. Target: at most 1.0x
+   photo-less, peak memory under 300 MB.
 2. A 1,000,000-row interaction log (10,000 distinct contacts, identities as names, phones and
    e-mails): closeknit's import + identity resolution (against the 10,000 contacts) against bare
    ``pandas.read_csv``. Target: under 3 s, peak memory under 1.5 GB.
 
 Each phase runs in its own process (best of 3) so peak memory is its own. Usage:
-    python benchmarks/bench_import.py [--cards N] [--rows N]
+    python benchmarks/bench_import.py [--cards N] [--rows N] [--vcard-only]
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
 from _measure import report_phase, run_phase  # noqa: E402
+
+VCARD_WORKLOADS = (("photo-less", "plain.vcf", 0.0), ("10% photos", "photos.vcf", 0.1))
+"""(label, file name, share of cards with a 30 KB photo) of the two vCard workloads."""
 
 
 def phase(name: str, vcf: Path, log: Path) -> None:
@@ -73,31 +79,21 @@ def main() -> None:
     ap.add_argument("--phase")
     ap.add_argument("--cards", type=int, default=10_000)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--vcf", default="plain.vcf")
+    ap.add_argument("--vcard-only", action="store_true", help="skip the interaction log")
     ap.add_argument("--dir")
     args = ap.parse_args()
     if args.phase:
         d = Path(args.dir)
-        phase(args.phase, d / "cards.vcf", d / "log.csv")
+        phase(args.phase, d / args.vcf, d / "log.csv")
         return
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        synth.write_vcards(d / "cards.vcf", n=args.cards)
+        bench_vcards(d, args.cards)
+        if args.vcard_only:
+            return
         synth.write_log(d / "log.csv", rows=args.rows)
-        mb = (d / "cards.vcf").stat().st_size / 1e6
-        print(f"vCard file: {args.cards:,} cards, {mb:.1f} MB (10% with a 30 KB photo)")
         extra = ("--dir", tmp)
-        bare = run_phase(Path(__file__), "bare_vobject", *extra)
-        ours = run_phase(Path(__file__), "closeknit_vcard", *extra)
-        print(
-            f"  bare vobject.readComponents  {bare['seconds']:7.2f} s  peak {bare['peak_mb']:6.0f} MB"
-        )
-        print(
-            f"  closeknit vCard import       {ours['seconds']:7.2f} s  peak {ours['peak_mb']:6.0f} MB"
-            f"  ({ours['records']:,} cards imported)"
-        )
-        print(
-            f"  ratio closeknit / bare       {ours['seconds'] / bare['seconds']:7.2f}x  (target <= 1.2x)"
-        )
         mb = (d / "log.csv").stat().st_size / 1e6
         print(f"Interaction log: {args.rows:,} rows, {mb:.1f} MB, {args.cards:,} distinct contacts")
         bare = run_phase(Path(__file__), "bare_read_csv", *extra)
@@ -111,6 +107,38 @@ def main() -> None:
             f"{ours['records']:,} matched)"
         )
         print("  target: under 3 s, peak under 1.5 GB")
+
+
+def bench_vcards(d: Path, cards: int) -> None:
+    """Write both vCard workloads into ``d`` and print closeknit against the floor on each, side
+    by side (each phase in its own process, best of 3)."""
+    rows: dict[str, list[str]] = {"file": [], "bare": [], "ours": [], "ratio": []}
+    for label, name, share in VCARD_WORKLOADS:
+        synth.write_vcards(d / name, n=cards, photo_share=share)
+        extra = ("--dir", str(d), "--vcf", name)
+        bare = run_phase(Path(__file__), "bare_vobject", *extra)
+        ours = run_phase(Path(__file__), "closeknit_vcard", *extra)
+        mb = (d / name).stat().st_size / 1e6
+        rows["file"].append(f"{label}, {mb:.1f} MB")
+        rows["bare"].append(f"{bare['seconds']:6.2f} s, peak {bare['peak_mb']:4.0f} MB")
+        rows["ours"].append(
+            f"{ours['seconds']:6.2f} s, peak {ours['peak_mb']:4.0f} MB ({ours['records']:,})"
+        )
+        rows["ratio"].append(f"{ours['seconds'] / bare['seconds']:6.2f}x")
+    print(f"vCard import, {cards:,} cards (vCard 3.0)")
+    heads = {
+        "file": "workload",
+        "bare": "bare vobject.readComponents",
+        "ours": "closeknit vCard import (cards)",
+        "ratio": "ratio closeknit / bare",
+    }
+    for key, head in heads.items():
+        print(f"  {head:32}" + "".join(f"{cell:34}" for cell in rows[key]))
+    print(
+        "  target: photo-less ratio <= 1.0x, peak under 300 MB. The floor decodes every photo,\n"
+        "  which closeknit drops unread: the with-photos ratio flatters closeknit; the\n"
+        "  photo-less one is the honest comparison."
+    )
 
 
 if __name__ == "__main__":

@@ -267,7 +267,12 @@ def test_interaction_keys_stay_the_keys_earlier_versions_stored():
 
     frame = interactions_frame(
         pd.to_datetime(
-            ["2024-01-01 10:00:59", "2024-01-01 10:00:01", "2024-03-05 08:30:00", "2024-03-05 08:31:00"],
+            [
+                "2024-01-01 10:00:59",
+                "2024-01-01 10:00:01",
+                "2024-03-05 08:30:00",
+                "2024-03-05 08:31:00",
+            ],
             utc=True,
         ),
         ["  Ana Lima ", "ana lima", None, "+4917012345"],

@@ -18,6 +18,7 @@ from analysis.normalize import name_generation, normalize_email, normalize_name
 
 _STRING_COLUMNS = (
     "source", "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
+    "anniversary",
 )  # fmt: skip
 
 
@@ -52,7 +53,8 @@ class ContactBook:
         """Read the contacts frame (columns of :mod:`analysis.model`) with phones in ``region``."""
         cols = {c: contacts[c].tolist() for c in contacts.columns}
         for c in _STRING_COLUMNS:  # "" for None/NaN, once, so nothing below has to check
-            cols[c] = [v if isinstance(v, str) else "" for v in cols[c]]
+            # (a frame from before a column existed, such as ``anniversary``, gets "")
+            cols[c] = [v if isinstance(v, str) else "" for v in cols.get(c, [""] * len(contacts))]
         raw_ids = [str(c) for c in cols["contact_id"]]
         ids = sorted(set(raw_ids))
         node = {cid: i for i, cid in enumerate(ids)}

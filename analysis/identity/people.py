@@ -21,8 +21,8 @@ from analysis.normalize import normalize_name
 
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "person_id", "name", "given_name", "family_name", "nickname", "emails", "phones",
-    "categories", "orgs", "titles", "related", "birthday", "contact_ids", "sources",
-    "non_person", "origin",
+    "categories", "orgs", "titles", "related", "birthday", "anniversary", "contact_ids",
+    "sources", "non_person", "origin",
 )  # fmt: skip
 
 
@@ -59,6 +59,7 @@ def adopted_people(names: dict[str, tuple[str, list[str]]]) -> pd.DataFrame:
             "titles": [],
             "related": [],
             "birthday": "",
+            "anniversary": "",
             "contact_ids": [],
             "sources": sorted(sources),
             "non_person": False,
@@ -109,10 +110,7 @@ def _person_row(book: ContactBook, pid: str, members: list[int]) -> dict:
             return values[name_row]
         return next((v for v in values if v), "")
 
-    birthdays = [b for b in strings("birthday") if b]
-    birthday = next(
-        (b for b in birthdays if not b.startswith("--")), birthdays[0] if birthdays else ""
-    )
+    birthday, anniversary = _yearly(strings("birthday")), _yearly(strings("anniversary"))
     return {
         "person_id": pid,
         "name": name,
@@ -126,6 +124,7 @@ def _person_row(book: ContactBook, pid: str, members: list[int]) -> dict:
         "titles": unique(strings("title")),
         "related": unique(tuple(x) for r in rows for x in as_list(col["related"][r])),
         "birthday": birthday,
+        "anniversary": anniversary,
         "contact_ids": [book.ids[n] for n in members],
         "sources": sources,
         "non_person": is_non_person(name, emails, orgs, given, family),
@@ -137,10 +136,13 @@ def _single_person_row(book: ContactBook, pid: str, node: int, row: int) -> dict
     """:func:`_person_row` for a person made of one contact record (most people): same result,
     a third of the time."""
     col = book.cols
-    full, given, family, nick, org, title, birthday = (
+    full, given, family, nick, org, title, birthday, anniversary = (
         col[c][row]
-        for c in ("full_name", "given_name", "family_name", "nickname", "org", "title", "birthday")
-    )
+        for c in (
+            "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
+            "anniversary",
+        )
+    )  # fmt: skip
     emails, phones = list(book.emails[node]), list(book.phones[node])
     name = full or f"{given} {family}".strip() or nick
     name = name or (emails[0] if emails else "") or (phones[0] if phones else "") or org
@@ -158,11 +160,19 @@ def _single_person_row(book: ContactBook, pid: str, node: int, row: int) -> dict
         "titles": [title] if title else [],
         "related": unique(tuple(r) for r in as_list(col["related"][row])),
         "birthday": birthday,
+        "anniversary": anniversary,
         "contact_ids": [book.ids[node]],
         "sources": list(book.sources[node]),
         "non_person": is_non_person(name, emails, orgs, [given], [family]),
         "origin": "contacts",
     }
+
+
+def _yearly(dates: list[str]) -> str:
+    """The date a person's contacts give for a yearly date (birthday, anniversary): the first
+    with a year, else the first yearless one (``--MM-DD``), in contact_id order; "" when none."""
+    known = [d for d in dates if d]
+    return next((d for d in known if not d.startswith("--")), known[0] if known else "")
 
 
 def _completeness(name: str) -> tuple[int, int, int, int]:

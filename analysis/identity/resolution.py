@@ -60,8 +60,10 @@ class Resolution:
     """The result of :func:`resolve`.
 
     people: one row per person, sorted by ``person_id``: person_id, name, given_name, family_name,
-        nickname, emails, phones, categories, orgs, titles, related, birthday, contact_ids,
-        sources, non_person, origin (``contacts`` | ``interactions``).
+        nickname, emails, phones, categories, orgs, titles, related, birthday, anniversary,
+        contact_ids, sources, non_person, origin (``contacts`` | ``interactions``); birthday and
+        anniversary as in :mod:`analysis.model`, the first of the person's contacts with a
+        year, else the first without.
     contacts: the input contacts (same order and index) plus ``person_id``.
     merges: person_id, contact_id, reason, linked_to: one row per contact merged into a person
         beyond its first, with the contact it was joined to and why.

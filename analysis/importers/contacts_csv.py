@@ -98,6 +98,10 @@ ORG_COLS = (
 )
 TITLE_COLS = ("organization 1 - title", "organization title", "job title", "position", "role")
 BIRTHDAY_COLS = ("birthday", "birth date", "birthdate", "date of birth", "dob")
+ANNIVERSARY_COLS = ("anniversary", "wedding anniversary", "wedding date")
+"""Columns of the wedding/partnership anniversary (Outlook's "Anniversary"). Google writes
+its dates as "Event N - Label/Type" + "Event N - Value" pairs, the anniversary labelled
+"Anniversary"."""
 CATEGORY_COLS = ("labels", "group membership", "categories", "groups", "group", "tags")
 RELATED_COLS = {
     "spouse": "spouse",
@@ -109,6 +113,7 @@ RELATED_COLS = {
 _GOOGLE_EMAIL = re.compile(r"^email\d+value$")
 _GOOGLE_PHONE = re.compile(r"^phone\d+value$")
 _GOOGLE_RELATION = re.compile(r"^relation(\d+)value$")
+_GOOGLE_EVENT = re.compile(r"^event(\d+)value$")
 
 OUTLOOK_MARKERS = frozenset(
     header_key(c)
@@ -148,6 +153,7 @@ KNOWN_KEYS: frozenset[str] = (
             *ORG_COLS,
             *TITLE_COLS,
             *BIRTHDAY_COLS,
+            *ANNIVERSARY_COLS,
             *CATEGORY_COLS,
             *RELATED_COLS,
             "E-mail 1 - Value",
@@ -156,6 +162,9 @@ KNOWN_KEYS: frozenset[str] = (
             "Phone 1 - Value",
             "Phone 1 - Type",
             "Phone 1 - Label",
+            "Event 1 - Value",
+            "Event 1 - Type",
+            "Event 1 - Label",
             "URL",
             "Connected On",
             "Notes",
@@ -263,6 +272,23 @@ def parse_birthday(value: str, dayfirst: bool | None = None) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+def _anniversary(row: _Row, dayfirst: bool | None = None) -> str:
+    """The anniversary of a row, as :func:`parse_birthday` reads dates: a mapped or
+    :data:`ANNIVERSARY_COLS` column (Outlook), else the first Google "Event N" labelled
+    "Anniversary" that is a date; "" when there is none."""
+    if "anniversary" in row.mapped:
+        return parse_birthday(row.get("anniversary"), dayfirst)
+    found = parse_birthday(row.get("anniversary", *ANNIVERSARY_COLS), dayfirst)
+    for key, value in row.values.items():
+        if found:
+            break
+        if value and (mt := _GOOGLE_EVENT.match(key)):
+            kind = row.values.get(f"event{mt[1]}label") or row.values.get(f"event{mt[1]}type")
+            if _category(kind or "").lower() == "anniversary":
+                found = parse_birthday(value, dayfirst)
+    return found
+
+
 def _category(value: str) -> str:
     v = value.strip()
     return v[2:].strip() if v.startswith("* ") else v.lstrip("*").strip()
@@ -352,6 +378,7 @@ def _record(row: _Row, label: str, options: ImportOptions) -> dict:
         "title": nfc(row.get("title", *title_cols)),
         "categories": _unique([_category(c) for c in categories]),
         "birthday": parse_birthday(row.get("birthday", *BIRTHDAY_COLS), options.dayfirst),
+        "anniversary": _anniversary(row, options.dayfirst),
         "related": related,
     }
 

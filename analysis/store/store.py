@@ -195,6 +195,14 @@ MIGRATIONS: tuple[str, ...] = (
         done INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 10: address books are read again, once, from their stored bytes: the contacts now have an
+    # ``anniversary`` (records stored before read back with "" and keep their content keys, see
+    # LATER_CONTACT_COLUMNS). Clearing a file's options makes the next :meth:`Store.reread`
+    # (the dashboard; ``closeknit import/analyze/today --store``) read it again, keeping its
+    # contact ids.
+    """
+    UPDATE files SET options = '' WHERE format IN ('vcard', 'contacts_csv');
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -353,12 +361,24 @@ def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+LATER_CONTACT_COLUMNS = ("anniversary",)
+"""Contact columns added after records were first stored. A record's content key leaves such a
+column out while it is empty, so a record stored before the column existed (its JSON has no
+such key; it reads back as "") and the same record read again now have the same key: a newer
+export adds only what is new, as before."""
+
+
 def contact_key(row: dict) -> str:
     """The content key of a contact record: everything it says, without the file it came from or
     its place there. A newer export of the same address book repeats unchanged records with the
     same key; a record that changed (a new phone number) is a new record."""
 
-    content = {k: row.get(k) for k in CONTACT_COLUMNS if k not in ("contact_id", "source", "where")}
+    content = {
+        k: row.get(k)
+        for k in CONTACT_COLUMNS
+        if k not in ("contact_id", "source", "where")
+        and not (k in LATER_CONTACT_COLUMNS and not row.get(k))
+    }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
@@ -965,9 +985,7 @@ class Store:
             )
 
     # -- resolution cache --------------------------------------------------------------------
-    def data_key(
-        self, region: str, decisions: object, extra: str = "", logged: bool = True
-    ) -> str:
+    def data_key(self, region: str, decisions: object, extra: str = "", logged: bool = True) -> str:
         """A digest of everything identity resolution depends on: the stored files, the logged
         contact (unless ``logged`` is False), the decisions and the region (and ``extra``, e.g.
         the resolver's version)."""

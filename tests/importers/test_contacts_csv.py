@@ -319,3 +319,43 @@ def test_birthdays_far_outside_the_calendar_do_not_crash():
     data = "Name,Email,Birthday\nAna,a@example.org,0001-01-01\nBen,b@example.org,99999-99-99\n"
     result = read_source(SourceFile("bdays.csv", data.encode()))
     assert list(result.contacts.birthday) == ["0001-01-01", ""]
+
+
+# --- anniversaries ----------------------------------------------------------------------------
+
+
+def test_google_events_labelled_anniversary_become_the_anniversary():
+    result = read("google_events.csv")
+    assert result.report.label == "Google Contacts CSV"
+    ana = by_name(result, "Ana Lima")
+    assert (ana.birthday, ana.anniversary) == ("1986-11-27", "2012-06-16")
+    # the second event is the anniversary (the first is "Other"); Google writes " --09-05"
+    # for a date without a year
+    assert by_name(result, "Ben Berg").anniversary == "--09-05"
+    assert by_name(result, "Carla Costa").anniversary == ""
+
+
+def test_google_older_layout_event_type_anniversary():
+    result = read("google_events_old.csv")
+    assert result.report.label == "Google Contacts CSV (older layout)"
+    assert by_name(result, "Anna Kowalska").anniversary == "2005-08-20"
+    assert by_name(result, "Kenji Watanabe").anniversary == ""  # "not sure" is not a date
+
+
+def test_outlook_anniversary_column_is_read_like_its_birthday():
+    result = read("outlook_anniversary.csv")
+    assert result.report.label == "Outlook CSV"
+    jose = by_name(result, "José Müller")
+    assert (jose.birthday, jose.anniversary) == ("1990-03-09", "2015-06-14")  # month first
+    assert by_name(result, "Zoë Brontë").anniversary == ""  # 0/0/00 means none
+    assert by_name(result, "François Lefèvre").anniversary == "1999-12-25"  # 25/12: day first
+
+
+def test_a_mapped_anniversary_column_is_read():
+    data = b"Who,Mail,Married\nAna Lima,ana@example.org,14.06.2015\n"
+    options = ImportOptions(
+        column_map=(("full_name", "Who"), ("email", "Mail"), ("anniversary", "Married")),
+        dayfirst=True,
+    )
+    result = import_file(SourceFile("mine.csv", data), options)
+    assert list(result.contacts["anniversary"]) == ["2015-06-14"]

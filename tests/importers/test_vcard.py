@@ -338,6 +338,7 @@ def test_parallel_path_gives_the_serial_result_in_order(monkeypatch):
             + "END:VCARD\r\n"
         )
     source = SourceFile("many.vcf", "".join(cards).encode())
+    monkeypatch.setattr(vcard, "USE_FAST_PATH", False)  # every card through vobject
     serial = vcard.parse(source, ImportOptions())
     monkeypatch.setattr(vcard, "PARALLEL_MIN_CARDS", 10)
     monkeypatch.setattr(vcard, "CHUNK_CARDS", 7)
@@ -447,3 +448,53 @@ def test_the_report_names_the_encoding_used():
     assert load(FIXTURES / "utf16_bom.vcf").report.encoding == "utf-16"
     assert load(FIXTURES / "mixed_encodings.vcf").report.encoding == "utf-8 + cp1252"
     assert load(FIXTURES / "apple_details.vcf").report.encoding == "utf-8"
+
+
+# --- anniversaries ----------------------------------------------------------------------------
+
+
+def test_anniversaries_of_every_exporter_are_read_with_the_birthday_date_rules():
+    result = load(FIXTURES / "anniversaries.vcf")
+    got = {r["full_name"]: r["anniversary"] for r in rows(result)}
+    assert got == {
+        "Ana Lima": "2012-06-16",  # vCard 4.0 ANNIVERSARY, YYYYMMDD
+        "Ben Berg": "2005-08-20",  # 3.0 X-ANNIVERSARY
+        "Carla Costa": "--09-05",  # Apple X-ABDATE labelled Anniversary, year 1604 = no year
+        "Dora Dubois": "--07-04",  # vCard 4.0 yearless --MMDD
+        "Emre Yilmaz": "1999-10-10",  # Evolution
+        "Fatima Fischer": "2003-04-05",  # Android contact_event of type 1 (not the type 2 one)
+        "Greta Hansen": "",
+    }
+    assert rows(result)[0]["birthday"] == "1986-11-27"
+    assert result.report.warnings == [
+        "card 7 (line 39): anniversary 'the summer we met' is not a date; ignored"
+    ]
+    assert result.report.imported == 7
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        (f"{PYVOBJECT}/vcard40_full.vcf", "2010-06-12"),
+        (f"{EZ}/rfc6350-example.vcf", "2009-08-08"),  # 20090808T1430-0500: the day is kept
+        (f"{EZ}/gmail-single.vcf", "1970-06-02"),  # item4.X-ABDATE + _$!<Anniversary>!$_
+        (f"{EZ}/John_Doe_EVOLUTION.vcf", "1980-03-22"),
+        (f"{EZ}/thunderbird-MoreFunctionsForAddressBook-extension.vcf", "1990-04-30"),
+        (f"{EZ}/John_Doe_MS_OUTLOOK.vcf", "2011-01-13"),
+        (f"{AOSP}/v21_x_android_custom_after_photo.vcf", "1999-07-10"),
+    ],
+)
+def test_real_exports_give_their_anniversary(rel, expected):
+    assert [r["anniversary"] for r in rows(load(corpus_file(rel)))][:1] == [expected]
+
+
+def test_apple_dates_with_other_labels_are_not_anniversaries():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Hugo Weber\r\n"
+        "item1.X-ABDATE:2015-05-05\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n"
+        "X-ABDATE:2016-06-06\r\n"  # no label at all
+        "END:VCARD\r\n"
+    )
+    [r] = rows(import_file(SourceFile("hugo.vcf", card.encode())))
+    assert r["anniversary"] == ""
