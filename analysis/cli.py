@@ -399,6 +399,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export reminders (.ics), people and metrics (.csv) or the report (.md/.html)."""
     as_of = pd.Timestamp(args.as_of) if args.as_of else None
     with Store(args.store, timeout=STORE_TIMEOUT) as store:
+        store.reread(store.options_for)  # files read with settings changed since (as analyze)
         tz = store.import_options().timezone
         run = pipeline.analysis_from_store(store, as_of=as_of)
         edits = store.edits()

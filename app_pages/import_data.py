@@ -18,7 +18,7 @@ UNSURE_BELOW = 0.8
 
 FALLBACK_FIELDS = {
     "contacts_csv": ("full_name", "given_name", "family_name", "nickname", "email", "phone",
-                     "org", "title", "categories", "birthday"),
+                     "org", "title", "categories", "birthday", "anniversary"),
     "interactions_csv": ("timestamp", "who", "channel", "direction", "duration_min", "event_id",
                          "note"),
 }  # fmt: skip
@@ -27,6 +27,7 @@ FIELD_WORDS = {
     "nickname": "Nickname", "emails": "E-mail", "phones": "Phone", "email": "E-mail",
     "phone": "Phone", "org": "Organisation",
     "title": "Job title", "categories": "Groups / labels", "birthday": "Birthday",
+    "anniversary": "Anniversary",
     "timestamp": "Date and time", "who": "Who (name, phone or e-mail)", "channel": "How (channel)",
     "direction": "Who reached out", "duration_min": "Duration (minutes)",
     "event_id": "Event / group id", "note": "Note", "date": "Date", "time": "Time",

@@ -103,3 +103,17 @@ def test_a_newer_export_into_an_old_store_adds_only_the_new_card(tmp_path):
         outcome = s.add_file(SourceFile("phone-2026.vcf", newer.encode()), OPTS)
         assert (outcome.contacts_added, outcome.duplicates_skipped) == (1, 1)
         assert sorted(s.contacts()["full_name"]) == ["Ben Berg", "Clara Costa"]
+
+
+def test_export_on_a_migrated_store_has_the_anniversaries_at_once(tmp_path, capsysbinary):
+    from analysis.cli import main
+
+    path = tmp_path / "old.sqlite3"
+    with Store(path) as s:
+        s.set_setting("region", "DE")
+        s.add_file(SourceFile("phone.vcf", BOOK.encode()), s.import_options())
+    as_version_9(path)
+    capsysbinary.readouterr()
+    assert main(["export", "ics", "--store", str(path), "--as-of", "2026-06-01"]) == 0
+    ics = capsysbinary.readouterr().out.decode()
+    assert "Ana Lima: anniversary" in ics
