@@ -297,3 +297,30 @@ def test_interaction_keys_stay_the_keys_earlier_versions_stored():
     assert keys.tolist() == expected.tolist()
     assert keys[0] == keys[1]  # one call, spelled and timed a little differently
     assert len(set(keys.tolist())) == 3
+
+
+def test_a_stored_batch_reads_back_as_it_was_written():
+    import numpy as np
+
+    from analysis.model import interactions_frame
+    from analysis.store.frames import batch_to_blob, blob_to_batch
+
+    for unit in ("s", "us", "ns"):
+        frame = interactions_frame(
+            pd.to_datetime(["2024-01-01 10:00:00", "2024-01-02 11:30:00", "2024-01-03"], utc=True),
+            ["Ana Lima", None, "Ana Lima"],
+            ["call", "message", "in_person"],
+            event_id=["", "chat:x:2024-01-02", None],
+            note=["long talk", "", None],
+            source="log.csv",
+        )
+        frame["timestamp"] = frame["timestamp"].dt.as_unit(unit)
+        frame.loc[2, "who"] = 4915112345  # a number as an identity: kept as its text
+        back, keys = blob_to_batch(batch_to_blob(frame, np.array([7, 8, 9], dtype=np.uint64)))
+        assert keys.tolist() == [7, 8, 9]
+        assert back["timestamp"].tolist() == frame["timestamp"].tolist()
+        assert back["who"].tolist()[0] == "Ana Lima" and pd.isna(back["who"].iloc[1])
+        assert back["who"].iloc[2] == "4915112345"
+        assert back["event_id"].tolist()[:2] == ["", "chat:x:2024-01-02"]
+        assert pd.isna(back["event_id"].iloc[2]) and pd.isna(back["note"].iloc[2])
+        assert back["channel"].tolist() == ["call", "message", "in_person"]

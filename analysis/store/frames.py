@@ -13,24 +13,40 @@ from analysis.model import interactions_frame
 
 
 def batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
+    """An interaction batch and its content keys as Parquet bytes: the text columns
+    dictionary-encoded (a million rows hold some thousands of identities), missing values kept
+    missing, every other value as its ``str``."""
     out = pd.DataFrame(
         {
-            "timestamp": frame["timestamp"].to_numpy(),
-            "who": frame["who"].astype(str).to_numpy(),
-            "channel": frame["channel"].astype(str).to_numpy(),
-            "direction": frame["direction"].astype(str).to_numpy(),
+            # the column itself: to_numpy() of a tz-aware column is a Timestamp object per row
+            "timestamp": frame["timestamp"].reset_index(drop=True),
+            "who": _dictionary(frame["who"]),
+            "channel": _dictionary(frame["channel"]),
+            "direction": _dictionary(frame["direction"]),
             "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
-            "event_id": frame["event_id"].astype(str).to_numpy(),
-            "note": frame["note"].astype(str).to_numpy(),
-            "source": frame["source"].astype(str).to_numpy(),
+            "event_id": _dictionary(frame["event_id"]),
+            "note": _dictionary(frame["note"]),
+            "source": _dictionary(frame["source"]),
             "ikey": keys,
         }
     )
-    for col in ("who", "channel", "direction", "event_id", "note", "source"):
-        out[col] = out[col].astype("category")
     buf = io.BytesIO()
     out.to_parquet(buf, index=False, compression="zstd")
     return buf.getvalue()
+
+
+def _dictionary(column: pd.Series) -> pd.Categorical:
+    """``column`` as a categorical of strings: each distinct value once (``str`` of it), missing
+    values missing. The same column ``astype(str).astype("category")`` gave, without turning
+    every row into a string first."""
+    values = column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    names = pd.Index([str(u) for u in uniques], dtype=object)
+    if not names.is_unique:  # 1 and "1" in one column: one category, as astype(str) makes it
+        names, inverse = np.unique(np.asarray(names, dtype=object), return_inverse=True)
+        codes = np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1)
+        names = pd.Index(names, dtype=object)
+    return pd.Categorical.from_codes(codes, categories=names)
 
 
 def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
