@@ -307,7 +307,9 @@ def test_a_stored_batch_reads_back_as_it_was_written():
 
     for unit in ("s", "us", "ns"):
         frame = interactions_frame(
-            pd.to_datetime(["2024-01-01 10:00:00", "2024-01-02 11:30:00", "2024-01-03"], utc=True),
+            pd.to_datetime(
+                ["2024-01-01 10:00:00", "2024-01-02 11:30:00", "2024-01-03 00:00:00"], utc=True
+            ),
             ["Ana Lima", None, "Ana Lima"],
             ["call", "message", "in_person"],
             event_id=["", "chat:x:2024-01-02", None],
