@@ -195,6 +195,13 @@ def _col(values: Any, n: int, dtype: Any) -> pd.Series:
 
 
 def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        recoded = pd.Categorical(values, dtype=dtype)  # by categories, not row by row
+        known = set(dtype.categories)
+        wrong = sorted(str(c) for c in pd.Categorical(values).categories if c not in known)
+        if wrong:
+            raise ValueError(f"unknown {name} value(s): {', '.join(wrong[:5])}")
+        return pd.Series(recoded)
     if isinstance(values, str):
         values = [values] * n
     cat = pd.Categorical(values, dtype=dtype)

@@ -54,8 +54,8 @@ def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
     frame = interactions_frame(
         raw["timestamp"],
         raw["who"].astype(object),
-        raw["channel"].astype(object),
-        raw["direction"].astype(object),
+        raw["channel"],  # categoricals: recoded by their categories
+        raw["direction"],
         raw["duration_min"],
         raw["event_id"].astype(object),
         raw["note"].astype(object),
