@@ -368,6 +368,18 @@ such key; it reads back as "") and the same record read again now have the same 
 export adds only what is new, as before."""
 
 
+def _owners(keys: np.ndarray, stored: np.ndarray, stored_from: np.ndarray) -> np.ndarray:
+    """Per key, ``stored_from`` of a stored key equal to it (the first in sorted order), or -1
+    when no stored key is: one sort of the stored keys and one binary search per key."""
+    if len(stored) == 0:
+        return np.full(len(keys), -1, dtype=np.int64)
+    order = np.argsort(stored, kind="stable")
+    ordered = stored[order]
+    pos = np.clip(np.searchsorted(ordered, keys), 0, len(ordered) - 1)
+    found = ordered[pos] == keys
+    return np.where(found, stored_from[order][pos], -1)
+
+
 def contact_key(row: dict) -> str:
     """The content key of a contact record: everything it says, without the file it came from or
     its place there. A newer export of the same address book repeats unchanged records with the
@@ -560,19 +572,18 @@ class Store:
         """Store one parsed file (inside the caller's transaction)."""
         report = result.report
         inter = result.interactions
-        stored_keys, stored_from = self._interaction_keys_by_file()
-        new = ~np.isin(keys, stored_keys)
+        stored_keys, stored_from, digests = self._interaction_keys_by_file()
+        owner = _owners(keys, stored_keys, stored_from)  # -1: a new record
+        new = owner < 0
         added = inter[new]
         dup = int((~new).sum())
         names = dict(self.conn.execute("SELECT digest, name FROM files").fetchall())
         known: dict[str, int] = {}
-        if dup and len(stored_keys):
-            order = np.argsort(stored_keys, kind="stable")
-            pos = np.searchsorted(stored_keys[order], keys[~new])
-            owners = stored_from[order][np.clip(pos, 0, len(order) - 1)]
-            for digest, n in zip(*np.unique(owners, return_counts=True), strict=True):
-                name = names.get(str(digest), str(digest)[:12])
-                known[name] = known.get(name, 0) + int(n)
+        if dup:
+            for batch, n in enumerate(np.bincount(owner[~new], minlength=len(digests))):
+                if n:
+                    name = names.get(digests[batch], digests[batch][:12])
+                    known[name] = known.get(name, 0) + int(n)
         contact_rows = []
         stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
         for rec in result.contacts.to_dict("records"):
@@ -648,9 +659,12 @@ class Store:
         self.conn.execute("DELETE FROM resolution_cache")
         self.conn.execute("DELETE FROM analysis_cache")
 
-    def _interaction_keys_by_file(self) -> tuple[np.ndarray, np.ndarray]:
-        """(content keys, digest of the file that stored each) over every stored batch."""
-        keys, owners = [], []
+    def _interaction_keys_by_file(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(content keys, the batch that stored each as an index into the third, the digests
+        of the files of the stored batches) over every stored batch."""
+        keys: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
+        digests: list[str] = []
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY rowid"
         ):
@@ -659,10 +673,11 @@ class Store:
             else:
                 k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
             keys.append(k)
-            owners.append(np.full(len(k), digest, dtype=object))
+            owners.append(np.full(len(k), len(digests), dtype=np.int64))
+            digests.append(str(digest))
         if not keys:
-            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=object)
-        return np.concatenate(keys), np.concatenate(owners)
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), []
+        return np.concatenate(keys), np.concatenate(owners), digests
 
     def files(self) -> pd.DataFrame:
         """Imported files: digest, name, label, imported_at, the counts of their import report
