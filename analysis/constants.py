@@ -470,7 +470,8 @@ RELATED_EDGE_WEIGHT: float = 2.0
 """Weight of a vCard RELATED link between two people (a stated relation)."""
 
 LOUVAIN_SEED: int = 42
-"""Seed of ``networkx.community.louvain_communities``: same input, same communities."""
+"""Seed of the Louvain community detection (igraph's ``community_multilevel``): same input, same
+communities."""
 
 STRUCTURAL_MAX_PATHS: float = 5_000_000
 """``effective_size`` and ``constraint`` (Burt) are computed on the person-person graph only, by

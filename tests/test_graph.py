@@ -97,3 +97,26 @@ def test_ego_graph_has_me_edges_with_metrics_and_person_edges():
     assert g.edges[ME, "a"]["weight"] == 0.9 and g.edges[ME, "b"]["status"] == "overdue"
     assert g.edges["a", "b"]["kind"] == "event"
     assert g.nodes["a"]["circle"] == 1
+
+
+def test_communities_are_the_same_every_time_and_leave_pythons_random_numbers_alone():
+    import random
+
+    from analysis.metrics.graph import communities
+
+    rows = []
+    for club in range(6):  # six clubs of eight, each a clique, chained by one tie each
+        members = [f"c{club}-{i}" for i in range(8)]
+        rows += [(a, b, 1.0) for i, a in enumerate(members) for b in members[i + 1 :]]
+        rows.append((members[0], f"c{(club + 1) % 6}-1", 0.2))
+    edges = pd.DataFrame(rows, columns=["u", "v", "weight"])
+    edges[["u", "v"]] = [sorted(p) for p in zip(edges["u"], edges["v"], strict=True)]
+    random.seed(5)
+    expected = random.random()
+    random.seed(5)
+    first = communities(edges)
+    assert random.random() == expected
+    assert first == communities(edges.sample(frac=1.0, random_state=3))
+    assert sorted(map(sorted, first)) == sorted(
+        sorted(f"c{club}-{i}" for i in range(8)) for club in range(6)
+    )
