@@ -24,10 +24,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -336,15 +338,20 @@ def analysis_from_store(
     window_days: int = C.WINDOW_DAYS,
     use_cache: bool = True,
     overrides: Overrides | None = None,
+    save_later: bool = False,
 ) -> Run:
     """Everything the store holds, resolved and analysed with the user's settings, edits and
     suggestion state (``overrides`` replaces the stored edits when given). The store keeps the
     last resolution and the last analysis: when nothing they depend on changed, they are read
-    back instead of recomputed (``use_cache=False`` neither reads nor writes them)."""
+    back instead of recomputed (``use_cache=False`` neither reads nor writes them). With
+    ``save_later`` a new analysis is written to the store on a thread of its own, after this
+    returns (the dashboard: the page need not wait for a cache only a restart reads)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
         resolved = resolution_from_store(store, use_cache)
-        return analyse_resolved(store, resolved, as_of, window_days, use_cache, overrides)
+        return analyse_resolved(
+            store, resolved, as_of, window_days, use_cache, overrides, save_later
+        )
     finally:
         if store is not store_or_path:
             store.close()
@@ -357,6 +364,7 @@ def analyse_resolved(
     window_days: int = C.WINDOW_DAYS,
     use_cache: bool = True,
     overrides: Overrides | None = None,
+    save_later: bool = False,
 ) -> Run:
     """The second half of :func:`analysis_from_store`: the analysis of ``resolved`` (what
     :func:`resolution_from_store` returned for ``store``) with the store's settings, edits and
@@ -372,8 +380,44 @@ def analyse_resolved(
         store, resolution, _day(as_of), user_overrides, window_days, options
     )
     if use_cache and overrides is None:
-        store.save_analysis(akey, snapshot.dumps(result))
+        if save_later and not store.in_memory:
+            saver = threading.Thread(
+                target=_save_analysis, args=(store.path, akey, result), daemon=True
+            )
+            with _SAVES_LOCK:
+                _SAVES[:] = [t for t in _SAVES if t.is_alive()] + [saver]
+            saver.start()
+        else:
+            store.save_analysis(akey, snapshot.dumps(result))
     return Run(dataset, resolution, result, overlaps)
+
+
+_SAVES: list[threading.Thread] = []
+_SAVES_LOCK = threading.Lock()
+
+
+def finish_saves(timeout: float = 30.0) -> None:
+    """Wait for the analyses being written on threads of their own (``save_later``). Call it
+    before removing a file or deleting a store, so that no cache of removed data is written
+    after the removal."""
+    with _SAVES_LOCK:
+        pending = list(_SAVES)
+    for saver in pending:
+        saver.join(timeout)
+
+
+def _save_analysis(path: object, key: str, result: Analysis) -> None:
+    """Write ``result`` to the store at ``path`` as the analysis kept under ``key`` (on a
+    thread of its own: its own connection). A store that cannot be written now only misses
+    this cache, which a restart recomputes: nothing is lost. A store deleted meanwhile is not
+    created again."""
+    if not Path(str(path)).exists():
+        return
+    try:
+        with Store(path) as store:  # type: ignore[arg-type]
+            store.save_analysis(key, snapshot.dumps(result))
+    except (StoreError, sqlite3.Error, OSError):
+        pass
 
 
 def _analyze_with_groups(

@@ -113,7 +113,7 @@ def sample_template() -> Path:
 def analysed(path: str, key: str, as_of: date) -> pipeline.Run:
     """The pipeline's run for one store and one run key (the key changes with anything the
     result depends on, so a cached run is never stale)."""
-    return pipeline.analysis_from_store(path, as_of=as_of, window_days=WINDOW_DAYS)
+    return pipeline.analysis_from_store(path, as_of=as_of, window_days=WINDOW_DAYS, save_later=True)
 
 
 def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
@@ -125,7 +125,9 @@ def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
     with Store(path) as store:
         if not store.counts()["files"]:
             return None
-        store.reread(store.options_for)  # files whose settings changed, and only those
+        if store.stale_files(store.options_for):  # files whose settings changed, only those
+            pipeline.finish_saves()  # a re-read clears the caches: none written after it
+            store.reread(store.options_for)
         raw = store.setting("as_of")
         as_of = date.fromisoformat(str(raw)) if raw else date.today()
         _, key = pipeline.run_keys(store, as_of, WINDOW_DAYS)

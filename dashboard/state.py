@@ -35,7 +35,7 @@ from analysis.errors import StoreError
 from analysis.identity import MergeDecisions
 from analysis.importers.base import SourceFile
 from analysis.occasions import FollowUp, Occasion
-from analysis.pipeline import ProgressFn, import_files
+from analysis.pipeline import ProgressFn, finish_saves, import_files
 from analysis.store import ImportOutcome, PersonEdit, Store, default_store_path, delete_store
 from analysis.store.store import FILES_COLUMNS
 
@@ -263,6 +263,7 @@ def remove_own_file(digest: str) -> None:
 
 
 def _remove(s: Store, digest: str) -> None:
+    finish_saves()  # no analysis of the removed file's people written after it
     s.remove_file(digest)
     s.set_file_setting(digest, "column_map", None)
     s.set_file_setting(digest, "dayfirst", None)
@@ -276,6 +277,7 @@ def remove_file(digest: str) -> None:
 
 def clear_files() -> None:
     """Remove every file and the merge answers about them (edits of people stay)."""
+    finish_saves()
     with store() as s:
         for digest in s.files()["digest"]:
             s.remove_file(str(digest))
@@ -441,6 +443,7 @@ def log_contact(
 
 def delete_everything() -> None:
     """Delete the user's store file for good and go back to the sample."""
+    finish_saves()  # nothing written into it after it is gone
     delete_store(default_store_path())
     use_sample()
 

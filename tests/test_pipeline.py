@@ -219,3 +219,19 @@ def test_the_cached_resolution_attaches_every_interaction_as_a_fresh_one_does(st
     pd.testing.assert_frame_equal(cached.interactions, fresh.interactions)
     matched = fresh.interactions["person_id"].notna()
     assert matched.any() and not matched.all()  # both kinds of rows were compared
+
+
+def test_an_analysis_saved_later_is_in_the_store_once_the_saves_are_finished(store, tmp_path):
+    run = analysis_from_store(store.path, as_of=AS_OF, save_later=True)
+    pipeline.finish_saves()
+    with Store(store.path) as again:
+        _, key = pipeline.run_keys(again, AS_OF)
+        assert again.load_analysis(key) is not None
+    assert len(run.analysis.people)
+
+
+def test_a_store_deleted_before_a_late_save_is_not_created_again(tmp_path):
+    gone = tmp_path / "gone.sqlite3"
+    run = analysis_from_files(sources(), OPTS, as_of=AS_OF)
+    pipeline._save_analysis(gone, "key", run.analysis)
+    assert not gone.exists()

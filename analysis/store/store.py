@@ -630,12 +630,14 @@ class Store:
         (``options_for(source)`` gives each file's options now: region, time zone, "me", its
         column mapping or date order). Files keep their order; each re-read is one transaction
         (the old records go, the new ones come). Returns what re-reading each changed file did."""
-        outcomes = []
-        stored = self.file_options()
+        outcomes: list[ImportOutcome] = []
+        stale = set(self.stale_files(options_for))
+        if not stale:  # the common case: no file's bytes are read at all
+            return outcomes
         for src in self.sources():
-            opts = options_for(src)
-            if stored.get(src.digest) == _options_json(opts):
+            if src.digest not in stale:
                 continue
+            opts = options_for(src)
             result = import_file(src, opts)
             if result.report is None:
                 result.report = FileReport(src.name, "unknown", "unknown", error="no report")
@@ -654,6 +656,20 @@ class Store:
                 self._clear_caches()
             outcomes.append(outcome)
         return outcomes
+
+    def stale_files(self, options_for: Callable[[SourceFile], ImportOptions]) -> list[str]:
+        """Digests of the stored files whose options changed since they were read (what
+        :meth:`reread` reads again), without reading their bytes (``options_for`` may look at
+        a file's digest and name only)."""
+        stale = []
+        for digest, name, stored in self.conn.execute(
+            "SELECT digest, name, options FROM files ORDER BY rowid"
+        ):
+            stub = SourceFile(name, b"")
+            stub.__dict__["digest"] = digest  # its cached digest: the bytes stay in the store
+            if stored != _options_json(options_for(stub)):
+                stale.append(digest)
+        return stale
 
     def _clear_caches(self) -> None:
         self.conn.execute("DELETE FROM resolution_cache")
