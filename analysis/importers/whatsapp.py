@@ -45,11 +45,15 @@ and one of the two writers is Anna, the other writer is taken as the user (and t
 Otherwise direction is ``unknown``, every writer gets interactions, and the report asks which
 participant is the user; :func:`participants` lists them for the UI to ask.
 
-**Speed**: lines are found and decoded with numpy over the raw bytes, about a megabyte at a time.
+**Speed**: lines are found and decoded with numpy over the raw bytes, four megabytes at a time.
 Each line's header (up to ``] `` or `` - ``) is reduced to its *skeleton* (every digit made ``0``);
 a file has only a few distinct skeletons, and each is interpreted once with the grammar above
 (:func:`header_layout`), which says where the day, month, year, hour, minute and second digits are.
-The digits are then read for all lines of a skeleton at once. ``benchmarks/bench_sources.py``
+The skeletons of the first lines are *templates*: every line is compared with them as a few
+64-bit words, and only the lines that match none are searched for their header end. A date is
+read once per run of lines that write it; hours, minutes and seconds through lookup tables; the
+frequent senders of a block are compared as whole words too (the other lines are searched for
+their ``:``). Dates are then decided once per distinct date. ``benchmarks/bench_sources.py``
 times a 500,000-line export against a bare ``for line in f`` read of the same file.
 
 **Zip files**: damaged, encrypted, chat-less or oversized archives (zip bombs) are refused with
@@ -68,7 +72,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
 from analysis import dates
 from analysis.errors import UnrecognisedFormatError, UnusableFileError
@@ -80,7 +83,14 @@ from analysis.importers.base import (
     ImportResult,
     SourceFile,
 )
-from analysis.model import empty_contacts, empty_interactions, interactions_frame
+from analysis.model import (
+    CHANNEL_DTYPE,
+    DIRECTION_DTYPE,
+    DIRECTIONS,
+    empty_contacts,
+    empty_interactions,
+    interactions_frame,
+)
 from analysis.normalize import looks_like_phone, nfc, normalize_phone
 
 FORMAT = "whatsapp"
@@ -497,11 +507,23 @@ def _utf8(data: bytes) -> bytes:
     return data
 
 
+_CHECK_BYTES = 1 << 22
+"""Bytes searched at a time for CR and the lead bytes of Eastern Arabic/Persian digits: the
+three searches then read each stretch of the file from the cache, not from memory."""
+
+
 def _normalise(data: bytes) -> bytes:
     """Line ends made LF (CRLF, and a lone CR, each end a line) and Eastern Arabic/Persian
     digits made ASCII (both only when present: the checks are single byte searches)."""
-    if b"\r" in data:
+    todo = [b"\r", b"\xd9", b"\xdb"]  # CR; the lead bytes of the digits U+0660-9, U+06F0-9
+    for a in range(0, len(data), _CHECK_BYTES):
+        todo = [x for x in todo if data.find(x, a, a + _CHECK_BYTES) < 0]
+        if not todo:
+            break
+    if b"\r" not in todo:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"\xd9" in todo and b"\xdb" in todo:
+        return data
     return dates.ascii_digits_bytes(data)
 
 
@@ -520,7 +542,11 @@ _SW = 16  # bytes looked at for a sender name (most names), then
 _SW_WIDE = 96  # for the longer ones; longer still is read in Python
 _PAD = 256  # > the widest window plus the furthest offset past a line start
 _BLOCK = 1 << 22  # bytes scanned at a time
-_ERA_FIRST = frozenset(b"RHST")
+_FIRST_BYTES = np.zeros(256, dtype=bool)
+"""The bytes a message line can start with: a digit, ``[``, an era letter (``R6.03.05``) or the
+first byte of a non-ASCII character (a mark, an era or day-period word)."""
+_FIRST_BYTES[list(b"0123456789[RHST")] = True
+_FIRST_BYTES[0x80:] = True
 
 
 class _Bytes:
@@ -541,15 +567,29 @@ class _Bytes:
         return out
 
     def gather(self, offsets: np.ndarray, width: int) -> np.ndarray:
-        """Rows of ``width`` bytes starting at each offset (a C-contiguous copy)."""
+        """Rows of ``width`` bytes starting at each offset (a C-contiguous copy).
+
+        The bytes are indexed as overlapping ``width``-byte items (one per byte offset), so each
+        row is one item copy: several times faster than indexing a 2-D sliding window."""
         limit = self.n - width
         if limit < 0:
-            return sliding_window_view(self.tail, width)[offsets - self.base].copy()
-        out = sliding_window_view(self.arr, width)[np.minimum(offsets, limit)]
+            return _rows(self.tail, offsets - self.base, width)
+        if not len(offsets) or offsets.max() <= limit:
+            return _rows(self.arr, offsets, width)
+        out = _rows(self.arr, np.minimum(offsets, limit), width)
         late = np.flatnonzero(offsets > limit)
         if len(late):
-            out[late] = sliding_window_view(self.tail, width)[offsets[late] - self.base]
+            out[late] = _rows(self.tail, offsets[late] - self.base, width)
         return out
+
+
+def _rows(arr: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
+    """``arr[o : o + width]`` for each offset ``o`` (all within ``arr``), as a (len, width)
+    uint8 array."""
+    items = np.ndarray(
+        (len(arr) - width + 1,), dtype=np.dtype((np.void, width)), buffer=arr, strides=(1,)
+    )
+    return items[offsets].view(np.uint8).reshape(len(offsets), width)
 
 
 def _prefix_masks(width: int) -> np.ndarray:
@@ -625,6 +665,168 @@ def _names(win: np.ndarray, length: np.ndarray, first: np.ndarray) -> list[str]:
     return [bytes(win[i, : length[i]]).decode("utf-8", errors="replace").strip() for i in first]
 
 
+_SENDER_SAMPLE = 256
+"""Lines of a block whose senders are read one by one to pick the block's frequent senders."""
+_SENDER_TEMPLATES = 4  # at most this many frequent senders are compared as whole words
+
+
+def _colon_codes(
+    swin: np.ndarray, sroom: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For sender windows ``swin`` (``_SW`` bytes, ``sroom`` bytes left on each line): (a ':'
+    is in the window, sender length (0 without one), code of equal senders in order of first
+    appearance, each code's first row, the masked windows the codes were made from)."""
+    ccol = np.argmax(swin == 0x3A, axis=1)
+    has = (swin[np.arange(len(swin)), ccol] == 0x3A) & (ccol < sroom)
+    slen = np.where(has, ccol, 0)
+    keys = swin.view(np.uint64) & _SMASK[slen]
+    codes, first = _factorize_few(keys)
+    return has, slen, codes, first, keys
+
+
+def _exact_words(key: bytes, width: int, at: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(mask of the bytes ``at : at + len(key)``, ``key`` there and zeros elsewhere) as uint64
+    words of a ``width``-byte window."""
+    mask = np.zeros(width, dtype=np.uint8)
+    mask[at : at + len(key)] = 0xFF
+    val = np.zeros(width, dtype=np.uint8)
+    val[at : at + len(key)] = np.frombuffer(key, dtype=np.uint8)
+    return mask.view(np.uint64), val.view(np.uint64)
+
+
+def _sender_codes(senders: dict[str, int], names: list[str]) -> np.ndarray:
+    """The codes of ``names`` (in order of first appearance) in the file's ``senders``, new
+    names added; -1 for a name that is empty once its marks are gone (no sender)."""
+    return np.array(
+        [senders.setdefault(nm, len(senders)) if nm.strip(MARKS + " ") else -1 for nm in names]
+        or [-1],
+        dtype=np.int64,
+    )
+
+
+def _plain_senders(
+    swin: np.ndarray, sroom: np.ndarray, senders: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_narrow_senders` read line by line (a ':' searched in every window)."""
+    has, slen, codes, first, _ = _colon_codes(swin, sroom)
+    gcode = _sender_codes(senders, _names(swin, slen, first))
+    return has, slen, np.where(has, gcode[codes], -1)
+
+
+def _sample_senders(swin: np.ndarray, sroom: np.ndarray) -> list[bytes]:
+    """The senders (bytes) of a few lines' sender windows that write a twentieth or more of
+    them, most frequent first (at most :data:`_SENDER_TEMPLATES`)."""
+    has, slen, codes, first, _ = _colon_codes(swin, sroom)
+    counts = np.bincount(codes)
+    out = []
+    for c in np.argsort(-counts, kind="stable")[:_SENDER_TEMPLATES].tolist():
+        i = int(first[c])
+        name = bytes(swin[i, : slen[i]])
+        if has[i] and name and b"\x00" not in name and counts[c] * 20 >= len(swin):
+            out.append(name)
+    return out
+
+
+@dataclass
+class _SenderStarts:
+    """Where the senders of a block's message lines start: after the header (``hlen`` bytes,
+    one length for all lines or one per line) of the lines at ``s`` (``room`` bytes long)."""
+
+    s: np.ndarray
+    room: np.ndarray
+    hlen: int | np.ndarray
+
+    def at(self, rows: Any = slice(None)) -> Any:
+        """The sender start of the lines ``rows`` (a slice, indices or one index)."""
+        return self.s[rows] + (self.hlen if isinstance(self.hlen, int) else self.hlen[rows])
+
+    def room_at(self, rows: Any = slice(None)) -> Any:
+        """The bytes from the sender start to the line end of the lines ``rows``."""
+        return self.room[rows] - (self.hlen if isinstance(self.hlen, int) else self.hlen[rows])
+
+
+def _narrow_senders(
+    pad: _Bytes,
+    st: _SenderStarts,
+    hint: list[bytes],
+    senders: dict[str, int],
+    win: np.ndarray | None = None,
+    at: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The senders whose name and ':' fit in the :data:`_SW` bytes at the sender starts
+    ``st``: (has a ':' there, sender length, code in the file's ``senders`` (-1: a name that
+    is empty or only marks)). The block's new names are added to ``senders`` in order of first
+    appearance.
+
+    A chat has a few frequent writers: ``hint`` holds those of the block before (it is updated
+    for the next block); without them the block's first lines are read to find them. They are
+    compared with every line as one or two whole words (name and ':'), in the header windows
+    ``win`` when given (every sender then starts ``at`` bytes into its window); only the other
+    lines are searched for their ':' and their names told apart by hashing."""
+    m = len(st.s)
+    if m <= 4 * _SENDER_SAMPLE:
+        hint.clear()
+        return _plain_senders(pad.gather(st.at(), _SW), st.room_at(), senders)
+    sample = slice(0, _SENDER_SAMPLE)
+    templates = list(hint) or _sample_senders(pad.gather(st.at(sample), _SW), st.room_at(sample))
+    swin = None  # the sender windows, when read
+    if win is None or at + _SW > win.shape[1]:
+        win = swin = pad.gather(st.at(), _SW)
+        at = 0
+    words = win.view(np.uint64)
+    found: list[tuple[int, int, np.ndarray]] = []  # (first row, template, its rows as a mask)
+    hits = 0
+    for j, name in enumerate(templates):
+        mask, val = _exact_words(name + b":", win.shape[1], at)
+        hit: np.ndarray | None = None
+        for k in np.flatnonzero(mask).tolist():
+            eq = (words[:, k] & mask[k]) == val[k]
+            hit = eq if hit is None else np.logical_and(hit, eq, out=hit)
+        assert hit is not None  # a template has a ':' at least
+        count = int(np.count_nonzero(hit))
+        if count:
+            found.append((int(np.argmax(hit)), j, hit))
+            hits += count
+    hint[:] = [templates[j] for _, j, _ in found] if hits * 10 >= m * 9 else []
+    if not found:
+        swin = pad.gather(st.at(), _SW) if swin is None else swin
+        return _plain_senders(swin, st.room_at(), senders)
+    if hits == m:  # (a line matches one template at most: names hold no ':')
+        rest = np.zeros(0, dtype=np.int64)
+    else:
+        matched = np.zeros(m, dtype=bool)
+        for _, _, hit in found:
+            matched |= hit
+        rest = np.flatnonzero(~matched)
+    r_win = pad.gather(st.at(rest), _SW)
+    r_has, r_len, r_codes, r_first, r_keys = _colon_codes(r_win, st.room_at(rest))
+    # rows of other bytes that hash like a frequent sender (a name padded with NUL bytes): the
+    # template shortcut would tell them apart, so read the block the plain way
+    for _, j, _ in found:
+        _, val = _exact_words(templates[j], _SW)
+        if len(r_first) and (r_keys[r_first] == val).all(axis=1).any():
+            hint.clear()
+            return _plain_senders(pad.gather(st.at(), _SW), st.room_at(), senders)
+    # number the senders of both kinds by their first line, as one pass over all lines would
+    firsts = [r for r, _, _ in found] + rest[r_first].tolist()
+    names = [templates[j].decode("utf-8", errors="replace").strip() for _, j, _ in found]
+    names += _names(r_win, r_len, r_first)
+    order = np.argsort(np.array(firsts), kind="stable")
+    gcode = np.empty(len(names), dtype=np.int64)
+    gcode[order] = _sender_codes(senders, [names[i] for i in order.tolist()])
+    # each line's sender: the first template's, then the others' where they matched
+    sender = np.full(m, gcode[0], dtype=np.int64)
+    slen = np.full(m, len(templates[found[0][1]]), dtype=np.int64)
+    for k, (_, j, hit) in enumerate(found[1:], start=1):
+        np.copyto(sender, gcode[k], where=hit)
+        np.copyto(slen, len(templates[j]), where=hit)
+    has = np.ones(m, dtype=bool)
+    sender[rest] = np.where(r_has, gcode[len(found) + r_codes], -1)
+    has[rest] = r_has
+    slen[rest] = r_len
+    return has, slen, sender
+
+
 class _Layouts:
     """The header layouts met in one scan: skeleton bytes -> layout id (-1: no header)."""
 
@@ -665,7 +867,10 @@ class _Scan:
     start: np.ndarray  # byte offset of the line
     layout: np.ndarray  # layout id (into layouts)
     layouts: list[Layout]
-    dkey: np.ndarray  # the date's written numbers (see _DKEY)
+    # the lines come in runs with one written date and layout: the first line of each run and
+    # its date's written numbers (see _DKEY)
+    run_head: np.ndarray
+    run_dkey: np.ndarray
     tod: np.ndarray  # seconds since midnight, -1 for an impossible time
     sender: np.ndarray  # code into senders; -1 = system line
     senders: list[str]
@@ -673,6 +878,11 @@ class _Scan:
     texts: dict[int, str]  # text of system lines and checked lines, by index
     garbage_lines: list[int]  # non-empty lines before the first message line
     n_lines: int = 0  # lines in the scanned bytes
+
+    @property
+    def dkey(self) -> np.ndarray:
+        """The date's written numbers (see :data:`_DKEY`), per message line."""
+        return np.repeat(self.run_dkey, np.diff(self.run_head, append=len(self.layout)))
 
     @property
     def bracket(self) -> np.ndarray:
@@ -778,9 +988,6 @@ def _headers(
     return lid, win, longer
 
 
-_TOKEN_MASKS = _prefix_masks(16)
-
-
 def _fields(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(date key, seconds since midnight or -1, all digits are digits) of header windows
     ``sub`` of layout ``lay``."""
@@ -806,47 +1013,57 @@ def _fields(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray, np.nd
     return dkey, np.where(good, hour * 3600 + minute * 60 + second, -1), ok
 
 
-def _pair_values() -> np.ndarray:
-    """Value of two ASCII digits read as a little-endian uint16 (99+ for anything else, so that
-    a bad pair fails the range checks)."""
-    lut = np.full(65536, 999, dtype=np.int32)
-    for a in range(10):
-        for b in range(10):
-            lut[(48 + a) | ((48 + b) << 8)] = 10 * a + b
-    return lut
+_NOT_DIGITS = 1 << 28
+"""A time field's value when its bytes are not all digits (three of them still fit in int32)."""
+_NO_TIME = 1 << 24
+"""A time field's value when its digits are out of range (25 o'clock, minute 61)."""
+_LUTS: dict[tuple[int, int, int, str], np.ndarray] = {}
 
 
-_PAIR = _pair_values()
+def _field_lut(width: int, unit: int, limit: int, period: str) -> np.ndarray:
+    """Seconds that a ``width``-digit (1 or 2) time field stands for, indexed by its bytes read
+    as a little-endian integer: the value (made 24-hour by ``period``, as in
+    :func:`_fields`) times ``unit`` when below ``limit``, else :data:`_NO_TIME`;
+    :data:`_NOT_DIGITS` for bytes that are not digits. Made once per kind."""
+    key = (width, unit, limit, period)
+    if key not in _LUTS:
+        lut = np.full(256**width, _NOT_DIGITS, dtype=np.int32)
+        for v in range(10**width):
+            val = v
+            if period == "am" and val == 12:
+                val = 0
+            elif (period == "pm" and val < 12) or (period == "noon" and val < 11):
+                val += 12  # noon: 11 and 12 stay
+            code = int.from_bytes(f"{v:0{width}d}".encode(), "little")
+            lut[code] = val * unit if val < limit else _NO_TIME
+        _LUTS[key] = lut
+    return _LUTS[key]
 
 
 def _time_of_day(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
     """(seconds since midnight or -1, all digits are digits) of header windows ``sub`` of layout
-    ``lay``. Two-digit fields are read through :data:`_PAIR` from an unaligned uint16 view."""
-    vals = []
-    ok = np.ones(len(sub), dtype=bool)
-    for off, ln in lay.fields[3:]:
-        if ln == 2 and sub.flags.c_contiguous:
-            pair = np.ndarray(
-                shape=(len(sub),), dtype="<u2", buffer=sub, offset=off, strides=(sub.strides[0],)
-            )
-            v = _PAIR.take(pair)
-            ok &= v < 100
-        else:
-            v = np.zeros(len(sub), dtype=np.int32)
-            for j in range(off, off + ln):
-                d = sub[:, j] - np.uint8(48)
-                ok &= d < 10
-                v = v * 10 + d
-        vals.append(v)
-    hour, minute, second = vals
-    if lay.period == "am":
-        hour = np.where(hour == 12, 0, hour)
-    elif lay.period == "pm":
-        hour = np.where(hour < 12, hour + 12, hour)
-    elif lay.period == "noon":
-        hour = np.where(hour < 11, hour + 12, hour)
-    t = (hour * 3600 + minute * 60 + second).astype(np.int64)
-    return np.where((hour < 24) & (minute < 60) & (second < 60), t, -1), ok
+    ``lay``. Each field's one or two bytes are read in place (an unaligned uint8/uint16 view)
+    and looked up in a table (:func:`_field_lut`) that gives its seconds or flags it; the sum
+    tells both."""
+    fields = lay.fields[3:]
+    if not sub.flags.c_contiguous or any(ln > 2 for _, ln in fields):
+        _, tod, ok = _fields(sub, lay)
+        return tod, ok
+    total: np.ndarray | None = None
+    for (off, ln), unit, limit, period in zip(
+        fields, (3600, 60, 1), (24, 60, 60), (lay.period, "", ""), strict=True
+    ):
+        if ln == 0:
+            continue
+        raw = np.ndarray(
+            shape=(len(sub),), dtype=f"<u{ln}", buffer=sub, offset=off, strides=(sub.strides[0],)
+        )
+        v = _field_lut(ln, unit, limit, period).take(raw)
+        total = v if total is None else np.add(total, v, out=total)
+    assert total is not None  # the grammar always has an hour and a minute
+    ok = total < _NOT_DIGITS
+    total[total >= _NO_TIME] = -1  # (int32: these are the scan's seconds of the day)
+    return total, ok
 
 
 def _span(lay: Layout, which: slice) -> tuple[int, int]:
@@ -865,33 +1082,64 @@ def _numbers(
 
     A chat repeats its dates: runs of lines with the same date bytes are read once."""
     n = len(lid)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.ones(0, dtype=bool)
+    first = int(lid[0])
+    if bool((lid == first).all()):
+        return _layout_numbers(win, lays.layouts[first])
     dkey = np.zeros(n, dtype=np.int64)
     tod = np.zeros(n, dtype=np.int64)
     ok = np.ones(n, dtype=bool)
-    if not n:
-        return dkey, tod, ok
-    first = int(lid[0])
-    single = bool((lid == first).all())
-    ids = [first] if single else np.unique(lid).tolist()
-    for k in ids:
-        lay = lays.layouts[k]
-        rows = slice(None) if single else np.flatnonzero(lid == k)
-        sub = win if single else win[rows]
-        d0, dl = _span(lay, slice(0, 3))
-        if d0 + 16 > sub.shape[1] or dl > 16:
-            dkey[rows], tod[rows], ok[rows] = _fields(sub, lay)
-            continue
-        d_words = np.ascontiguousarray(sub[:, d0 : d0 + 16]).view(np.uint64) & _TOKEN_MASKS[dl]
-        change = np.ones(len(sub), dtype=bool)
-        change[1:] = (d_words[1:, 0] != d_words[:-1, 0]) | (d_words[1:, 1] != d_words[:-1, 1])
-        heads = np.flatnonzero(change)
-        d_codes = np.cumsum(change) - 1
-        dk, _, d_ok = _fields(sub[heads], lay)
-        t, t_ok = _time_of_day(sub, lay)
-        dkey[rows] = dk[d_codes]
-        tod[rows] = t
-        ok[rows] = d_ok[d_codes] & t_ok
+    for k in np.unique(lid).tolist():
+        rows = np.flatnonzero(lid == k)
+        dkey[rows], tod[rows], ok[rows] = _layout_numbers(win[rows], lays.layouts[k])
     return dkey, tod, ok
+
+
+def _layout_numbers(sub: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_numbers` of header windows that all have layout ``lay``."""
+    heads, dk, t, ok = _layout_runs(sub, lay)
+    if len(heads) == len(sub):
+        return dk, t, ok
+    return np.repeat(dk, np.diff(heads, append=len(sub))), t, ok
+
+
+def _layout_runs(
+    sub: np.ndarray, lay: Layout
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(first row of each run of rows with the same date bytes, the date key of each run,
+    seconds since midnight or -1, the digit places hold digits) of header windows ``sub`` that
+    all have layout ``lay``."""
+    d0, dl = _span(lay, slice(0, 3))
+    change = _changes(sub, d0, dl)
+    if change is None:
+        dkey, tod, ok = _fields(sub, lay)
+        return np.arange(len(sub)), dkey, tod, ok
+    heads = np.flatnonzero(change)
+    dk, _, d_ok = _fields(sub[heads], lay)
+    t, ok = _time_of_day(sub, lay)
+    if not d_ok.all():
+        ok &= np.repeat(d_ok, np.diff(heads, append=len(sub)))
+    return heads, dk, t, ok
+
+
+def _changes(sub: np.ndarray, d0: int, dl: int) -> np.ndarray | None:
+    """Per row of ``sub`` (C-contiguous windows): its bytes ``d0 : d0 + dl`` differ from the row
+    before (the first row: True); None when they do not lie in whole 8-byte loads of the row.
+    The bytes are compared as (unaligned) little-endian words read in place."""
+    n = len(sub)
+    if not sub.flags.c_contiguous or d0 + -(-dl // 8) * 8 > sub.shape[1]:
+        return None
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for off in range(d0, d0 + dl, 8):
+        k = min(8, d0 + dl - off)
+        w = np.ndarray((n,), dtype="<u8", buffer=sub, offset=off, strides=(sub.strides[0],))
+        x = w[1:] ^ w[:-1]
+        if k < 8:
+            x &= np.uint64((1 << (8 * k)) - 1)
+        change[1:] |= x != 0
+    return change
 
 
 def _templates(data: bytes, lays: _Layouts) -> list[tuple[bytes, int]]:
@@ -924,52 +1172,87 @@ def _template_masks(skel: bytes) -> tuple[np.ndarray, np.ndarray]:
     return mask.view(np.uint64), val.view(np.uint64)
 
 
+def _column_types(size: int) -> dict[str, type[np.signedinteger]]:
+    """The dtypes of the per-line arrays of a :class:`_Scan` of ``size`` bytes (in this order):
+    32 bits where the values fit (line numbers and byte offsets of a file below 2 GiB, layout
+    ids, seconds of the day), 64 bits for sender codes."""
+    pos = np.int32 if size < 2**31 - 1 else np.int64
+    return {
+        "line_no": pos,
+        "start": pos,
+        "layout": np.int32,
+        "tod": np.int32,
+        "sender": np.int64,  # counted with np.bincount, which reads 64-bit codes without a copy
+    }
+
+
+_ROW_BYTES, _ROW_FLOOR = 32, 1024
+"""Message lines first made room for: one per 32 bytes of the file, and 1024 more (grown when a
+file has more)."""
+
+
 def _scan(data: bytes) -> _Scan:
     """The message lines of a whole (normalised) export: the file is scanned in blocks of about
     :data:`_BLOCK` bytes cut at line ends, and the blocks' results merged."""
     lays = _Layouts()
     templates = _templates(data, lays)
+    types = _column_types(len(data))
     if len(data) <= 2 * _BLOCK:
-        return _scan_block(data, lays, 0, 0, templates)
+        scan = _scan_block(data, lays, 0, 0, templates, [])
+        for c, dt in types.items():
+            setattr(scan, c, getattr(scan, c).astype(dt, copy=False))
+        return scan
     view = memoryview(data)
     cuts = [0]
     while cuts[-1] < len(data):
         nxt = data.find(b"\n", cuts[-1] + _BLOCK)
         cuts.append(len(data) if nxt < 0 else nxt + 1)
     senders: dict[str, int] = {}
-    parts: list[_Scan] = []
+    sender_hint: list[bytes] = []
+    # the blocks' rows are copied into arrays made once (and grown if ever needed), so that a
+    # block's arrays are freed before the next block is read
+    rows = len(data) // _ROW_BYTES + _ROW_FLOOR
+    out: dict[str, np.ndarray] = {c: np.empty(rows, dtype=dt) for c, dt in types.items()}
+    k = 0
+    texts: dict[int, str] = {}
+    checks: list[np.ndarray] = []
+    heads: list[np.ndarray] = []
+    run_dkeys: list[np.ndarray] = []
     garbage: list[int] = []
     line0 = 0
     seen_message = False
     for a, b in zip(cuts, cuts[1:], strict=False):
-        part = _scan_block(view[a:b], lays, line0, a, templates)
+        part = _scan_block(view[a:b], lays, line0, a, templates, sender_hint, senders)
+        m = len(part.line_no)
         if not seen_message:
             garbage += part.garbage_lines
-            seen_message = len(part.line_no) > 0
-        smap = np.array([senders.setdefault(x, len(senders)) for x in part.senders] or [0])
-        part.sender = np.where(part.sender >= 0, smap[np.maximum(part.sender, 0)], -1)
-        parts.append(part)
+            seen_message = m > 0
+        if k + m > len(out["tod"]):
+            size = max(2 * len(out["tod"]), k + m)
+            out = {
+                c: np.concatenate([v[:k], np.empty(size - k, dtype=v.dtype)])
+                for c, v in out.items()
+            }
+        for c in types:
+            out[c][k : k + m] = getattr(part, c)
+        texts.update({i + k: t for i, t in part.texts.items()})
+        checks.append(part.text_check + k)
+        heads.append(part.run_head + k)
+        run_dkeys.append(part.run_dkey)
         line0 += part.n_lines
-    texts: dict[int, str] = {}
-    offset = 0
-    for part in parts:
-        texts.update({i + offset: t for i, t in part.texts.items()})
-        part.text_check = part.text_check + offset
-        offset += len(part.line_no)
-
-    def cat(attr: str) -> np.ndarray:
-        return np.concatenate([getattr(p, attr) for p in parts])
-
+        k += m
+        del part
     return _Scan(
-        line_no=cat("line_no"),
-        start=cat("start"),
-        layout=cat("layout"),
+        line_no=out["line_no"][:k],
+        start=out["start"][:k],
+        layout=out["layout"][:k],
         layouts=lays.layouts,
-        dkey=cat("dkey"),
-        tod=cat("tod"),
-        sender=cat("sender"),
+        run_head=np.concatenate(heads),
+        run_dkey=np.concatenate(run_dkeys),
+        tod=out["tod"][:k],
+        sender=out["sender"][:k],
         senders=list(senders),
-        text_check=cat("text_check"),
+        text_check=np.concatenate(checks),
         texts=texts,
         garbage_lines=garbage,
         n_lines=line0,
@@ -982,24 +1265,31 @@ _W_GENERIC = 32
 
 def _match_templates(
     pad: _Bytes, s: np.ndarray, room: np.ndarray, templates: list[tuple[bytes, int]]
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[np.ndarray, np.ndarray | None, int, int]:
     """Layout ids of the lines at ``s`` whose non-digit header bytes are exactly those of one of
-    the templates (-1 for the others), and the windows read (header and the first sender bytes).
-    The digit places are checked when the numbers are read."""
+    the templates (-1 for the others), the windows read (the header and the first :data:`_SW`
+    sender bytes), and how many lines matched a template and the first template. The digit
+    places are checked when the numbers are read."""
     lid = np.full(len(s), -1, dtype=np.int64)
     if not templates or not len(s):
-        return lid, None
+        return lid, None, 0, 0
     width = -(-(max(len(t) for t, _ in templates) + _SW) // 8) * 8
     win = pad.gather(s, width)
     words = win.view(np.uint64)
-    for skel, tid in templates:
+    counts = []
+    for i, (skel, tid) in enumerate(templates):
         mask, val = _template_masks(skel)
         hit = room >= len(skel)
         for k in range(len(mask)):
             hit &= (words[:, k] & mask[k]) == val[k]
-        hit &= lid < 0
-        lid[hit] = tid
-    return lid, win
+        if i:
+            hit &= lid < 0
+        counts.append(int(np.count_nonzero(hit)))
+        if counts[-1]:
+            lid[hit] = tid
+        if sum(counts) == len(s):
+            break
+    return lid, win, sum(counts), counts[0]
 
 
 def _scan_block(
@@ -1008,12 +1298,20 @@ def _scan_block(
     line0: int,
     byte0: int,
     templates: list[tuple[bytes, int]] = (),  # type: ignore[assignment]
+    sender_hint: list[bytes] | None = None,
+    senders: dict[str, int] | None = None,
 ) -> _Scan:
     """The message lines of one block of whole lines (see :func:`_scan`); ``line0`` lines and
-    ``byte0`` bytes come before the block.
+    ``byte0`` bytes come before the block; ``sender_hint``: the frequent senders of the block
+    before (see :func:`_narrow_senders`; updated); ``senders``: the file's senders so far, by
+    code (the block's new ones are added).
 
     Lines are first compared with the file's templates (a few word comparisons per line); the
     lines that match none are searched for their header end and their skeletons interpreted."""
+    if sender_hint is None:
+        sender_hint = []
+    if senders is None:
+        senders = {}
     pad = _Bytes(data)
     arr, n = pad.arr, pad.n
     nl = np.flatnonzero(arr == 10)
@@ -1021,27 +1319,31 @@ def _scan_block(
     ends = np.concatenate((nl, [n]))
     if starts[-1] >= n:
         starts, ends = starts[:-1], ends[:-1]
-    fb = pad.at(starts)
-    cand = ((fb - 48) < 10) | (fb == 0x5B) | (fb >= 0x80)
-    for ch in _ERA_FIRST:
-        cand |= fb == ch
-    ci = np.flatnonzero(cand)
+    ci = np.flatnonzero(_FIRST_BYTES.take(arr.take(starts)))  # every start is in the block
     s = starts[ci]
     room = ends[ci] - s
     m = len(s)
-    dkey = np.zeros(m, dtype=np.int64)
-    tod = np.zeros(m, dtype=np.int64)
-    lid, win = _match_templates(pad, s, room, templates)
-    fast = np.flatnonzero(lid >= 0)
-    whole = len(fast) == m
-    if len(fast):
+    lid, win, n_fast, n_first = _match_templates(pad, s, room, templates)
+    uniform = False  # every line has the first template's layout and its digits
+    if n_fast == m and n_first == m and win is not None:  # every line matches the first one
+        heads, run_dkey, tod, f_ok = _layout_runs(win, lays.layouts[templates[0][1]])
+        uniform = bool(f_ok.all())
+        if not uniform:
+            dkey = np.repeat(run_dkey, np.diff(heads, append=m))
+            lid[~f_ok] = -1
+    elif n_fast == m and win is not None:  # every line matches a template
+        dkey, tod, f_ok = _numbers(win, lid, lays)
+        lid[~f_ok] = -1
+    else:
+        dkey = np.zeros(m, dtype=np.int64)
+        tod = np.zeros(m, dtype=np.int64)
+    if 0 < n_fast < m:
         assert win is not None  # templates matched: their windows are there
-        f_win = win if whole else win[fast]
-        f_dkey, f_tod, f_ok = _numbers(f_win, lid[fast], lays)
+        fast = np.flatnonzero(lid >= 0)
+        f_dkey, f_tod, f_ok = _numbers(win[fast], lid[fast], lays)
         dkey[fast], tod[fast] = f_dkey, f_tod
         lid[fast[~f_ok]] = -1
-        whole &= bool(f_ok.all())
-    rest = np.flatnonzero(lid < 0)
+    rest = np.zeros(0, dtype=np.int64) if uniform else np.flatnonzero(lid < 0)
     if len(rest):  # the lines that match no template: find their header end
         r_s, r_room = s[rest], room[rest]
         r_lid, r_win, longer = _headers(
@@ -1063,74 +1365,75 @@ def _scan_block(
                 idx = rest[group]
                 dkey[idx], tod[idx] = g_dkey, g_tod
                 lid[idx] = np.where(g_ok, r_lid[group], -1)
-    keep = np.flatnonzero(lid >= 0)
-    if len(keep) < m:
+    keep = None if uniform else np.flatnonzero(lid >= 0)
+    every = keep is None or len(keep) == m  # the rows of win are still those of s
+    if keep is not None and not every:
         s, room, lid, ci = s[keep], room[keep], lid[keep], ci[keep]
         dkey, tod = dkey[keep], tod[keep]
-    line_end = s + room
+    if not uniform:  # the runs of lines with one written date and layout
+        change = np.ones(len(lid), dtype=bool)
+        change[1:] = (dkey[1:] != dkey[:-1]) | (lid[1:] != lid[:-1])
+        heads = np.flatnonzero(change)
+        run_dkey = dkey[heads]
     # sender: from the end of the header to the first ':' on the line
-    hlen = lays.lengths()[lid] if len(lid) else np.zeros(0, dtype=np.int64)
-    ss = s + hlen
-    sroom = line_end - ss
-    l0 = len(templates[0][0]) if templates else 0
-    if whole and len(lid) and win is not None and (hlen == l0).all():  # sender bytes in win
-        swin = np.ascontiguousarray(win[:, l0 : l0 + _SW])
-        ccol = np.argmax(swin == 0x3A, axis=1)
-        has = (swin[np.arange(len(ss)), ccol] == 0x3A) & (ccol < sroom)
+    if uniform:
+        at = lays.layouts[int(lid[0])].length
+        st = _SenderStarts(s, room, at)
+        in_win = True
     else:
-        has, ccol, swin = _find_colon(pad, ss, sroom, _SW)
-    sender_len = np.where(has, ccol, 0)
-    scode, sfirst = _factorize_few(swin.view(np.uint64) & _SMASK[sender_len])
-    names = _names(swin, sender_len, sfirst)
-    sender = np.where(has, scode, -1)
+        hlen = lays.lengths()[lid] if len(lid) else np.zeros(0, dtype=np.int64)
+        at = int(hlen[0]) if len(hlen) else 0
+        in_win = bool((hlen == at).all())
+        st = _SenderStarts(s, room, at if in_win else hlen)
+        in_win &= win is not None and every
+    has, sender_len, sender = _narrow_senders(
+        pad, st, sender_hint, senders, win if in_win else None, at
+    )
     # longer names: a wider window, then Python for what is left (rare)
-    wide = np.flatnonzero(~has & (sroom > _SW))
+    wide = np.zeros(0, dtype=np.int64)
+    if not has.all():
+        wide = np.flatnonzero(~has)
+        wide = wide[st.room_at(wide) > _SW]
     if len(wide):
-        w_has, w_col, w_win = _find_colon(pad, ss[wide], sroom[wide], _SW_WIDE)
+        w_room = st.room_at(wide)
+        w_has, w_col, w_win = _find_colon(pad, st.at(wide), w_room, _SW_WIDE)
         w_len = np.where(w_has, w_col, 0)
         w_code, w_first = _factorize_words(w_win.view(np.uint64) & _WMASK[w_len])
-        sender[wide] = np.where(w_has, w_code + len(names), -1)
+        w_gcode = _sender_codes(senders, _names(w_win, w_len, w_first))
+        sender[wide] = np.where(w_has, w_gcode[w_code], -1)
         sender_len[wide] = w_len
         has[wide] = w_has
-        names += _names(w_win, w_len, w_first)
-        for i in wide[~w_has & (sroom[wide] > _SW_WIDE)].tolist():
-            raw = bytes(arr[ss[i] : line_end[i]])
+        for i in wide[~w_has & (w_room > _SW_WIDE)].tolist():
+            raw = bytes(arr[st.at(i) : s[i] + room[i]])
             who, sep, _ = raw.partition(b":")
             if sep:
-                names.append(who.decode("utf-8", errors="replace").strip())
-                sender[i] = len(names) - 1
+                sender[i] = _sender_codes(senders, [who.decode("utf-8", errors="replace").strip()])[
+                    0
+                ]
                 sender_len[i] = len(who)
                 has[i] = True
-    # byte rows that decode to the same name (e.g. trailing spaces) are one sender; a name that
+    # byte rows that decode to the same name (e.g. trailing spaces) got one code; a name that
     # is empty once its marks are gone is no sender
-    canon: dict[str, int] = {}
-    remap = np.array(
-        [canon.setdefault(nm, len(canon)) if nm.strip(MARKS + " ") else -1 for nm in names],
-        dtype=np.int64,
-    )
-    names = list(canon)
-    if len(remap):
-        sender = np.where(sender >= 0, remap[np.maximum(sender, 0)], -1)
-        has &= sender >= 0
+    has &= sender >= 0
     texts: dict[int, str] = {}
     # system lines (no sender), and the iPhone lines whose text starts with U+200E
-    tpos = ss + sender_len + 1
     bracket_ids = [i for i, x in enumerate(lays.layouts) if x.bracket]
-    maybe = np.zeros(0, dtype=np.int64)
+    text_check = np.zeros(0, dtype=np.int64)
     if bracket_ids:
         maybe = np.flatnonzero(has & np.isin(lid, bracket_ids))
-        maybe = maybe[pad.at(tpos[maybe] + 1) == 0xE2]
-    lrm_text = np.zeros(len(ss), dtype=bool)
-    lrm_text[maybe] = (
-        (pad.at(tpos[maybe]) == 0x20)
-        & (pad.at(tpos[maybe] + 2) == 0x80)
-        & (pad.at(tpos[maybe] + 3) == 0x8E)
-    )
+        tpos = st.at(maybe) + sender_len[maybe] + 1
+        lrm = (
+            (pad.at(tpos) == 0x20)
+            & (pad.at(tpos + 1) == 0xE2)
+            & (pad.at(tpos + 2) == 0x80)
+            & (pad.at(tpos + 3) == 0x8E)
+        )
+        text_check = maybe[lrm]
     for i in np.flatnonzero(~has).tolist():
-        texts[i] = bytes(arr[ss[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
-    text_check = np.flatnonzero(lrm_text)
+        texts[i] = bytes(arr[st.at(i) : s[i] + room[i]]).decode("utf-8", errors="replace").strip()
     for i in text_check.tolist():
-        texts[i] = bytes(arr[tpos[i] : line_end[i]]).decode("utf-8", errors="replace").strip()
+        start = st.at(i) + sender_len[i] + 1
+        texts[i] = bytes(arr[start : s[i] + room[i]]).decode("utf-8", errors="replace").strip()
     # non-empty lines before the first message line
     garbage: list[int] = []
     first_line = int(ci[0]) if len(ci) else len(starts)
@@ -1138,14 +1441,15 @@ def _scan_block(
         if bytes(arr[starts[j] : ends[j]]).strip(b" \t\xef\xbb\xbf"):
             garbage.append(line0 + j + 1)
     return _Scan(
-        line_no=ci + 1 + line0,
-        start=s + byte0,
+        line_no=np.add(ci, 1 + line0),
+        start=np.add(s, byte0),
         layout=lid,
         layouts=lays.layouts,
-        dkey=dkey,
+        run_head=heads,
+        run_dkey=run_dkey,
         tod=tod,
-        sender=sender.astype(np.int64),
-        senders=names,
+        sender=sender.astype(np.int64, copy=False),
+        senders=list(senders),
         text_check=text_check,
         texts=texts,
         garbage_lines=garbage,
@@ -1174,13 +1478,25 @@ WHATSAPP_EARLIEST_YEAR = 2000
 @dataclass
 class DateReading:
     """How a file's dates were read: the day/month order, whether the years are Buddhist era,
-    and per message line the day number (days since 1970-01-01) and whether the date exists."""
+    and per run of message lines with one written date (``runs``: their lengths, in file order)
+    the day number (days since 1970-01-01) and whether the date exists."""
 
     order: dates.DayMonthOrder | None  # None: the file has only year-first dates
     buddhist: bool
-    day: np.ndarray
-    valid: np.ndarray
+    run_day: np.ndarray
+    run_valid: np.ndarray
+    runs: np.ndarray
     swapped: int = 0
+
+    @property
+    def day(self) -> np.ndarray:
+        """The day number of every message line."""
+        return np.repeat(self.run_day, self.runs)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Per message line: its date exists."""
+        return np.repeat(self.run_valid, self.runs)
 
 
 def _years(raw: np.ndarray, short: np.ndarray, buddhist: bool) -> np.ndarray:
@@ -1213,9 +1529,15 @@ def read_dates(scan: _Scan, dayfirst: bool | None, today: date | None = None) ->
     """Day numbers of every message line's date, with the date order decided from all of them
     (see the module doc). The work is done once per distinct written date."""
     today = today or date.today()
-    n = len(scan.dkey)
-    codes, first = _factorize_words(np.stack([scan.dkey, scan.layout], axis=1).view(np.uint64))
-    dkey, lid = scan.dkey[first], scan.layout[first]
+    n = len(scan.layout)
+    # a chat's lines come in runs of one written date and layout: the distinct dates of the
+    # runs, as one integer (dkey < 10**10, fewer layouts than lines < 10**8)
+    heads = scan.run_head
+    key = scan.run_dkey * (len(scan.layouts) + 1) + scan.layout[heads]
+    codes, _ = pd.factorize(key)  # numbered in order of first appearance
+    first_run = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    first = heads[first_run]  # the first line of each distinct date
+    dkey, lid = scan.run_dkey[first_run], scan.layout[first]
     f1, f2, f3 = dkey // _DKEY[0], dkey // _DKEY[1] % 100, dkey % _DKEY[1]
     lay_yf = np.array([x.year_first for x in scan.layouts] or [False], dtype=bool)
     lay_era = np.array([x.era_base for x in scan.layouts] or [0], dtype=np.int64)
@@ -1237,7 +1559,7 @@ def read_dates(scan: _Scan, dayfirst: bool | None, today: date | None = None) ->
         order = dates.day_month_order(f1[dm], f2[dm], dayfirst, default_dayfirst=DEFAULT_DAYFIRST)
         if order.evidence >= 0:  # the evidence as a message line index
             uniq = int(np.flatnonzero(dm)[order.evidence])
-            line = int(np.argmax(codes == uniq)) if n else 0
+            line = int(first[uniq])
             order = dates.DayMonthOrder(
                 order.dayfirst,
                 order.decided,
@@ -1257,7 +1579,9 @@ def read_dates(scan: _Scan, dayfirst: bool | None, today: date | None = None) ->
         swapped = int(fix.sum())
         days = np.where(fix, o_days, days)
         valid = valid | fix
-    return DateReading(order, buddhist, days[codes], valid[codes], swapped)
+    return DateReading(
+        order, buddhist, days[codes], valid[codes], np.diff(heads, append=n), swapped
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1322,7 +1646,7 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     name, data = _chat_bytes(source)
     scan = _scan(data)
     n = len(scan.line_no)
-    ios = bool(n) and scan.bracket.mean() > 0.5
+    ios = bool(n) and _bracket_share(scan) > 0.5
     report = FileReport(source.name, FORMAT, LABEL_IPHONE if ios else LABEL_ANDROID)
     if n == 0:
         first = next((ln for ln in data[:4096].decode("utf-8", "replace").splitlines() if ln), "")
@@ -1341,35 +1665,63 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     reading = read_dates(scan, options.dayfirst)
     _report_dates(report, reading, options, data, scan)
     system = _system_mask(scan)
-    in_range = dates.representable_days(reading.day)
-    bad_dt = ~reading.valid | (scan.tod < 0)
-    out = reading.valid & ~in_range
-    lost = bad_dt | out
-    if lost.any():
+    # a date closeknit can keep, and a time
+    kept = np.repeat(reading.run_valid & dates.representable_days(reading.run_day), reading.runs)
+    kept &= scan.tod >= 0
+    if not kept.all():
+        bad_dt = ~reading.valid | (scan.tod < 0)
         for i in np.flatnonzero(bad_dt & ~system).tolist():
             report.skip(f"line {scan.line_no[i]}", "impossible date or time in the message line")
-        for i in np.flatnonzero(out & ~bad_dt & ~system).tolist():
+        for i in np.flatnonzero(~kept & ~bad_dt & ~system).tolist():
             report.skip(f"line {scan.line_no[i]}", dates.OUT_OF_RANGE_REASON)
-    if system.any():
+    n_system = int(np.count_nonzero(system))
+    if n_system:
         report.notes.append(
-            f"{int(system.sum())} system line(s) (encryption notice, group changes) are not "
+            f"{n_system} system line(s) (encryption notice, group changes) are not "
             "messages and were not counted"
         )
-    msg = np.flatnonzero(~(system | lost))
-    if len(msg):
-        local_ns = (reading.day * 86_400 + scan.tod) * 1_000_000_000
-        future = int((reading.day[msg] > _today_days() + dates.FUTURE_TOLERANCE_DAYS).sum())
+        kept &= ~system
+    n_msg = int(np.count_nonzero(kept))
+    if n_msg:
+        # the messages are most often one run of lines (all but a leading encryption notice)
+        lo = int(np.argmax(kept))
+        sel: slice | np.ndarray = slice(lo, lo + n_msg)
+        if not kept[sel].all():
+            sel = np.flatnonzero(kept)
+        limit = _today_days() + dates.FUTURE_TOLERANCE_DAYS
+        future = 0
+        if reading.run_day.max() > limit:
+            future = int(np.count_nonzero(np.repeat(reading.run_day > limit, reading.runs)[sel]))
         if future:
             report.notes.append(
                 f"{future} message(s) are dated more than a year from today (a wrong clock or "
                 "date order?)"
             )
-        interactions = _interactions(source, name, scan, local_ns, system, msg, options, report)
+        local_ns = np.repeat(reading.run_day * 86_400, reading.runs)[sel]
+        local_ns += scan.tod[sel]
+        local_ns *= 1_000_000_000
+        interactions = _interactions(
+            source, name, scan, local_ns, scan.sender[sel], system, sel, options, report
+        )
     else:
         interactions = empty_interactions()
     if report.imported == 0 and not report.warnings:
         report.warnings.append("no chat messages in this export (only system lines)")
     return ImportResult(contacts=empty_contacts(), interactions=interactions, report=report)
+
+
+def _in_time_order(msg: slice | np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    """The line indices of the messages ``msg`` (a run of lines or indices) in ``order``."""
+    idx = np.arange(msg.start, msg.stop) if isinstance(msg, slice) else msg
+    return idx if order is None else idx[order]
+
+
+def _bracket_share(scan: _Scan) -> float:
+    """The share of message lines with an iPhone (bracketed) layout."""
+    kinds = {x.bracket for x in scan.layouts}
+    if len(kinds) == 1:  # one kind of layout: no need to look at every line
+        return float(kinds.pop())
+    return float(scan.bracket.mean())
 
 
 def _today_days() -> int:
@@ -1418,17 +1770,20 @@ def _interactions(
     source: SourceFile,
     name: str,
     scan: _Scan,
-    local_ns: np.ndarray,
+    t: np.ndarray,
+    snd: np.ndarray,
     system: np.ndarray,
-    msg: np.ndarray,
+    msg: slice | np.ndarray,
     options: ImportOptions,
     report: FileReport,
 ) -> pd.DataFrame:
-    t = local_ns[msg]
-    snd = scan.sender[msg]
-    if len(t) > 1 and (np.diff(t) < 0).any():
-        o = np.argsort(t, kind="stable")
-        t, snd, msg = t[o], snd[o], msg[o]
+    """The interactions of the message lines ``msg`` (a run of lines or their indices; local
+    nanoseconds ``t``, sender codes ``snd``), in time order."""
+    order: np.ndarray | None = None  # the time order of the messages, when not the file's
+    if len(t) > 1 and (t[1:] < t[:-1]).any():
+        order = np.argsort(t, kind="stable")
+        snd = snd[order]
+        t.sort(kind="stable")  # t is this call's own array
     present = np.flatnonzero(np.bincount(snd, minlength=len(scan.senders))).tolist()
     names = scan.senders
     is_me = _me_matcher(options.me, options.region)
@@ -1461,7 +1816,7 @@ def _interactions(
             names = [*names, title]
             contact = len(names) - 1
         elif not others:
-            for i in msg.tolist():
+            for i in _in_time_order(msg, order).tolist():
                 report.skip(f"line {scan.line_no[i]}", "only your own messages; no contact known")
             return empty_interactions()
         else:
@@ -1473,13 +1828,25 @@ def _interactions(
             f"tell closeknit which participant is you ({who}): until then every participant's "
             "contacts are counted and their direction is unknown"
         )
-    report.imported += int(rows.used.sum())
-    report.read += int(rows.used.sum())
-    for i in msg[~rows.used].tolist():
-        report.skip(f"line {scan.line_no[i]}", rows.unused_reason)
+    used = int(np.count_nonzero(rows.used))
+    report.imported += used
+    report.read += used
+    if used < len(rows.used):
+        for i in _in_time_order(msg, order)[~rows.used].tolist():
+            report.skip(f"line {scan.line_no[i]}", rows.unused_reason)
     if not rows.who:
         return empty_interactions()
     ts = chatbursts.to_utc(rows.local_ns, options.timezone)
+    # the categorical columns as codes (pandas builds them from a list of strings far slower)
+    n = len(rows.who)
+    channel = pd.Categorical.from_codes(
+        np.full(n, CHANNEL_DTYPE.categories.get_loc("message"), dtype=np.int8), dtype=CHANNEL_DTYPE
+    )
+    code_of = {d: i for i, d in enumerate(DIRECTIONS)}
+    direction = pd.Categorical.from_codes(
+        np.array([code_of[d] for d in rows.direction], dtype=np.int8).reshape(n),
+        dtype=DIRECTION_DTYPE,
+    )
     return interactions_frame(
-        ts, rows.who, "message", rows.direction, float("nan"), rows.event_id, rows.note, label
+        ts, rows.who, channel, direction, float("nan"), rows.event_id, rows.note, label
     )
