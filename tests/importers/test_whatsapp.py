@@ -311,3 +311,72 @@ def test_impossible_dates_are_skipped_and_leap_days_kept():
     assert all("impossible date or time" in s.reason for s in rep.skipped)
     assert _stamps(res.interactions) == ["2024-02-29 10:00", "2024-03-13 10:00"]
     assert list(res.interactions["direction"]) == ["incoming", "outgoing"]
+
+
+def _chat_of_many_writers() -> bytes:
+    """Two frequent writers, rare ones, and names that only look alike as bytes: with a NUL
+    byte after them, with trailing spaces, of marks only, longer than 16 bytes, empty."""
+    odd = [
+        "Rare Writer",
+        "Ann\x00",
+        "Ann ",
+        "\u200e",
+        "",
+        "A name far longer than sixteen bytes",
+        "Zoë Åström",
+    ]
+    lines = ["12/03/2024, 09:00 - Messages and calls are end-to-end encrypted."]
+    for i in range(3000):
+        who = odd[i // 7 % len(odd)] if i % 7 == 3 else ("Ann", "Bob Stone")[i % 2]
+        lines.append(f"{12 + i // 1000:02d}/03/2024, {9 + i % 12:02d}:{i % 60:02d} - {who}: hi {i}")
+        if i % 11 == 0:
+            lines.append("a second line")
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_frequent_senders_compared_as_words_read_like_every_line_searched(monkeypatch):
+    data = _chat_of_many_writers()
+    monkeypatch.setattr(whatsapp, "_SENDER_SAMPLE", 10**9)  # every line searched for its ':'
+    plain = whatsapp._scan(data)
+    sampled: list[list[bytes]] = []
+    sample = whatsapp._sample_senders
+    monkeypatch.setattr(
+        whatsapp, "_sample_senders", lambda *a: sampled.append(sample(*a)) or sampled[-1]
+    )
+    for block in (1 << 22, 4096):  # one block; many blocks, each using the one before's writers
+        monkeypatch.setattr(whatsapp, "_BLOCK", block)
+        monkeypatch.setattr(whatsapp, "_SENDER_SAMPLE", 16)
+        fast = whatsapp._scan(data)
+        assert fast.senders == plain.senders
+        assert fast.sender.tolist() == plain.sender.tolist()
+        assert fast.texts == plain.texts
+    assert [b"Ann", b"Bob Stone"] in [sorted(s) for s in sampled]  # the word comparison ran
+    assert {"Ann", "Rare Writer", "Zoë Åström", "A name far longer than sixteen bytes"} <= set(
+        plain.senders
+    )
+    assert "" not in plain.senders and "\u200e" not in plain.senders
+
+
+def test_times_read_through_tables_match_digit_by_digit_reading():
+    windows = [
+        f"{h:>2}:{m:02d}:{s:02d}".encode()
+        for h in range(100)
+        for m in (0, 59, 60, 99)
+        for s in (0, 59, 61)
+    ] + [b"1a:00:00", b" 9:00:00", b"09:5x:00", b"09:00:0?"]
+    arr = whatsapp.np.array([list(w + b" 111    ") for w in windows], dtype=whatsapp.np.uint8)
+    for period in ("", "am", "pm", "noon"):
+        for fields in (((0, 2), (3, 2), (6, 2)), ((1, 1), (3, 2), (0, 0))):
+            lay = whatsapp.Layout(16, False, ((9, 1), (10, 1), (11, 1), *fields), False, 0, period)
+            tod, ok = whatsapp._time_of_day(arr, lay)
+            _, want_tod, want_ok = whatsapp._fields(arr, lay)
+            assert ok.tolist() == want_ok.tolist()
+            assert tod[ok].tolist() == want_tod[want_ok].tolist()
+    assert ok.sum() > 100 and (tod[ok] == -1).any() and (tod[ok] > 43_000).any()
+
+
+def test_carriage_returns_and_arabic_digits_anywhere_in_the_file_are_normalised(monkeypatch):
+    monkeypatch.setattr(whatsapp, "_CHECK_BYTES", 8)  # searched eight bytes at a time
+    data = b"x" * 40 + b"a\r\nb\rc" + "١٢:٣٠".encode()
+    assert whatsapp._normalise(data) == b"x" * 40 + b"a\nb\nc12:30"
+    assert whatsapp._normalise(b"x" * 40) == b"x" * 40
