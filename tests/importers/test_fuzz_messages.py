@@ -295,12 +295,15 @@ def test_sms_xml_counts_every_record_whatever_the_damage(data, draw):
         assert res.report.read == started
     at = draw.draw(st.integers(0, len(data)))
     junk = draw.draw(_JUNK)
+    spliced = data[:at] + junk + data[at:]
     try:
-        res = sms_xml.parse(SourceFile("sms.xml", data[:at] + junk + data[at:]), ImportOptions())
+        res = sms_xml.parse(SourceFile("sms.xml", spliced), ImportOptions())
     except CloseknitError:
         return
     _check_report(res)
-    assert res.report.read >= records
+    # junk inside a start tag ("<\x01sms") leaves no record there to count
+    intact = len(sms_xml._RECORD_START.findall(spliced))
+    assert res.report.read >= min(records, intact)
 
 
 # --- Google Voice / Google Chat -------------------------------------------------------------
