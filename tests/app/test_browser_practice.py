@@ -5,7 +5,8 @@ browser):
   reached out, a past date and a note, log it, and find the note on that person's card, with
   no page scrolling sideways;
 * in a browser set to Tokyo time, the Import page offers Asia/Tokyo as the time zone of the
-  user's own files.
+  user's own files;
+* after uploading a group chat, the user picks themselves in "Which of these is you?".
 
 Screenshots go to ``screenshots/`` (gitignored) as artefacts.
 """
@@ -156,3 +157,35 @@ def test_your_files_default_to_the_browser_s_time_zone(served):
 
     with Store(store) as s:
         assert s.setting("timezone") == "Asia/Tokyo"  # kept as the files' time zone
+
+
+def test_after_an_upload_the_user_picks_themselves_among_the_chat_s_people(served, tmp_path):
+    from tests.app.test_who_is_me import CHAT_NAME, ME, climbing_chat
+
+    check, browser, url, store = served
+    viewport = {"width": 1400, "height": 1000}
+    chat = tmp_path / CHAT_NAME
+    chat.write_bytes(climbing_chat())
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
+        check.wait_idle(page)
+        page.get_by_role("button", name="Start with my own files").click()
+        page.get_by_text("No files yet").first.wait_for(timeout=30_000)
+        check.wait_idle(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(chat)])
+        page.get_by_text("Which of these is you?").first.wait_for(timeout=60_000)
+        check.wait_idle(page)
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="You in")
+        picker.locator('[role="combobox"]').first.click()
+        page.get_by_role("option", name=ME).click()
+        page.get_by_text(f"you are “{ME}” in your chats").first.wait_for(timeout=60_000)
+        _shot(page, check, "desktop-import-pick-me", viewport)
+    finally:
+        context.close()
+    from analysis.store import Store  # lazy: the store is read once the browser is done
+
+    with Store(store) as s:
+        assert ME in s.setting("me")
