@@ -5,39 +5,19 @@ to that folder too."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.app import files
+from tests.app.browser import MARKS, ROOT, check_module
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CLOSEKNIT_REQUIRE_BROWSER"),
-        reason="needs /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = MARKS
 # CI sets CLOSEKNIT_REQUIRE_BROWSER: there a missing Chromium fails the test instead of skipping it
 
 
-def _check_module():
-    spec = importlib.util.spec_from_file_location(
-        "browser_check", ROOT / "scripts" / "browser_check.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_upload_click_a_person_and_nothing_leaves_the_machine(tmp_path):
-    check = _check_module()
+    check = check_module()
     uploads = [(n, b) for n, b, _ in files.all_files()]
     result = check.run_check(tmp_path / "shots", uploads, files.XSS_NAME)
 

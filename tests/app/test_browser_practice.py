@@ -13,68 +13,22 @@ Screenshots go to ``screenshots/`` (gitignored) as artefacts.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "screenshots"
+from tests.app.browser import MARKS, PHONE_UA, served_app, shot
+
 PHONE = {"width": 390, "height": 844}
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/130.0.0.0 Mobile Safari/537.36"
-)
 NOTE = "walked along the Elbe, talked about her new job"
 SCROLL_WIDTH_JS = "() => document.scrollingElement.scrollWidth"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CLOSEKNIT_REQUIRE_BROWSER"),
-        reason="needs /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
-
-
-def _check_module():
-    spec = importlib.util.spec_from_file_location(
-        "browser_check", ROOT / "scripts" / "browser_check.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One server (on a store of its own) and one browser for this module's tests."""
-    from playwright.sync_api import sync_playwright  # lazy: only when a browser test runs
-
-    check = _check_module()
-    store = tmp_path_factory.mktemp("store") / "closeknit.sqlite3"
-    old = os.environ.get("CLOSEKNIT_STORE")
-    os.environ["CLOSEKNIT_STORE"] = str(store)
-    port = check.free_port()
-    try:
-        with check.streamlit_server(port), sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=check.CHROMIUM, args=check.CHROMIUM_ARGS)
-            try:
-                yield check, browser, f"http://127.0.0.1:{port}/", store
-            finally:
-                browser.close()
-    finally:
-        if old is None:
-            os.environ.pop("CLOSEKNIT_STORE", None)
-        else:
-            os.environ["CLOSEKNIT_STORE"] = old
-
-
-def _shot(page, check, name: str, viewport: dict) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    check.screenshot(page, SHOTS / f"{name}.png", viewport)
+    with served_app(tmp_path_factory.mktemp("store")) as app:
+        yield app
 
 
 def test_on_a_phone_quick_log_with_a_past_date_and_a_note_shows_on_the_card(served):
@@ -108,7 +62,7 @@ def test_on_a_phone_quick_log_with_a_past_date_and_a_note_shows_on_the_card(serv
         side.get_by_label("Note (optional)").tap()
         page.keyboard.type(NOTE)
         assert page.evaluate(SCROLL_WIDTH_JS) <= PHONE["width"]
-        _shot(page, check, "phone-quick-log", PHONE)
+        shot(page, check, "phone-quick-log", PHONE)
         side.get_by_role("button", name="Log it").tap()
         page.get_by_text("Logged: in person with Lena Vogt.").wait_for(timeout=30_000)
         check.wait_idle(page)
@@ -131,7 +85,7 @@ def test_on_a_phone_quick_log_with_a_past_date_and_a_note_shows_on_the_card(serv
         assert line.startswith("10 Nov 2026 (in person)"), line
         noted.scroll_into_view_if_needed()
         assert page.evaluate(SCROLL_WIDTH_JS) <= PHONE["width"]
-        _shot(page, check, "phone-card-with-note", PHONE)
+        shot(page, check, "phone-card-with-note", PHONE)
     finally:
         context.close()
 
@@ -150,7 +104,7 @@ def test_your_files_default_to_the_browser_s_time_zone(served):
         check.wait_idle(page)
         zone = page.get_by_role("combobox", name="Your time zone (for times written without one)")
         assert zone.input_value() == "Asia/Tokyo"
-        _shot(page, check, "desktop-import-tokyo", viewport)
+        shot(page, check, "desktop-import-tokyo", viewport)
     finally:
         context.close()
     from analysis.store import Store  # lazy: the store is read once the browser is done
@@ -182,7 +136,7 @@ def test_after_an_upload_the_user_picks_themselves_among_the_chat_s_people(serve
         picker.locator('[role="combobox"]').first.click()
         page.get_by_role("option", name=ME).click()
         page.get_by_text(f"you are “{ME}” in your chats").first.wait_for(timeout=60_000)
-        _shot(page, check, "desktop-import-pick-me", viewport)
+        shot(page, check, "desktop-import-pick-me", viewport)
     finally:
         context.close()
     from analysis.store import Store  # lazy: the store is read once the browser is done

@@ -13,40 +13,17 @@ Screenshots of each page at both sizes go to ``screenshots/`` (gitignored) as ar
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import random
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "screenshots"
+from tests.app.browser import MARKS, PHONE_UA, served_app, shot
+
 AS_OF = date(2026, 6, 30)
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/130.0.0.0 Mobile Safari/537.36"
-)
 MIN_CONTRAST = 4.5
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CLOSEKNIT_REQUIRE_BROWSER"),
-        reason="needs /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
-
-
-def _check_module():
-    spec = importlib.util.spec_from_file_location(
-        "browser_check", ROOT / "scripts" / "browser_check.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+pytestmark = MARKS
 
 
 # --- a crowd: 2,000 people in 40 clubs, teams and families -----------------------------------
@@ -208,11 +185,6 @@ def _tab_to(page, predicate, limit: int = 90) -> dict | None:
     return None
 
 
-def _shot(page, check, name: str, viewport: dict) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    check.screenshot(page, SHOTS / f"{name}.png", viewport)
-
-
 def _open(page, check, link: str, title: str, phone: bool = False) -> None:
     if phone:  # the navigation is in the closed sidebar: go by address, as a phone user would
         slug = {"Overview": "", "Suggestions": "suggestions", "Network": "network"}[link]
@@ -226,25 +198,8 @@ def _open(page, check, link: str, title: str, phone: bool = False) -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One server (on a store of its own) and one browser for this module's tests."""
-    from playwright.sync_api import sync_playwright  # lazy: only when a browser test runs
-
-    check = _check_module()
-    store = tmp_path_factory.mktemp("store") / "closeknit.sqlite3"
-    old = os.environ.get("CLOSEKNIT_STORE")
-    os.environ["CLOSEKNIT_STORE"] = str(store)
-    port = check.free_port()
-    try:
-        with check.streamlit_server(port), sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=check.CHROMIUM, args=check.CHROMIUM_ARGS)
-            try:
-                yield check, browser, f"http://127.0.0.1:{port}/"
-            finally:
-                browser.close()
-    finally:
-        if old is None:
-            os.environ.pop("CLOSEKNIT_STORE", None)
-        else:
-            os.environ["CLOSEKNIT_STORE"] = old
+    with served_app(tmp_path_factory.mktemp("store")) as (check, browser, url, _):
+        yield check, browser, url
 
 
 def test_on_a_phone_the_pages_fit_and_tapping_a_dot_opens_the_card(served):
@@ -262,10 +217,10 @@ def test_on_a_phone_the_pages_fit_and_tapping_a_dot_opens_the_card(served):
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 5
         assert page.evaluate(WIDTH_JS) <= viewport["width"]
-        _shot(page, check, "phone-overview", viewport)
+        shot(page, check, "phone-overview", viewport)
         _open(page, check, "Suggestions", "Suggestions", phone=True)
         assert page.evaluate(WIDTH_JS) <= viewport["width"]
-        _shot(page, check, "phone-suggestions", viewport)
+        shot(page, check, "phone-suggestions", viewport)
         _open(page, check, "Network", "Your network", phone=True)
         page.wait_for_function(check.CHARTS_DRAWN_JS, timeout=30_000)
         page.wait_for_timeout(600)
@@ -284,7 +239,7 @@ def test_on_a_phone_the_pages_fit_and_tapping_a_dot_opens_the_card(served):
         page.get_by_role("heading", name=name).first.wait_for(timeout=30_000)
         check.wait_idle(page)
         assert page.evaluate(WIDTH_JS) <= viewport["width"]
-        _shot(page, check, "phone-network-card", viewport)
+        shot(page, check, "phone-network-card", viewport)
     finally:
         context.close()
 
@@ -302,7 +257,7 @@ def test_keyboard_alone_reaches_the_main_flows_with_focus_visible_and_kept(serve
         assert first and first["text"] == "Skip to main content" and first["visible"]
         page.keyboard.press("Enter")
         assert page.evaluate("() => document.activeElement.tagName") == "H1"
-        _shot(page, check, "desktop-overview", viewport)
+        shot(page, check, "desktop-overview", viewport)
         # to the Suggestions page by keyboard: Shift+Tab back into the sidebar's navigation
         link = None
         for _ in range(60):
@@ -331,7 +286,7 @@ def test_keyboard_alone_reaches_the_main_flows_with_focus_visible_and_kept(serve
         page.wait_for_timeout(800)
         kept = page.evaluate(ACTIVE_JS)
         assert kept is not None, "focus stays in the page after the rerun"
-        _shot(page, check, "desktop-suggestions", viewport)
+        shot(page, check, "desktop-suggestions", viewport)
     finally:
         page.close()
 
@@ -355,7 +310,7 @@ def test_every_text_style_has_enough_contrast_in_both_themes(served):
                     page.wait_for_timeout(2000)
                     low = _low_contrast(page)
                 failures += [(scheme, title, t) for t in low]
-            _shot(page, check, f"desktop-network-{scheme}", viewport)
+            shot(page, check, f"desktop-network-{scheme}", viewport)
         finally:
             context.close()
     assert failures == [], failures
@@ -393,7 +348,7 @@ def test_names_in_the_network_never_overlap_with_20_150_and_2000_people(served, 
             page.wait_for_function(DRAWN_FOR_JS, arg=n, timeout=120_000)
             page.wait_for_function(NETWORK_DRAWN_JS, timeout=60_000)
             counts[n] = page.evaluate(OVERLAP_JS)
-            _shot(page, check, f"desktop-network-{n}", viewport)
+            shot(page, check, f"desktop-network-{n}", viewport)
         assert all(c["overlaps"] == 0 for c in counts.values()), counts
         assert all(c["labels"] >= 2 for c in counts.values()), counts  # "You" and some names
         assert counts[20]["labels"] >= 11, counts  # a small network is mostly named
