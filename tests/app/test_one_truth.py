@@ -20,17 +20,21 @@ def _plain(obj: object) -> object:
     return json.loads(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def test_dashboard_and_cli_analyze_store_give_the_same_json(private_store, capsys):
+def _drawn_run(private_store, page: str):
+    """Upload the test files in the dashboard, open ``page``; (its run key, the run it drew)."""
     at = new_app().run()
     open_page(at, "import_data")
     at.file_uploader[0].set_value(files.all_files()).run()
     at.date_input(key="ck_as_of_input").set_value(files.AS_OF).run()
-    open_page(at, "overview")
+    open_page(at, page)
     assert not at.exception
-
     with Store(private_store) as store:
         _, key = run_keys(store, files.AS_OF, C.WINDOW_DAYS)
-    run = data.analysed(str(private_store), key, files.AS_OF)  # the run the pages drew
+    return key, data.analysed(str(private_store), key, files.AS_OF)  # the run the pages drew
+
+
+def test_dashboard_and_cli_analyze_store_give_the_same_json(private_store, capsys):
+    key, run = _drawn_run(private_store, "overview")
     dashboard = to_dict(
         run.analysis,
         files=[r.to_dict() for r in run.dataset.reports],
@@ -57,16 +61,7 @@ def test_the_sample_runs_through_a_store_of_the_session_never_the_users(private_
 
 
 def test_dashboard_downloads_are_the_files_closeknit_export_writes(private_store, capsysbinary):
-    at = new_app().run()
-    open_page(at, "import_data")
-    at.file_uploader[0].set_value(files.all_files()).run()
-    at.date_input(key="ck_as_of_input").set_value(files.AS_OF).run()
-    open_page(at, "your_data")
-    assert not at.exception
-
-    with Store(private_store) as store:
-        _, key = run_keys(store, files.AS_OF, C.WINDOW_DAYS)
-    run = data.analysed(str(private_store), key, files.AS_OF)
+    key, run = _drawn_run(private_store, "your_data")
     shown = data.Run(
         is_sample=False, as_of=files.AS_OF, region="DE", timezone="",
         dataset=run.dataset, resolution=run.resolution, analysis=run.analysis, digest=key,
