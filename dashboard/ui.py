@@ -137,6 +137,11 @@ ON_PRIMARY_DARK = "#1a1715"
 """Text on primary-filled buttons and chips in the dark theme (6.5:1 on its primary colour;
 Streamlit's white would be 2.6:1)."""
 
+LIGHT_INK = "#100e0c"
+"""Chart text Streamlit's light plotly theme paints in its grey (#808495: 3.6:1 on the light
+background, under WCAG's 4.5:1), such as the names on the network, is drawn in the light
+theme's own text colour (18:1) instead."""
+
 FOCUS_RING = "#1d6fd6"
 """Keyboard focus outline: 4.6:1 against the light background, 3.5:1 against the dark one
 (WCAG 2.2 asks 3:1 for focus indicators)."""
@@ -144,7 +149,8 @@ FOCUS_RING = "#1d6fd6"
 # Page-wide accessibility, in the page itself (custom components v2, no iframe, nothing
 # fetched): a "Skip to main content" link first in the tab order; a visible focus ring; the
 # copy button of code blocks (the suggestion drafts) always visible, not only on hover; dark
-# text on primary-filled buttons and chips in the dark theme; and focus put back on the
+# text on primary-filled buttons and chips in the dark theme; chart text in Streamlit's light
+# grey made dark enough to read; and focus put back on the
 # control the user was on when a rerun replaced it (Streamlit redraws after each action).
 _PAGE_JS = """
 export default function (component) {
@@ -222,6 +228,8 @@ html[data-ck-theme="dark"] [data-testid="stBaseButton-primary"],
 html[data-ck-theme="dark"] [data-testid="stBaseButton-primary"] *,
 html[data-ck-theme="dark"] [data-baseweb="tag"],
 html[data-ck-theme="dark"] [data-baseweb="tag"] * {{ color: {ON_PRIMARY_DARK} !important; }}
+html[data-ck-theme="light"] .js-plotly-plot text[style*="fill: rgb(128, 132, 149)"] {{
+  fill: {LIGHT_INK} !important; }}
 """
 
 _page_component = st.components.v2.component("closeknit_page", js=_PAGE_JS)

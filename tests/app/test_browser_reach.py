@@ -135,6 +135,9 @@ CONTRAST_JS = """() => {
 NETWORK_DRAWN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .some(g => g.data && g.data.length > 2 && g.querySelector('.main-svg'))"""
 
+NAMES_DRAWN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .some(g => g.data && g.data.length > 2 && g.querySelectorAll('.annotation-text').length > 1)"""
+
 OVERLAP_JS = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.length > 2);
   if (!gd) return null;
@@ -305,6 +308,9 @@ def test_every_text_style_has_enough_contrast_in_both_themes(served):
             for link, title in (("Overview", "Overview"), ("Suggestions", "Suggestions"),
                                 ("Network", "Your network")):  # fmt: skip
                 check.open_page(page, link, title)
+                if link == "Network":  # the names are drawn after the chart's frame
+                    page.wait_for_function(NAMES_DRAWN_JS, timeout=60_000)
+                    page.wait_for_timeout(300)
                 low = _low_contrast(page)
                 if low:  # a chart still being drawn (plotly restyles its text once themed)
                     page.wait_for_timeout(2000)
