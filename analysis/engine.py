@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -37,7 +38,7 @@ from analysis.metrics.cadence import (
 )
 from analysis.metrics.circles import assign_circles, best_layer, derive_roles, layer_of_rate
 from analysis.metrics.explain import why_circle, why_status, why_strength
-from analysis.metrics.graph import communities, community_of, ego_graph, person_edges, structural
+from analysis.metrics.graph import community_of, ego_graph, network_structure
 from analysis.metrics.outside import Outside, outside
 from analysis.metrics.reciprocity import reciprocity
 from analysis.metrics.ties import channel_profile, components, tie_strength
@@ -100,7 +101,9 @@ class Analysis:
     why_strength`` (str).
 
     ``balance``: :class:`analysis.metrics.balance.Balance`; ``outside``: :class:`analysis.metrics.outside.Outside`;
-    ``graph``: the ego graph of :mod:`analysis.metrics.graph`; ``communities``: lists of person_ids
+    ``edges``: the person-person edges (:func:`analysis.metrics.graph.person_edges`);
+    ``graph``: the ego graph of :mod:`analysis.metrics.graph` (built from ``people`` and ``edges``
+    on first use); ``communities``: lists of person_ids
     (largest first); ``suggestions``: ``rank, person_id, name, kind
     (reply|check_in|meet|reconnect|weak_tie|birthday|anniversary|follow_up), reason, action, draft,
     score, circle, status, occasion, on`` (rank 1 first; see :mod:`analysis.suggest`).
@@ -111,9 +114,15 @@ class Analysis:
     people: pd.DataFrame
     balance: Balance
     outside: Outside
-    graph: nx.Graph
+    edges: pd.DataFrame
     communities: list[list[str]]
     suggestions: pd.DataFrame
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The ego graph (:func:`analysis.metrics.graph.ego_graph` of ``people`` and ``edges``),
+        built on first use: only the network views need it."""
+        return ego_graph(self.people, self.edges)
 
 
 def analyze(
@@ -364,12 +373,9 @@ def analyze(
     )
     table["why_strength"] = why_strength(table, set(overrides.closeness))
 
-    with_contact = sorted(stats.index)
-    edges = person_edges(people, prepared, with_contact)
-    groups = communities(edges)
+    edges, groups, struct = network_structure(people, prepared, stats.index)
     member = community_of(groups)
     table["community"] = pd.array([member.get(p) for p in ids], dtype="Int64")
-    struct = structural(edges)
     table["effective_size"] = struct["effective_size"].reindex(ids)
     table["constraint"] = struct["constraint"].reindex(ids)
 
@@ -392,7 +398,6 @@ def analyze(
         kind="stable",
     ).reset_index(drop=True)
 
-    graph = ego_graph(table, edges)
     bal = balance(prepared, pb, table, as_of_ts, window_days)
     out = outside(table, window_days)
     sugg = suggest(
@@ -412,7 +417,7 @@ def analyze(
         people=table,
         balance=bal,
         outside=out,
-        graph=graph,
+        edges=edges,
         communities=groups,
         suggestions=sugg,
     )

@@ -6,7 +6,14 @@ import pytest
 
 from analysis import constants as C
 from analysis.metrics.cadence import as_of_timestamp, prepare
-from analysis.metrics.graph import ME, communities, ego_graph, person_edges, structural
+from analysis.metrics.graph import (
+    ME,
+    communities,
+    ego_graph,
+    network_structure,
+    person_edges,
+    structural,
+)
 from tests.engine_helpers import log, people_frame
 
 AS_OF = as_of_timestamp("2025-03-01")
@@ -120,3 +127,67 @@ def test_communities_are_the_same_every_time_and_leave_pythons_random_numbers_al
     assert sorted(map(sorted, first)) == sorted(
         sorted(f"c{club}-{i}" for i in range(8)) for club in range(6)
     )
+
+
+def _club():
+    people = people_frame(
+        [
+            {"person_id": "a", "name": "Ann Berg", "orgs": ["Rowing club"]},
+            {"person_id": "b", "name": "Bea Berg", "orgs": ["Rowing club"]},
+            {"person_id": "c", "name": "Cem Ak"},
+            {"person_id": "d", "name": "Dirk Ohm"},
+        ]
+    )
+    rows = [
+        ("a", "2025-01-01", "in_person", "mutual", "ev1"),
+        ("b", "2025-01-01", "in_person", "mutual", "ev1"),
+        ("c", "2025-01-01", "in_person", "mutual", "ev1"),
+        ("c", "2025-01-09", "call", "outgoing"),
+        ("d", "2025-01-10", "message", "outgoing"),
+    ]
+    return people, rows
+
+
+def _fresh(people, prepared, nodes):
+    edges = person_edges(people, prepared, nodes)
+    return edges, communities(edges), structural(edges)
+
+
+def _same(kept, fresh) -> None:
+    pd.testing.assert_frame_equal(kept.edges, fresh[0])
+    assert kept.communities == fresh[1]
+    pd.testing.assert_frame_equal(kept.measures, fresh[2])
+
+
+def test_network_structure_after_one_to_one_contact_is_the_fresh_one():
+    people, rows = _club()
+    first = prepare(log(rows), AS_OF)
+    network_structure(people, first, ["a", "b", "c", "d"])
+    later = prepare(log([*rows, ("a", "2025-02-01", "call", "outgoing")]), AS_OF)
+    kept = network_structure(people, later, ["a", "b", "c", "d"])
+    _same(kept, _fresh(people, later, ["a", "b", "c", "d"]))
+    kept.communities.clear()  # a caller's copy: the kept result is not changed
+    assert network_structure(people, later, ["a", "b", "c", "d"]).communities
+
+
+def test_network_structure_follows_a_new_shared_event_a_card_and_a_new_node():
+    people, rows = _club()
+    nodes = ["a", "b", "c", "d"]
+    before = network_structure(people, prepare(log(rows), AS_OF), nodes)
+    assert ("c", "d") not in set(zip(before.edges["u"], before.edges["v"], strict=True))
+    # d joins an event with c: a new edge c-d
+    shared = [*rows, ("c", "2025-02-02", "in_person", "mutual", "ev2"),
+              ("d", "2025-02-02", "in_person", "mutual", "ev2")]  # fmt: skip
+    prepared = prepare(log(shared), AS_OF)
+    after = network_structure(people, prepared, nodes)
+    assert ("c", "d") in set(zip(after.edges["u"], after.edges["v"], strict=True))
+    _same(after, _fresh(people, prepared, nodes))
+    # a card now names d's club: an org edge b-d (a new frame with the same ids)
+    carded = people.copy()
+    carded["orgs"] = [["Rowing club"], ["Rowing club"], [], ["Rowing club"]]
+    after_card = network_structure(carded, prepared, nodes)
+    _same(after_card, _fresh(carded, prepared, nodes))
+    assert ("b", "d") in set(zip(after_card.edges["u"], after_card.edges["v"], strict=True))
+    # without d among the nodes, d's edges go
+    fewer = network_structure(carded, prepared, ["a", "b", "c"])
+    assert "d" not in set(fewer.edges["u"]) | set(fewer.edges["v"])

@@ -19,13 +19,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 import igraph
 import networkx as nx
@@ -72,6 +73,27 @@ def _pairs_from_groups(groups: pd.DataFrame, key: str, max_size: int) -> Counter
     return counts
 
 
+def _event_rows(prepared: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
+    """``event_id, person_id`` (object columns) of the rows of ``prepared`` that belong to an
+    event (a non-empty ``event_id``), for people in ``node_set``: all that person-person edges
+    take from the interactions."""
+    ev_col = prepared["event_id"]
+    if isinstance(ev_col.dtype, pd.CategoricalDtype):
+        ev_codes = ev_col.cat.codes.to_numpy()
+        blank = np.flatnonzero(np.asarray(ev_col.cat.categories, dtype=object) == "")
+        has_event = (ev_codes >= 0) & ~np.isin(ev_codes, blank)
+    else:
+        has_event = ev_col.fillna("").to_numpy(dtype=object) != ""
+    ev = prepared.loc[has_event, ["event_id", "person_id"]]
+    ev = pd.DataFrame(
+        {
+            "event_id": ev["event_id"].to_numpy(dtype=object),
+            "person_id": ev["person_id"].to_numpy(dtype=object),
+        }
+    )
+    return ev.loc[ev["person_id"].isin(node_set)].reset_index(drop=True)
+
+
 def person_edges(
     people: pd.DataFrame, prepared: pd.DataFrame, nodes: Iterable[str]
 ) -> pd.DataFrame:
@@ -80,6 +102,11 @@ def person_edges(
     them). Weights: one per shared event, ``RELATED_EDGE_WEIGHT`` for a relation named on a
     card, ``WEAK_EDGE_WEIGHT`` per shared organisation or label."""
     node_set = set(nodes)
+    return _edges_of(people, _event_rows(prepared, node_set), node_set)
+
+
+def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
+    """:func:`person_edges` from the event rows of :func:`_event_rows`."""
     edges: dict[tuple[str, str], list] = {}  # (u, v) -> [weight, kind bits]
 
     def add(pair: tuple[str, str], weight: float, bit: int) -> None:
@@ -90,22 +117,7 @@ def person_edges(
             got[0] += weight
             got[1] |= bit
 
-    ev_col = prepared["event_id"]
-    if isinstance(ev_col.dtype, pd.CategoricalDtype):
-        ev_codes = ev_col.cat.codes.to_numpy()
-        blank = np.flatnonzero(np.asarray(ev_col.cat.categories, dtype=object) == "")
-        has_event = (ev_codes >= 0) & ~np.isin(ev_codes, blank)
-    else:
-        has_event = ev_col.fillna("").to_numpy(dtype=object) != ""
-    ev = prepared.loc[has_event, ["event_id", "person_id"]]
     if len(ev):
-        ev = pd.DataFrame(
-            {
-                "event_id": ev["event_id"].to_numpy(dtype=object),
-                "person_id": ev["person_id"].to_numpy(dtype=object),
-            }
-        )
-        ev = ev.loc[ev["person_id"].isin(node_set)]
         for pair, n in _pairs_from_groups(ev, "event_id", C.EVENT_MAX_PEOPLE).items():
             add(pair, float(n), _KIND_BITS["event"])
     ids = [str(p) for p in people["person_id"].tolist()]
@@ -300,6 +312,83 @@ def structural(edges: pd.DataFrame) -> pd.DataFrame:
         index=pd.Index(nodes, name="person_id"),
     )
     return out
+
+
+class Structure(NamedTuple):
+    """The person-person side of the network: :func:`person_edges`, :func:`communities` of
+    them and their :func:`structural` measures."""
+
+    edges: pd.DataFrame
+    communities: list[list[str]]
+    measures: pd.DataFrame
+
+
+STRUCTURES_KEPT = 2
+"""How many structures :func:`network_structure` keeps (the user's network and the sample's)."""
+
+_STRUCTURES: OrderedDict[bytes, Structure] = OrderedDict()
+_STRUCTURES_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+
+
+def network_structure(
+    people: pd.DataFrame, prepared: pd.DataFrame, nodes: Iterable[str]
+) -> Structure:
+    """Edges, communities and structural measures of the people in ``nodes`` (those with
+    contact): :func:`person_edges`, :func:`communities` and :func:`structural` in one call.
+
+    The three depend only on the cards of ``nodes`` (ids, names, relations, organisations,
+    labels), on which of them share events (rows of ``prepared`` with an ``event_id``) and on
+    ``nodes`` themselves, never on one-to-one contact or on the date. The last
+    ``STRUCTURES_KEPT`` results are kept under a digest of exactly those inputs, so that logging
+    a call, a message or a meeting with one person does not rebuild the person-person graph
+    (2,000 people in 40 clubs: 0.6-0.9 s rebuilt, 0.02 s to digest). The frames returned are
+    shared with later calls: read them, never change them.
+
+    Returns a :class:`Structure`.
+    """
+    node_list = sorted({str(n) for n in nodes})
+    node_set = set(node_list)
+    ev = _event_rows(prepared, node_set)
+    key = _structure_key(people, ev, node_list)
+    with _STRUCTURES_LOCK:
+        kept = _STRUCTURES.get(key)
+        if kept is not None:
+            _STRUCTURES.move_to_end(key)
+    if kept is None:
+        edges = _edges_of(people, ev, node_set)
+        kept = Structure(edges, communities(edges), structural(edges))
+        with _STRUCTURES_LOCK:
+            _STRUCTURES[key] = kept
+            while len(_STRUCTURES) > STRUCTURES_KEPT:
+                _STRUCTURES.popitem(last=False)
+    return Structure(kept.edges, [list(c) for c in kept.communities], kept.measures)
+
+
+_CARD_COLUMNS = ("name", "related", "orgs", "categories")
+
+
+def _structure_key(people: pd.DataFrame, ev: pd.DataFrame, nodes: list[str]) -> bytes:
+    """A digest of everything :func:`network_structure` reads: the sorted ``nodes``, the cards
+    of those people (the columns :func:`person_edges` uses, as text) and the event rows ``ev``
+    in their order."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update("\x1f".join(nodes).encode("utf-8", "surrogatepass"))
+    ids = [str(p) for p in people["person_id"].tolist()]
+    wanted = set(nodes)
+    mine = [i for i, pid in enumerate(ids) if pid in wanted]
+    columns = [c for c in _CARD_COLUMNS if c in people.columns]
+    values = [people[c].tolist() for c in columns]
+    h.update(f"\x00{columns!r}".encode())
+    for i in mine:
+        h.update(
+            ("\x1e" + ids[i] + "".join(f"\x1f{v[i]!r}" for v in values)).encode(
+                "utf-8", "surrogatepass"
+            )
+        )
+    h.update(b"\x00")
+    if len(ev):
+        h.update(pd.util.hash_pandas_object(ev, index=False).to_numpy().tobytes())
+    return h.digest()
 
 
 def community_of(groups: list[list[str]]) -> dict[str, int]:

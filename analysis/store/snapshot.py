@@ -1,10 +1,9 @@
 """An :class:`analysis.engine.Analysis` as bytes and back, so the store can keep the last one.
 
 A restart on the same day, with the same data and edits, then draws the dashboard without
-recomputing anything. Frames are stored as Parquet (:func:`analysis.store.frames.frame_to_blob`); the
-graph as its node and edge lists with JSON-ready attributes (:func:`analysis.report.plain`:
-NaN becomes None and timestamps ISO strings there; the people frame keeps the exact values).
-No pickle: a store file never runs code when it is read.
+recomputing anything. Frames are stored as Parquet (:func:`analysis.store.frames.frame_to_blob`),
+the person-person edges among them; the ego graph is built from the people and the edges when
+it is first used, as after a fresh analysis. No pickle: a store file never runs code when it is read.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from analysis.engine import Analysis
@@ -21,7 +19,7 @@ from analysis.metrics.outside import Outside
 from analysis.report import plain
 from analysis.store.frames import frame_from_blob, frame_to_blob
 
-FORMAT = 1
+FORMAT = 2
 """Version of this encoding; part of the cache key, so an older snapshot is never read."""
 
 
@@ -29,6 +27,7 @@ def dumps(analysis: Analysis) -> bytes:
     """The analysis as bytes (a JSON header followed by the Parquet blobs of its frames)."""
     frames = {
         "people": analysis.people,
+        "edges": analysis.edges,
         "suggestions": analysis.suggestions,
         "balance.monthly": analysis.balance.monthly,
         "balance.by_circle": analysis.balance.by_circle,
@@ -37,7 +36,6 @@ def dumps(analysis: Analysis) -> bytes:
         "outside.weak_fading": analysis.outside.weak_fading,
     }
     blobs = {name: frame_to_blob(frame) for name, frame in frames.items()}
-    g = analysis.graph
     head = {
         "format": FORMAT,
         "as_of": analysis.as_of.isoformat(),
@@ -52,10 +50,6 @@ def dumps(analysis: Analysis) -> bytes:
             "roles_missing": list(analysis.outside.roles_missing),
         },
         "communities": [list(c) for c in analysis.communities],
-        "graph": {
-            "nodes": [[n, plain(a)] for n, a in g.nodes(data=True)],
-            "edges": [[u, v, plain(a)] for u, v, a in g.edges(data=True)],
-        },
         "frames": [[name, len(blob)] for name, blob in blobs.items()],
     }
     text = json.dumps(head, ensure_ascii=False).encode()
@@ -77,9 +71,6 @@ def loads(data: bytes) -> Analysis:
     for name, size in head["frames"]:
         frames[name] = frame_from_blob(data[pos : pos + size])
         pos += size
-    graph = nx.Graph()
-    graph.add_nodes_from((node, attrs) for node, attrs in head["graph"]["nodes"])
-    graph.add_edges_from((u, v, attrs) for u, v, attrs in head["graph"]["edges"])
     bal, out = head["balance"], head["outside"]
     return Analysis(
         as_of=pd.Timestamp(head["as_of"]),
@@ -99,7 +90,7 @@ def loads(data: bytes) -> Analysis:
             weak_active=frames["outside.weak_active"],
             weak_fading=frames["outside.weak_fading"],
         ),
-        graph=graph,
+        edges=frames["edges"],
         communities=[list(c) for c in head["communities"]],
         suggestions=frames["suggestions"],
     )
