@@ -32,6 +32,7 @@ from analysis.metrics.cadence import (
     contact_days,
     day_number,
     expected_interval,
+    person_codes,
     person_stats,
     prepare,
     status,
@@ -171,6 +172,7 @@ def analyze(
             raise ValueError(f"interactions frame lacks column {col!r}")
     if "event_id" not in interactions.columns:
         interactions = interactions.assign(event_id="")
+    interactions = interactions.assign(person_id=person_codes(interactions["person_id"]))
     people = _complete_people(people, interactions)
     me_card: dict[str, list] = {}
     if me:
@@ -434,7 +436,13 @@ def _complete_people(people: pd.DataFrame, interactions: pd.DataFrame) -> pd.Dat
         dup = people.loc[people["person_id"].duplicated(), "person_id"].iloc[0]
         raise ValueError(f"people frame has duplicate person_id {dup!r}")
     known = set(people["person_id"])
-    seen = {str(p) for p in pd.unique(interactions["person_id"].dropna().to_numpy(dtype=object))}
+    pid = interactions["person_id"]
+    if isinstance(pid.dtype, pd.CategoricalDtype):  # person_codes: the ids that occur, once
+        codes = pid.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(pid.cat.categories)) > 0
+        seen = {str(p) for p in np.asarray(pid.cat.categories, dtype=object)[used]}
+    else:
+        seen = {str(p) for p in pd.unique(pid.dropna().to_numpy(dtype=object))}
     extra = sorted(set(seen) - known)
     if extra:
         people = pd.concat(

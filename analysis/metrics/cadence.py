@@ -85,8 +85,7 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     keep = (ts < end).to_numpy() & ts.notna().to_numpy()
     frame = frame.loc[keep]
     ts = ts[keep]
-    codes, uniques = pd.factorize(frame["person_id"].to_numpy(dtype=object), sort=True)
-    uniques = np.asarray([str(u) for u in uniques], dtype=object)
+    codes, uniques = _sorted_codes(frame["person_id"])
     ev_codes, ev_uniques = _event_codes(frame["event_id"].to_numpy(dtype=object))
     tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
     channel = frame["channel"].astype(CHANNEL_DTYPE)
@@ -123,6 +122,48 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         }
     )
     return out
+
+
+def person_codes(person_id: pd.Series) -> pd.Series:
+    """``person_id`` as a categorical of its ids as text, sorted (missing ids stay missing):
+    the same ids, each hashed once, so that the steps that look them up (:func:`prepare`, the
+    people with contact) read integer codes instead of hashing a million strings each."""
+    if isinstance(person_id.dtype, pd.CategoricalDtype):
+        return person_id
+    codes, uniques = pd.factorize(person_id.to_numpy(dtype=object))
+    text = np.asarray([str(u) for u in uniques], dtype=object)
+    order = np.argsort(text, kind="stable")
+    sorted_text = text[order]
+    if len(sorted_text) > 1 and (sorted_text[1:] == sorted_text[:-1]).any():
+        # 1 and "1": one id, as str() of each makes them
+        sorted_text, inverse = np.unique(text, return_inverse=True)
+        codes = np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1)
+    else:
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(sorted_text, dtype=object)),
+        index=person_id.index,
+        name=person_id.name,
+    )
+
+
+def _sorted_codes(person_id: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``person_id`` (no missing values) over its distinct ids as text,
+    sorted: ``(codes, ids)``."""
+    if isinstance(person_id.dtype, pd.CategoricalDtype):
+        cats = np.asarray(person_id.cat.categories, dtype=object)
+        raw = person_id.cat.codes.to_numpy().astype("int64")
+        text = np.asarray([str(u) for u in cats], dtype=object)
+        if len(text) < 2 or (text[1:] > text[:-1]).all():  # sorted and distinct
+            used = np.flatnonzero(np.bincount(raw, minlength=len(cats)) > 0)
+            remap = np.full(len(cats), -1, dtype="int64")
+            remap[used] = np.arange(len(used))
+            return remap[raw], text[used]
+        person_id = person_id.astype(object)
+    codes, uniques = pd.factorize(person_id.to_numpy(dtype=object), sort=True)
+    return codes, np.asarray([str(u) for u in uniques], dtype=object)
 
 
 def _event_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -332,14 +373,14 @@ def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ends = np.r_[starts[1:], len(pc)] - 1
     else:
         starts = ends = np.zeros(0, dtype="int64")
-    ts = prepared["timestamp"]
+    ts = prepared["timestamp"].array  # a DatetimeArray: taking rows keeps it (no Timestamps)
     day = prepared["day"].to_numpy()
     present = pc[starts]
     out = pd.DataFrame(
         {
             "interactions": (ends - starts + 1).astype("int64"),
-            "first_contact": ts.iloc[starts].to_numpy(),
-            "last_contact": ts.iloc[ends].to_numpy(),
+            "first_contact": ts.take(starts),
+            "last_contact": ts.take(ends),
             "last_channel": np.asarray(prepared["channel"].cat.categories, dtype=object)[
                 prepared["channel"].cat.codes.to_numpy()[ends]
             ],

@@ -346,7 +346,7 @@ def network_structure(
 
     Returns a :class:`Structure`.
     """
-    node_list = sorted({str(n) for n in nodes})
+    node_list = sorted({str(n) for n in _as_objects(nodes)})
     node_set = set(node_list)
     ev = _event_rows(prepared, node_set)
     key = _structure_key(people, ev, node_list)
@@ -367,6 +367,14 @@ def network_structure(
 _CARD_COLUMNS = ("name", "related", "orgs", "categories")
 
 
+def _as_objects(values: Iterable[str]) -> np.ndarray:
+    """``values`` as an object array (an index converted at once, not iterated element by
+    element)."""
+    if isinstance(values, pd.Index | pd.Series | np.ndarray):
+        return np.asarray(values, dtype=object)
+    return np.asarray(list(values), dtype=object)
+
+
 def _structure_key(people: pd.DataFrame, ev: pd.DataFrame, nodes: list[str]) -> bytes:
     """A digest of everything :func:`network_structure` reads: the sorted ``nodes``, the cards
     of those people (the columns :func:`person_edges` uses, as text) and the event rows ``ev``
@@ -376,15 +384,10 @@ def _structure_key(people: pd.DataFrame, ev: pd.DataFrame, nodes: list[str]) -> 
     ids = [str(p) for p in people["person_id"].tolist()]
     wanted = set(nodes)
     mine = [i for i, pid in enumerate(ids) if pid in wanted]
-    columns = [c for c in _CARD_COLUMNS if c in people.columns]
-    values = [people[c].tolist() for c in columns]
-    h.update(f"\x00{columns!r}".encode())
-    for i in mine:
-        h.update(
-            ("\x1e" + ids[i] + "".join(f"\x1f{v[i]!r}" for v in values)).encode(
-                "utf-8", "surrogatepass"
-            )
-        )
+    for col in ("person_id", *(c for c in _CARD_COLUMNS if c in people.columns)):
+        values = ids if col == "person_id" else people[col].tolist()
+        # one repr of the whole column (in C): each value quoted and escaped, so unambiguous
+        h.update(f"\x00{col}\x00{[values[i] for i in mine]!r}".encode("utf-8", "surrogatepass"))
     h.update(b"\x00")
     if len(ev):
         h.update(pd.util.hash_pandas_object(ev, index=False).to_numpy().tobytes())
