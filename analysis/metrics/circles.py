@@ -72,6 +72,20 @@ def roles_from_labels(labels: Iterable[object]) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _label_set_roles(labels: tuple) -> frozenset[str]:
+    """:func:`roles_from_labels` of one card's labels, kept: most cards share a few label sets
+    (none, "myContacts", "Family"...)."""
+    return frozenset(roles_from_labels(labels))
+
+
+def _card_roles(labels: list) -> set[str]:
+    try:
+        return set(_label_set_roles(tuple(labels)))
+    except TypeError:  # an unhashable label: read as it is
+        return roles_from_labels(labels)
+
+
 def _as_list(value: Any) -> list:
     if value is None or isinstance(value, float):
         return []
@@ -106,7 +120,7 @@ def derive_roles(
     """
     ids = [str(p) for p in people["person_id"].tolist()]
     roles: dict[str, set[str]] = {
-        pid: roles_from_labels(_as_list(cats))
+        pid: _card_roles(_as_list(cats))
         for pid, cats in zip(ids, people["categories"], strict=True)
     }
     # related links: kin propagate family membership one step
@@ -179,7 +193,11 @@ def derive_roles(
         for pid in work_pattern(prepared, timezone, only=unknown):
             if pid in roles and not roles[pid]:
                 roles[pid].add("work")
-    out = pd.Series({pid: tuple(sorted(r)) for pid, r in roles.items()}, dtype=object)
+    out = pd.Series(
+        [tuple(sorted(r)) for r in roles.values()],
+        index=pd.Index(list(roles), dtype=object),
+        dtype=object,
+    )
     for pid, r in (overrides or {}).items():
         if pid in out.index:
             out.at[pid] = tuple(sorted(set(r)))
