@@ -365,9 +365,8 @@ def assign_circles(
     sc = (score if score is not None else rate).reindex(ids).astype("float64").fillna(0.0)
     bl = (best if best is not None else best_layer(rate, roles)).reindex(ids).fillna(4)
     pinned: dict[str, int] = {}
-    role_sets = roles.reindex(ids).map(lambda x: set(x) if isinstance(x, tuple) else set())
-    for pid, r in role_sets.items():
-        if "partner" in r:
+    for pid, r in zip(ids, roles.reindex(ids).tolist(), strict=True):
+        if isinstance(r, tuple) and "partner" in r:
             pinned[pid] = C.PARTNER_LAYER
     for pid, layer in (overrides or {}).items():
         if pid in roles.index and 1 <= int(layer) <= 4:

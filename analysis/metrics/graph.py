@@ -84,14 +84,19 @@ def _event_rows(prepared: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
         has_event = (ev_codes >= 0) & ~np.isin(ev_codes, blank)
     else:
         has_event = ev_col.fillna("").to_numpy(dtype=object) != ""
+    pid = prepared["person_id"]
+    if isinstance(pid.dtype, pd.CategoricalDtype):  # membership of each id once, not each row
+        wanted = np.array([str(c) in node_set for c in pid.cat.categories] + [False])
+        has_event &= wanted[pid.cat.codes.to_numpy()]  # code -1 (missing) reads the False
+    else:
+        has_event &= pid.isin(node_set).to_numpy()
     ev = prepared.loc[has_event, ["event_id", "person_id"]]
-    ev = pd.DataFrame(
+    return pd.DataFrame(
         {
             "event_id": ev["event_id"].to_numpy(dtype=object),
             "person_id": ev["person_id"].to_numpy(dtype=object),
         }
     )
-    return ev.loc[ev["person_id"].isin(node_set)].reset_index(drop=True)
 
 
 def person_edges(
