@@ -106,9 +106,18 @@ def import_files(
     # Start every new file first (a big vCard is read on worker processes meanwhile), then
     # collect and store each in order; files already stored are not read again.
     started: list[tuple[SourceFile, ImportOptions, Callable[[], ImportResult] | None]] = []
+    extends: dict[int, str] = {}  # newer exports of stored logs: only their new rows are read
     for src in sources:
         opts = options(src) if callable(options) else (options or ImportOptions())
-        started.append((src, opts, None if store.has_file(src.digest) else begin_import(src, opts)))
+        if store.has_file(src.digest):
+            started.append((src, opts, None))
+            continue
+        appended = store.read_appended(src, opts)
+        if appended is not None:
+            extends[len(started)] = appended[1]
+            started.append((src, opts, _ready(appended[0])))
+        else:
+            started.append((src, opts, begin_import(src, opts)))
     # files read here first, while the background ones (a big vCard) go on meanwhile
     order = sorted(
         range(len(started)), key=lambda k: bool(getattr(started[k][2], "background", False))
@@ -133,7 +142,7 @@ def import_files(
             elif isinstance(got, BaseException):
                 raise got
             else:
-                outcomes.append(store.add_parsed(src, opts, got))  # type: ignore[arg-type]
+                outcomes.append(store.add_parsed(src, opts, got, extends.get(k)))  # type: ignore[arg-type]
         except StoreError:
             raise
         except (CloseknitError, Exception) as exc:  # noqa: BLE001 - one file costs one file
@@ -143,6 +152,11 @@ def import_files(
     if progress:
         progress(len(sources), len(sources), "")
     return outcomes
+
+
+def _ready(result: ImportResult) -> Callable[[], ImportResult]:
+    """A reader (as :func:`analysis.importers.begin_import` returns) of a file already read."""
+    return lambda: result
 
 
 def load(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -1011,3 +1012,83 @@ def _durations(frame: pd.DataFrame, roles: dict, report: FileReport) -> np.ndarr
             )
         return table[codes] if len(frame) else np.zeros(0)
     return float("nan")
+
+
+# --------------------------------------------------------------------------------------------
+# a newer export that appends to a log read before
+
+HEAD_ROWS = 4 * SAMPLE_SIZE
+"""Rows of the earlier export read again with the rows a newer export appends: the first
+``4 * SAMPLE_SIZE`` rows hold every value the date formats are chosen from, so the new rows are
+read with the formats a reading of the whole file chooses."""
+
+_ORDER_NOTE = re.compile(r"^dates (?:read as|such as .* read as) (day|month)-first\b")
+
+
+def read_appended(
+    new: SourceFile, old_size: int, old: FileReport, options: ImportOptions
+) -> ImportResult | None:
+    """The rows that ``new`` appends to an earlier export of the same log, read without reading
+    the earlier rows again; None when that could differ from reading ``new`` whole.
+
+    ``new`` starts with the earlier export's ``old_size`` bytes, which were read with the same
+    ``options`` into the report ``old``. The earlier file's header and first :data:`HEAD_ROWS`
+    rows are read together with the new rows (so the date formats, the date order and the column
+    layout are chosen from the same values as for the whole file). Exact, and used, only when
+    the earlier file was read cleanly (no error, nothing skipped, no warning, a date order that
+    was decided, UTF-8) and ends with a line break, and the head with the new rows reads with
+    nothing skipped and no warning, and with no note the earlier file lacked (a note giving the
+    same date order counts as had). Returns the new rows as ``interactions`` and the whole
+    file's report: the earlier counts plus the new rows, with the earlier notes.
+
+    A one-month-longer export of a 1,000,000-row log is read in a few hundredths of a second
+    instead of seconds (``benchmarks/bench_store.py``).
+    """
+    data = new.data
+    if old.error or old.skipped or old.warnings or old.ambiguous_date_order:
+        return None
+    if (old.encoding or "utf-8") != "utf-8" or not 0 < old_size < len(data):
+        return None
+    if data[old_size - 1 : old_size] != b"\n" or guess_encoding(data[:HEAD_BYTES]) != "utf-8":
+        return None
+    head_text = data[:HEAD_BYTES].decode("utf-8", errors="ignore").lstrip("\ufeff")
+    column_map = options.column_map_dict()
+    layout = layout_with_map(head_text, column_map) if column_map else None
+    layout = layout or find_layout(head_text, KNOWN_KEYS)
+    if layout is None:
+        return None
+    head_end = 0
+    for _ in range(layout.header_line + 1 + HEAD_ROWS):
+        nl = data.find(b"\n", head_end, old_size)
+        if nl < 0:
+            return None  # a short earlier file: reading the whole file costs little
+        head_end = nl + 1
+    orders = {m.group(1) for m in map(_ORDER_NOTE.match, old.notes) if m}
+    if len(orders) > 1 or any(n.startswith("dates such as") for n in old.notes):
+        return None  # the earlier date order was not told by the dates themselves
+    order = next(iter(orders), None)
+    opts = options if order is None else replace(options, dayfirst=order == "day")
+    try:
+        head = parse(SourceFile(new.name, data[:head_end]), opts)
+        both = parse(SourceFile(new.name, data[:head_end] + data[old_size:]), opts)
+    except UnusableFileError:
+        return None
+    for rep in (head.report, both.report):
+        if rep is None or rep.error or rep.skipped or rep.warnings or rep.encoding != "utf-8":
+            return None
+        for note in rep.notes:
+            m = _ORDER_NOTE.match(note)
+            if note not in old.notes and not (m and m.group(1) == order):
+                return None
+    k = head.report.imported  # type: ignore[union-attr]
+    added = both.report.imported - k  # type: ignore[union-attr]
+    if added <= 0 or not both.interactions.iloc[:k].reset_index(drop=True).equals(
+        head.interactions.reset_index(drop=True)
+    ):
+        return None
+    report = FileReport(
+        new.name, old.format, old.label, read=old.read + added, imported=old.imported + added,
+        notes=list(old.notes), encoding=old.encoding,
+    )  # fmt: skip
+    rows = both.interactions.iloc[k:].reset_index(drop=True)
+    return ImportResult(interactions=rows, report=report)

@@ -40,9 +40,9 @@ import pandas as pd
 from platformdirs import user_data_dir
 
 from analysis.engine import Overrides
-from analysis.errors import InvalidChoiceError, StoreError
+from analysis.errors import CloseknitError, InvalidChoiceError, StoreError
 from analysis.identity import MergeDecisions
-from analysis.importers import import_file
+from analysis.importers import detect, import_file, interactions_csv
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, Skipped, SourceFile
 from analysis.model import (
     CHANNELS,
@@ -531,26 +531,87 @@ class Store:
         options = options or ImportOptions()
         if self.has_file(source.digest):
             return self._known_file(source)
+        appended = self.read_appended(source, options)
+        if appended is not None:
+            return self.add_parsed(source, options, appended[0], extends=appended[1])
         return self.add_parsed(source, options, import_file(source, options))
 
     def add_parsed(
-        self, source: SourceFile, options: ImportOptions, result: ImportResult
+        self,
+        source: SourceFile,
+        options: ImportOptions,
+        result: ImportResult,
+        extends: str | None = None,
     ) -> ImportOutcome:
         """:meth:`add_file` for a file already read (``result`` of
         :func:`analysis.importers.import_file` with ``options``): checked against what is
-        stored and written in one transaction."""
+        stored and written in one transaction. With ``extends`` (the digest :meth:`read_appended`
+        gave) ``result`` holds only the rows appended to that stored file; its earlier rows
+        count as already known from it, as when the whole file is read."""
         if result.report is None:
             result.report = FileReport(source.name, "unknown", "unknown", error="no report")
         keys = interaction_keys(result.interactions)
         with self._transaction():
             if self.has_file(source.digest):  # another process stored it meanwhile
                 known = True
+            elif extends is not None and self._extended(extends) is None:
+                known = False  # the earlier file went meanwhile: read this one whole
+                outcome = None
             else:
                 known = False
-                outcome = self._write_file(source, options, result, keys)
+                outcome = self._write_file(source, options, result, keys, extends)
         if known:
             return self._known_file(source)
+        if outcome is None:
+            return self.add_parsed(source, options, import_file(source, options))
         return outcome
+
+    def read_appended(
+        self, source: SourceFile, options: ImportOptions
+    ) -> tuple[ImportResult, str] | None:
+        """A newer export of an interaction log this store holds (the stored file's bytes
+        followed by more rows, read with the same ``options``), read for its new rows only:
+        ``(result, the stored file's digest)`` for :meth:`add_parsed`, or None when ``source``
+        is no such export or reading the new rows alone could differ from reading it whole
+        (:func:`analysis.importers.interactions_csv.read_appended`)."""
+        rows = self.conn.execute(
+            "SELECT f.digest, length(d.data) FROM files f JOIN file_data d ON d.digest = f.digest"
+            " WHERE f.format = ? AND f.options = ? AND length(d.data) < ?"
+            " ORDER BY length(d.data) DESC",
+            (interactions_csv.FORMAT, _options_json(options), len(source.data)),
+        ).fetchall()
+        view = memoryview(source.data)
+        for digest, size in rows:
+            (data,) = self.conn.execute(
+                "SELECT data FROM file_data WHERE digest=?", (digest,)
+            ).fetchone()
+            if view[:size] != data:
+                continue
+            old = self._extended(digest)
+            try:
+                is_log = detect(source).format == interactions_csv.FORMAT
+            except CloseknitError:
+                is_log = False
+            if old is None or not is_log:
+                return None
+            got = interactions_csv.read_appended(source, size, old[0], options)
+            return None if got is None else (got, digest)
+        return None
+
+    def _extended(self, digest: str) -> tuple[FileReport, str] | None:
+        """``(report, name)`` of the stored file ``digest`` when every record it read is kept
+        in its own batch (nothing of it was already known from another file), else None."""
+        row = self.conn.execute(
+            "SELECT f.report, f.name, b.n FROM files f LEFT JOIN interaction_batches b"
+            " ON b.file_digest = f.digest WHERE f.digest = ?",
+            (digest,),
+        ).fetchone()
+        if row is None:
+            return None
+        report = _report_from_json(row[0])
+        if report.already_known or row[2] != report.imported:
+            return None
+        return report, row[1]
 
     def _known_file(self, source: SourceFile) -> ImportOutcome:
         """The outcome for a file whose content is already stored: its stored report, or, under
@@ -567,9 +628,15 @@ class Store:
         return ImportOutcome(source.name, True, _report_from_json(row[0]))
 
     def _write_file(
-        self, source: SourceFile, options: ImportOptions, result, keys: np.ndarray
+        self,
+        source: SourceFile,
+        options: ImportOptions,
+        result,
+        keys: np.ndarray,
+        extends: str | None = None,
     ) -> ImportOutcome:
-        """Store one parsed file (inside the caller's transaction)."""
+        """Store one parsed file (inside the caller's transaction); with ``extends``, a newer
+        export of that stored file of which ``result`` holds the appended rows only."""
         report = result.report
         inter = result.interactions
         stored_keys, stored_from, digests = self._interaction_keys_by_file()
@@ -584,6 +651,17 @@ class Store:
                 if n:
                     name = names.get(digests[batch], digests[batch][:12])
                     known[name] = known.get(name, 0) + int(n)
+        if extends is not None:  # its earlier rows: every one kept in that file's own batch
+            earlier = self._extended(extends)
+            assert earlier is not None  # checked by the caller in this transaction
+            dup += earlier[0].imported
+            counted: dict[str, int] = {}
+            for digest in digests:  # in batch order, as reading the whole file counts them
+                name = names.get(digest, digest[:12])
+                n = (earlier[0].imported if digest == extends else 0) + known.pop(name, 0)
+                if n:
+                    counted[name] = counted.get(name, 0) + n
+            known = counted
         contact_rows = []
         stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
         for rec in result.contacts.to_dict("records"):
