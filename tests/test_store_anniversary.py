@@ -41,6 +41,8 @@ def as_version_9(path) -> None:
     """Make the store at ``path`` look as version 9 left it: records without an anniversary."""
     conn = sqlite3.connect(path)
     conn.execute("UPDATE contacts SET record = json_remove(record, '$.anniversary')")
+    conn.execute("DROP TABLE file_prefix")  # what version 11 added
+    conn.execute("ALTER TABLE interaction_batches DROP COLUMN keys")
     conn.execute("PRAGMA user_version = 9")
     conn.commit()
     conn.close()

@@ -202,3 +202,58 @@ def test_import_files_reads_a_newer_export_for_its_new_rows(tmp_path, spy):
         assert out.interactions_added == 25
         assert out.report.already_known == {"log.csv": EARLIER_ROWS}
         assert len(store.interactions()) == EARLIER_ROWS + 25
+
+
+def _given(store: Store) -> dict[str, bytes]:
+    return {s.name: s.data for s in store.sources()}
+
+
+def test_a_newer_export_is_kept_as_what_it_appends_and_given_back_whole(tmp_path, spy):
+    first = HEADER + iso_rows(0, EARLIER_ROWS)
+    second = first + iso_rows(EARLIER_ROWS, 40)
+    third = second + iso_rows(EARLIER_ROWS + 40, 40)
+    with Store(tmp_path / "s.sqlite3") as store:
+        for name, text in (("jan.csv", first), ("feb.csv", second), ("mar.csv", third)):
+            store.add_file(SourceFile(name, text.encode()), OPTS)
+        assert spy.used == 2
+        kept = dict(store.conn.execute("SELECT digest, length(data) FROM file_data").fetchall())
+        assert sorted(kept.values()) == sorted(
+            [len(first), len(second) - len(first), len(third) - len(second)]
+        )  # the store holds each byte once
+        assert _given(store) == {
+            "jan.csv": first.encode(), "feb.csv": second.encode(), "mar.csv": third.encode()
+        }  # fmt: skip
+        digest = SourceFile("feb.csv", second.encode()).digest
+        assert store.remove_file(digest)  # the middle of the chain goes
+        assert _given(store) == {"jan.csv": first.encode(), "mar.csv": third.encode()}
+        first_digest = SourceFile("jan.csv", first.encode()).digest
+        assert store.remove_file(first_digest)
+        assert _given(store) == {"mar.csv": third.encode()}
+        (row,) = store.conn.execute("SELECT COUNT(*) FROM file_prefix").fetchall()
+        assert row == (0,)
+
+
+def test_reading_the_earlier_file_again_keeps_the_newer_one_whole(tmp_path, spy):
+    first = HEADER + iso_rows(0, EARLIER_ROWS)
+    second = first + iso_rows(EARLIER_ROWS, 40)
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.add_file(SourceFile("jan.csv", first.encode()), OPTS)
+        store.add_file(SourceFile("feb.csv", second.encode()), OPTS)
+        assert spy.used == 1
+        utc = ImportOptions(region="DE", timezone="UTC")
+        jan = SourceFile("jan.csv", first.encode()).digest
+        outcomes = store.reread(lambda s: utc if s.digest == jan else OPTS)
+        assert [o.file for o in outcomes] == ["jan.csv"]
+        assert _given(store)["feb.csv"] == second.encode()
+
+
+def test_a_third_export_extends_the_second_and_counts_like_the_whole(tmp_path, spy):
+    first = HEADER + iso_rows(0, EARLIER_ROWS)
+    second = first + iso_rows(EARLIER_ROWS, 40)
+    third = second + iso_rows(5, 3) + iso_rows(EARLIER_ROWS + 40, 40)  # 3 rows seen in jan
+    fast, whole = _both_ways(
+        tmp_path, [("jan.csv", first), ("feb.csv", second)], ("mar.csv", third), spy
+    )
+    assert fast[2] == 1
+    _same(fast, whole)
+    assert fast[0].report.already_known == {"jan.csv": EARLIER_ROWS + 3, "feb.csv": 40}

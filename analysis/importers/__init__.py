@@ -91,7 +91,7 @@ def detect(source: SourceFile) -> Detection:
     reads; when :mod:`analysis.importers.unreadable` recognises the file (a Signal backup, an
     export in HTML, a PDF...), the message says what it looks like and what to export instead.
     """
-    if not source.data.strip():
+    if not source.data or source.data.isspace():  # isspace stops at the first other byte
         raise UnrecognisedFormatError(source.name, "the file is empty", EXPECTED)
     if source.name.lower().endswith(".zip") or source.data[:4] == b"PK\x03\x04":
         det = _best_hook(source, "sniff_zip")

@@ -203,6 +203,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     UPDATE files SET options = '' WHERE format IN ('vcard', 'contacts_csv');
     """,
+    # 11: each batch's content keys also as raw bytes (read without decoding the batch), and a
+    # newer export of a stored log kept as the bytes it appends to that file (``file_prefix``:
+    # the file's bytes are ``base``'s followed by its own ``file_data``)
+    """
+    ALTER TABLE interaction_batches ADD COLUMN keys BLOB;
+    CREATE TABLE file_prefix (
+        digest TEXT PRIMARY KEY REFERENCES files(digest) ON DELETE CASCADE,
+        base TEXT NOT NULL REFERENCES files(digest),
+        size INTEGER NOT NULL
+    );
+    CREATE INDEX file_prefix_base ON file_prefix(base);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -371,8 +383,16 @@ export adds only what is new, as before."""
 def _owners(keys: np.ndarray, stored: np.ndarray, stored_from: np.ndarray) -> np.ndarray:
     """Per key, ``stored_from`` of a stored key equal to it (the first in sorted order), or -1
     when no stored key is: one sort of the stored keys and one binary search per key."""
-    if len(stored) == 0:
+    if len(stored) == 0 or len(keys) == 0:
         return np.full(len(keys), -1, dtype=np.int64)
+    if len(keys) * 16 < len(stored):  # a few new keys (a newer export): sort those instead
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        pos = np.clip(np.searchsorted(uniq, stored), 0, len(uniq) - 1)
+        hits = np.flatnonzero(uniq[pos] == stored)  # stored positions, ascending
+        first = np.full(len(uniq), -1, dtype=np.int64)
+        first[pos[hits][::-1]] = hits[::-1]  # the earliest stored position of each key wins
+        owner = np.where(first >= 0, stored_from[np.maximum(first, 0)], -1)
+        return owner[inverse.reshape(-1)]
     order = np.argsort(stored, kind="stable")
     ordered = stored[order]
     pos = np.clip(np.searchsorted(ordered, keys), 0, len(ordered) - 1)
@@ -575,17 +595,14 @@ class Store:
         is no such export or reading the new rows alone could differ from reading it whole
         (:func:`analysis.importers.interactions_csv.read_appended`)."""
         rows = self.conn.execute(
-            "SELECT f.digest, length(d.data) FROM files f JOIN file_data d ON d.digest = f.digest"
-            " WHERE f.format = ? AND f.options = ? AND length(d.data) < ?"
-            " ORDER BY length(d.data) DESC",
+            "SELECT f.digest, length(d.data) + COALESCE(p.size, 0) AS total FROM files f"
+            " JOIN file_data d ON d.digest = f.digest LEFT JOIN file_prefix p"
+            " ON p.digest = f.digest WHERE f.format = ? AND f.options = ? AND total < ?"
+            " ORDER BY total DESC",
             (interactions_csv.FORMAT, _options_json(options), len(source.data)),
         ).fetchall()
-        view = memoryview(source.data)
         for digest, size in rows:
-            (data,) = self.conn.execute(
-                "SELECT data FROM file_data WHERE digest=?", (digest,)
-            ).fetchone()
-            if view[:size] != data:
+            if not source.data.startswith(self._file_bytes(digest)):  # memcmp, no copy
                 continue
             old = self._extended(digest)
             try:
@@ -598,20 +615,66 @@ class Store:
             return None if got is None else (got, digest)
         return None
 
-    def _extended(self, digest: str) -> tuple[FileReport, str] | None:
-        """``(report, name)`` of the stored file ``digest`` when every record it read is kept
-        in its own batch (nothing of it was already known from another file), else None."""
+    def _file_bytes(self, digest: str) -> bytes:
+        """The bytes of the stored file ``digest`` as they were given (a newer export kept as
+        what it appends to an earlier file is put back together)."""
+        (data,) = self.conn.execute(
+            "SELECT data FROM file_data WHERE digest=?", (digest,)
+        ).fetchone()
+        prefix = self.conn.execute(
+            "SELECT base FROM file_prefix WHERE digest=?", (digest,)
+        ).fetchone()
+        return bytes(data) if prefix is None else self._file_bytes(prefix[0]) + bytes(data)
+
+    def _file_size(self, digest: str) -> int:
+        """The length of :meth:`_file_bytes` of ``digest``, without reading them."""
+        return int(
+            self.conn.execute(
+                "SELECT length(d.data) + COALESCE(p.size, 0) FROM file_data d LEFT JOIN"
+                " file_prefix p ON p.digest = d.digest WHERE d.digest=?",
+                (digest,),
+            ).fetchone()[0]
+        )
+
+    def _keep_whole_what_extends(self, digest: str) -> None:
+        """Before the file ``digest`` goes (removed, or read again): the files kept as what
+        they append to it are stored whole again (inside the caller's transaction)."""
+        for (other,) in self.conn.execute(
+            "SELECT digest FROM file_prefix WHERE base=?", (digest,)
+        ).fetchall():
+            data = self._file_bytes(other)
+            self.conn.execute("UPDATE file_data SET data=? WHERE digest=?", (data, other))
+            self.conn.execute("DELETE FROM file_prefix WHERE digest=?", (other,))
+
+    def _extended(self, digest: str) -> tuple[FileReport, dict[str, int]] | None:
+        """``(report, holders)`` of the stored file ``digest`` when it is known exactly where
+        every record it read is kept: ``holders`` maps file digests to how many of its records
+        each one's batch holds. That is so when its records are all in its own batch, or when
+        it was kept as what it appends to an earlier export (:meth:`read_appended`) whose
+        records are so, and its own are all in its own batch; else None (some were already
+        known from another file, which may since have gone)."""
         row = self.conn.execute(
-            "SELECT f.report, f.name, b.n FROM files f LEFT JOIN interaction_batches b"
-            " ON b.file_digest = f.digest WHERE f.digest = ?",
+            "SELECT f.report, b.n, p.base FROM files f LEFT JOIN interaction_batches b"
+            " ON b.file_digest = f.digest LEFT JOIN file_prefix p ON p.digest = f.digest"
+            " WHERE f.digest = ?",
             (digest,),
         ).fetchone()
         if row is None:
             return None
-        report = _report_from_json(row[0])
-        if report.already_known or row[2] != report.imported:
+        report, own = _report_from_json(row[0]), int(row[1] or 0)
+        if not report.already_known:
+            return (report, {digest: own}) if own == report.imported else None
+        below = self._extended(row[2]) if row[2] is not None else None
+        if below is None:
             return None
-        return report, row[1]
+        names = dict(self.conn.execute("SELECT digest, name FROM files").fetchall())
+        expected: dict[str, int] = {}
+        for held, n in below[1].items():
+            if n:
+                expected[names[held]] = expected.get(names[held], 0) + n
+        if report.already_known != expected or own + sum(below[1].values()) != report.imported:
+            return None
+        return report, {**below[1], digest: own}
 
     def _known_file(self, source: SourceFile) -> ImportOutcome:
         """The outcome for a file whose content is already stored: its stored report, or, under
@@ -651,14 +714,15 @@ class Store:
                 if n:
                     name = names.get(digests[batch], digests[batch][:12])
                     known[name] = known.get(name, 0) + int(n)
-        if extends is not None:  # its earlier rows: every one kept in that file's own batch
+        if extends is not None:  # its earlier rows: each kept in the batch _extended names
             earlier = self._extended(extends)
             assert earlier is not None  # checked by the caller in this transaction
-            dup += earlier[0].imported
+            holders = earlier[1]
+            dup += sum(holders.values())
             counted: dict[str, int] = {}
             for digest in digests:  # in batch order, as reading the whole file counts them
                 name = names.get(digest, digest[:12])
-                n = (earlier[0].imported if digest == extends else 0) + known.pop(name, 0)
+                n = holders.get(digest, 0) + known.pop(name, 0)
                 if n:
                     counted[name] = counted.get(name, 0) + n
             known = counted
@@ -685,7 +749,16 @@ class Store:
                 _options_json(options),
             ),
         )
-        self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
+        if extends is not None:  # kept as what it appends to the earlier file's bytes
+            size = self._file_size(extends)
+            self.conn.execute(
+                "INSERT INTO file_data VALUES (?,?)", (source.digest, source.data[size:])
+            )
+            self.conn.execute(
+                "INSERT INTO file_prefix VALUES (?,?,?)", (source.digest, extends, size)
+            )
+        else:
+            self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
         self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
         if len(added):
             if self.in_memory:  # kept as frames: no Parquet round trip for a store that dies
@@ -694,8 +767,8 @@ class Store:
             else:
                 blob = batch_to_blob(added, keys[new])
             self.conn.execute(
-                "INSERT INTO interaction_batches VALUES (?,?,?)",
-                (source.digest, int(len(added)), blob),
+                "INSERT INTO interaction_batches VALUES (?,?,?,?)",
+                (source.digest, int(len(added)), blob, keys[new].astype("<u8").tobytes()),
             )
         return ImportOutcome(source.name, False, report, len(contact_rows), int(len(added)), dup)
 
@@ -724,6 +797,7 @@ class Store:
                 rowid = self.conn.execute(
                     "SELECT rowid, imported_at FROM files WHERE digest=?", (src.digest,)
                 ).fetchone()
+                self._keep_whole_what_extends(src.digest)
                 self.conn.execute("DELETE FROM files WHERE digest=?", (src.digest,))
                 outcome = self._write_file(src, opts, result, keys)
                 if rowid is not None:  # keep the file's place in the import order
@@ -759,12 +833,17 @@ class Store:
         keys: list[np.ndarray] = []
         owners: list[np.ndarray] = []
         digests: list[str] = []
-        for digest, blob in self.conn.execute(
-            "SELECT file_digest, data FROM interaction_batches ORDER BY rowid"
+        for digest, raw in self.conn.execute(
+            "SELECT file_digest, keys FROM interaction_batches ORDER BY rowid"
         ):
             if self.in_memory:
                 k = self._batches[digest][1]
-            else:
+            elif raw is not None:
+                k = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+            else:  # a batch stored before the keys were kept beside it
+                (blob,) = self.conn.execute(
+                    "SELECT data FROM interaction_batches WHERE file_digest=?", (digest,)
+                ).fetchone()
                 k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
             keys.append(k)
             owners.append(np.full(len(k), len(digests), dtype=np.int64))
@@ -802,16 +881,16 @@ class Store:
     def sources(self) -> list:
         """The stored files as :class:`SourceFile` objects, in import order."""
         return [
-            SourceFile(name, bytes(data))
-            for name, data in self.conn.execute(
-                "SELECT f.name, d.data FROM files f JOIN file_data d ON d.digest = f.digest"
-                " ORDER BY f.rowid"
-            )
+            SourceFile(name, self._file_bytes(digest))
+            for digest, name in self.conn.execute(
+                "SELECT digest, name FROM files ORDER BY rowid"
+            ).fetchall()
         ]
 
     def remove_file(self, digest: str) -> bool:
         """Remove one imported file and the records it added. True if it was there."""
         with self._transaction():
+            self._keep_whole_what_extends(digest)
             cur = self.conn.execute("DELETE FROM files WHERE digest=?", (digest,))
             self._clear_caches()  # no name from a removed file stays behind in a cache
         self._batches.pop(digest, None)
