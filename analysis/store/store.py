@@ -385,10 +385,10 @@ def _owners(keys: np.ndarray, stored: np.ndarray, stored_from: np.ndarray) -> np
     when no stored key is: one sort of the stored keys and one binary search per key."""
     if len(stored) == 0 or len(keys) == 0:
         return np.full(len(keys), -1, dtype=np.int64)
-    if len(keys) * 16 < len(stored):  # a few new keys (a newer export): sort those instead
+    if len(keys) * 16 < len(stored):  # a few new keys (a newer export): look each stored one up
         uniq, inverse = np.unique(keys, return_inverse=True)
-        pos = np.clip(np.searchsorted(uniq, stored), 0, len(uniq) - 1)
-        hits = np.flatnonzero(uniq[pos] == stored)  # stored positions, ascending
+        pos = pd.Index(uniq).get_indexer(stored)  # a hash table of the few: -1 when absent
+        hits = np.flatnonzero(pos >= 0)  # stored positions, ascending
         first = np.full(len(uniq), -1, dtype=np.int64)
         first[pos[hits][::-1]] = hits[::-1]  # the earliest stored position of each key wins
         owner = np.where(first >= 0, stored_from[np.maximum(first, 0)], -1)
@@ -602,7 +602,8 @@ class Store:
             (interactions_csv.FORMAT, _options_json(options), len(source.data)),
         ).fetchall()
         for digest, size in rows:
-            if not source.data.startswith(self._file_bytes(digest)):  # memcmp, no copy
+            # a file's digest is the SHA-256 of its bytes: its bytes need not be read back
+            if hashlib.sha256(memoryview(source.data)[:size]).hexdigest() != digest:
                 continue
             old = self._extended(digest)
             try:
