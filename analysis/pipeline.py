@@ -29,6 +29,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +85,29 @@ class Run:
 
 RESOLVER_VERSION = "5"
 """Bump when identity resolution or overlap merging changes its output, so cached resolutions
-are not reused."""
+are not reused. (Any change of the code changes :func:`code_digest`, part of every cache key,
+too: a store's caches are never read by another version of closeknit.)"""
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the source of the ``analysis`` package (every ``.py`` file, by path): part
+    of the keys of the store's caches, so that a resolution or an analysis computed by another
+    version of closeknit is computed again, not read back. Read once per process (a few
+    milliseconds)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def resolver_key() -> str:
+    """The part of the resolution cache's key that names the code: :data:`RESOLVER_VERSION` and
+    :func:`code_digest`."""
+    return f"{RESOLVER_VERSION}/{code_digest()}"
+
 
 _RESOLUTION_FRAMES = ("people", "contacts", "merges", "suggestions", "unmatched", "identities")
 """The frames of a resolution kept in the store's cache. The interactions are not: the store
@@ -215,7 +238,7 @@ def run_keys(
     a few queries, no data read."""
     options = store.import_options()
     decisions = store.decisions()
-    rkey = store.data_key(options.region, decisions, RESOLVER_VERSION)
+    rkey = store.data_key(options.region, decisions, resolver_key())
     akey = hashlib.sha256(
         repr(
             (
@@ -255,7 +278,7 @@ def resolution_from_store(
         dataset = dataset_from_store(store)
         resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
         return dataset, resolution, overlaps
-    key = store.data_key(options.region, decisions, RESOLVER_VERSION, logged=False)
+    key = store.data_key(options.region, decisions, resolver_key(), logged=False)
     base = _recalled(key)
     cached = None if base is not None else store.load_resolution(key)
     if cached is not None:

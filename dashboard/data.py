@@ -10,7 +10,10 @@ object.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,16 +21,19 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from platformdirs import user_cache_dir
 
 from analysis import constants as C
 from analysis import occasions, pipeline
 from analysis.engine import Analysis, person_timeline
+from analysis.errors import StoreError
 from analysis.exports import people_csv, reminders_ics, report_html
 from analysis.identity import Resolution
 from analysis.importers.base import FileReport, ImportOptions, SourceFile
 from analysis.metrics.layout import radial_layout
 from analysis.report import to_markdown
 from analysis.store import Store
+from analysis.store.store import SCHEMA_VERSION
 from dashboard import state, words
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -89,20 +95,73 @@ def sample() -> dict:
     return read_sample(SAMPLE_DIR)[0]
 
 
+CACHE_ENV = "CLOSEKNIT_CACHE"
+"""Where the prepared sample store is kept across server starts (default: the user's cache
+directory, platformdirs). Only the bundled sample goes there, never the user's own data."""
+
+
+def cache_dir() -> Path:
+    """``$CLOSEKNIT_CACHE`` if set, else closeknit's folder in the user's cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else Path(user_cache_dir("closeknit", appauthor=False))
+
+
+def sample_key(persona: dict, sources: Sequence[SourceFile]) -> str:
+    """A digest of everything the prepared sample store holds: the sample's files and persona,
+    the code that reads and analyses them (:func:`analysis.pipeline.code_digest`, this module)
+    and the store's schema."""
+    h = hashlib.sha256()
+    h.update(pipeline.code_digest().encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(f"{SCHEMA_VERSION}/{WINDOW_DAYS}".encode())
+    h.update(json.dumps(persona, sort_keys=True, default=str).encode())
+    for src in sources:
+        h.update(f"{src.name}\0{src.digest}\0".encode())
+    return h.hexdigest()[:20]
+
+
 @st.cache_resource(show_spinner=False)
 def sample_template() -> Path:
-    """A store holding the sample's files and settings, made once per server process in its
-    temporary folder; every session works on its own copy (:func:`dashboard.state.init`)."""
+    """A store holding the sample's files, settings, resolution and analysis, made once per
+    server process in its temporary folder; every session works on its own copy
+    (:func:`dashboard.state.init`). It is made once per version of closeknit: kept in
+    :func:`cache_dir` under :func:`sample_key`, a later server start copies it (the overview is
+    then drawn from the analysis it holds) instead of reading and analysing the sample again."""
     persona, sources = read_sample(SAMPLE_DIR)
-    as_of, region, timezone, me = persona_settings(persona)
     path = state.temp_dir() / "sample-template.sqlite3"
+    kept = cache_dir() / f"sample-{sample_key(persona, sources)}.sqlite3"
+    try:
+        shutil.copyfile(kept, path)
+        with Store(path) as store:  # a damaged copy is made again below
+            if store.counts()["files"] == len(sources):
+                return path
+    except (OSError, StoreError):
+        pass
+    path.unlink(missing_ok=True)
+    _prepare_sample(path, persona, sources)
+    try:  # kept for the next start; a cache that cannot be written only costs that
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        for old in kept.parent.glob("sample-*.sqlite3"):
+            old.unlink(missing_ok=True)  # another version's
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.part")
+        shutil.copyfile(path, partial)
+        os.replace(partial, kept)
+    except OSError:
+        pass
+    return path
+
+
+def _prepare_sample(path: Path, persona: dict, sources: Sequence[SourceFile]) -> None:
+    """The sample's files read into a new store at ``path`` with the persona's settings, and
+    its resolution and analysis computed and kept there (one file: the WAL checkpointed)."""
+    as_of, region, timezone, me = persona_settings(persona)
     with Store(path) as store:
         options = ImportOptions(region=region, timezone=timezone, me=me)
         pipeline.remember_options(store, options)
         store.set_setting("as_of", as_of.isoformat())
         pipeline.import_files(store, sources, store.options_for)
+        pipeline.analysis_from_store(store, as_of=as_of, window_days=WINDOW_DAYS)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
 
 
 # ---------------------------------------------------------------------------------------------

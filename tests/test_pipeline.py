@@ -12,7 +12,7 @@ import pytest
 from analysis import pipeline
 from analysis.identity import resolve
 from analysis.importers.base import ImportOptions, SourceFile
-from analysis.pipeline import RESOLVER_VERSION, analysis_from_files, analysis_from_store
+from analysis.pipeline import analysis_from_files, analysis_from_store, resolver_key, run_keys
 from analysis.store import PersonEdit, Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -70,7 +70,7 @@ def test_store_gives_the_same_analysis_as_the_files(store):
 
 def test_a_cold_start_reuses_the_stored_resolution(store):
     first = analysis_from_store(store, as_of=AS_OF)
-    key = store.data_key(OPTS.region, store.decisions(), RESOLVER_VERSION, logged=False)
+    key = store.data_key(OPTS.region, store.decisions(), resolver_key(), logged=False)
     assert store.load_resolution(key) is not None
     again = analysis_from_store(store, as_of=AS_OF)
     pd.testing.assert_frame_equal(
@@ -235,3 +235,13 @@ def test_a_store_deleted_before_a_late_save_is_not_created_again(tmp_path):
     run = analysis_from_files(sources(), OPTS, as_of=AS_OF)
     pipeline._save_analysis(gone, "key", run.analysis)
     assert not gone.exists()
+
+
+def test_another_version_of_closeknit_never_reads_the_stored_analysis(store, monkeypatch):
+    analysis_from_store(store, as_of=AS_OF)
+    rkey, akey = run_keys(store, AS_OF)
+    assert store.load_analysis(akey) is not None
+    monkeypatch.setattr(pipeline, "code_digest", lambda: "another version")
+    other_r, other_a = run_keys(store, AS_OF)
+    assert (other_r, other_a) != (rkey, akey)
+    assert store.load_analysis(other_a) is None  # computed again, not read back
