@@ -259,7 +259,7 @@ def run_keys(
 
 
 def resolution_from_store(
-    store: Store, use_cache: bool = True
+    store: Store, use_cache: bool = True, save_later: bool = False
 ) -> tuple[Dataset, Resolution, pd.DataFrame]:
     """``(dataset, resolution, overlaps)`` of everything ``store`` holds.
 
@@ -293,7 +293,11 @@ def resolution_from_store(
         )
     if cached is None and not store.has_resolution(key):  # kept for the next cold start
         frames = {k: getattr(base, k) for k in _RESOLUTION_FRAMES}
-        store.save_resolution(key, {**frames, "matches": _matches_of(base.interactions)})
+        kept = {**frames, "matches": _matches_of(base.interactions)}
+        if save_later and not store.in_memory:  # written on a thread of its own (as analyses)
+            _later(_save_resolution, store.path, key, kept)
+        else:
+            store.save_resolution(key, kept)
     _remember(key, base)
     resolution = base
     logged = store.logged_interactions()
@@ -381,11 +385,12 @@ def analysis_from_store(
     suggestion state (``overrides`` replaces the stored edits when given). The store keeps the
     last resolution and the last analysis: when nothing they depend on changed, they are read
     back instead of recomputed (``use_cache=False`` neither reads nor writes them). With
-    ``save_later`` a new analysis is written to the store on a thread of its own, after this
-    returns (the dashboard: the page need not wait for a cache only a restart reads)."""
+    ``save_later`` a new resolution and a new analysis are written to the store on threads of
+    their own, after this returns (the dashboard: the page need not wait for caches only a
+    restart reads; :func:`finish_saves` waits for them)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
-        resolved = resolution_from_store(store, use_cache)
+        resolved = resolution_from_store(store, use_cache, save_later)
         return analyse_resolved(
             store, resolved, as_of, window_days, use_cache, overrides, save_later
         )
@@ -418,12 +423,7 @@ def analyse_resolved(
     )
     if use_cache and overrides is None:
         if save_later and not store.in_memory:
-            saver = threading.Thread(
-                target=_save_analysis, args=(store.path, akey, result), daemon=True
-            )
-            with _SAVES_LOCK:
-                _SAVES[:] = [t for t in _SAVES if t.is_alive()] + [saver]
-            saver.start()
+            _later(_save_analysis, store.path, akey, result)
         else:
             store.save_analysis(akey, snapshot.dumps(result))
     return Run(dataset, resolution, result, overlaps)
@@ -441,6 +441,26 @@ def finish_saves(timeout: float = 30.0) -> None:
         pending = list(_SAVES)
     for saver in pending:
         saver.join(timeout)
+
+
+def _later(save: Callable[..., None], *args: object) -> None:
+    """Run ``save(*args)`` on a thread of its own, waited for by :func:`finish_saves`."""
+    saver = threading.Thread(target=save, args=args, daemon=True)
+    with _SAVES_LOCK:
+        _SAVES[:] = [t for t in _SAVES if t.is_alive()] + [saver]
+    saver.start()
+
+
+def _save_resolution(path: object, key: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Write ``frames`` to the store at ``path`` as the resolution kept under ``key`` (on a
+    thread of its own, as :func:`_save_analysis`)."""
+    if not Path(str(path)).exists():
+        return
+    try:
+        with Store(path) as store:  # type: ignore[arg-type]
+            store.save_resolution(key, frames)
+    except (StoreError, sqlite3.Error, OSError):
+        pass
 
 
 def _save_analysis(path: object, key: str, result: Analysis) -> None:

@@ -3,7 +3,10 @@
 1. **First render** (needs /usr/bin/chromium): from starting ``streamlit run app.py`` to the
    sample's overview fully drawn in a real browser (the browser is launched beforehand, not
    counted). Target: under 3 s, and at most 1.3x the floor: a bare Streamlit app importing the
-   same third-party libraries, started and drawn the same way (``BARE_APP``).
+   same third-party libraries, started and drawn the same way (``BARE_APP``). The first start
+   after an install (or an upgrade) prepares the sample store and keeps it in the cache folder
+   (``$CLOSEKNIT_CACHE``, a fresh one for this run); later starts copy it. Both are printed: the
+   first start once, later starts as the median of 3, each beside a bare app's start.
 2. **Filter rerun**: the server time of a rerun of the Network page after changing its circle
    filter, on the sample and on ``--people`` synthetic people (a vCard plus an interaction log
    uploaded through the file uploader). Measured with ``AppTest`` — which re-executes the whole
@@ -197,10 +200,17 @@ def main() -> int:
     store_dir = tempfile.mkdtemp(prefix="closeknit-")
     os.environ["CLOSEKNIT_STORE"] = str(Path(store_dir) / "closeknit.sqlite3")
 
+    # the sample store prepared on the first start is kept here, not in the user's cache
+    os.environ["CLOSEKNIT_CACHE"] = tempfile.mkdtemp(prefix="closeknit-cache-")
+    first_ever = None if args.no_browser else (first_render(), first_render(bare=True))
     trials = (
         [] if args.no_browser else [(first_render(), first_render(bare=True)) for _ in range(3)]
     )
     trials = [t for t in trials if t[0] and t[1]]
+    if first_ever and first_ever[0] and first_ever[1]:
+        a, b = first_ever[0]["first_render_s"], first_ever[1]["first_render_s"]
+        print(f"first start after an install (the sample store prepared): {a:.2f} s; a bare app "
+              f"{b:.2f} s; closeknit {a / b:.2f}x")  # fmt: skip
     if not trials:
         print("first render: skipped (no /usr/bin/chromium)")
     else:
@@ -209,7 +219,7 @@ def main() -> int:
         ready = statistics.median(t["server_ready_s"] for t, _ in trials)
         med, fmed = statistics.median(times), statistics.median(floor)
         verdict = "ok" if med < 3 else "OVER the 3 s target"
-        print(f"first render of the sample overview: median {med:.2f} s, best {times[0]:.2f} s "
+        print(f"later starts, first render of the sample overview: median {med:.2f} s, best {times[0]:.2f} s "
               f"of {len(times)} (server ready after {ready:.2f} s) — {verdict}")  # fmt: skip
         print(f"  floor, a bare Streamlit app with the same imports: median {fmed:.2f} s; "
               f"closeknit {med / fmed:.2f}x (target: at most 1.3x)")  # fmt: skip

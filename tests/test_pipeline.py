@@ -227,7 +227,15 @@ def test_an_analysis_saved_later_is_in_the_store_once_the_saves_are_finished(sto
     with Store(store.path) as again:
         _, key = pipeline.run_keys(again, AS_OF)
         assert again.load_analysis(key) is not None
+        imports = again.data_key(OPTS.region, again.decisions(), resolver_key(), logged=False)
+        assert again.load_resolution(imports) is not None  # the resolution too
     assert len(run.analysis.people)
+
+
+def test_a_store_deleted_before_a_late_resolution_save_is_not_created_again(tmp_path):
+    gone = tmp_path / "gone.sqlite3"
+    pipeline._save_resolution(gone, "key", {})
+    assert not gone.exists()
 
 
 def test_a_store_deleted_before_a_late_save_is_not_created_again(tmp_path):
