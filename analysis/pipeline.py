@@ -27,7 +27,8 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -390,10 +391,11 @@ def analysis_from_store(
     restart reads; :func:`finish_saves` waits for them)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
-        resolved = resolution_from_store(store, use_cache, save_later)
-        return analyse_resolved(
-            store, resolved, as_of, window_days, use_cache, overrides, save_later
-        )
+        with _saves_after():  # the caches are written once the analysis is done, not during
+            resolved = resolution_from_store(store, use_cache, save_later)
+            return analyse_resolved(
+                store, resolved, as_of, window_days, use_cache, overrides, save_later
+            )
     finally:
         if store is not store_or_path:
             store.close()
@@ -443,9 +445,43 @@ def finish_saves(timeout: float = 30.0) -> None:
         saver.join(timeout)
 
 
+_HELD = threading.local()  # the saves asked for inside _saves_after, per thread
+
+
 def _later(save: Callable[..., None], *args: object) -> None:
-    """Run ``save(*args)`` on a thread of its own, waited for by :func:`finish_saves`."""
-    saver = threading.Thread(target=save, args=args, daemon=True)
+    """Run ``save(*args)`` on a thread of its own, waited for by :func:`finish_saves`; inside
+    :func:`_saves_after`, once its block is done."""
+    held = getattr(_HELD, "saves", None)
+    if held is not None:
+        held.append((save, args))
+        return
+    _start([(save, args)])
+
+
+@contextmanager
+def _saves_after() -> Iterator[None]:
+    """Hold the saves :func:`_later` is asked for in this block and start them, one after the
+    other on one thread, when it ends: writing a cache is Python work too, and on a thread of
+    its own during the analysis it would slow the analysis the user is waiting for."""
+    outer = getattr(_HELD, "saves", None)
+    if outer is not None:  # nested: the outer block starts them
+        yield
+        return
+    _HELD.saves = []
+    try:
+        yield
+    finally:
+        held, _HELD.saves = _HELD.saves, None
+        if held:
+            _start(held)
+
+
+def _start(saves: list[tuple[Callable[..., None], tuple]]) -> None:
+    def run() -> None:
+        for save, args in saves:
+            save(*args)
+
+    saver = threading.Thread(target=run, daemon=True)
     with _SAVES_LOCK:
         _SAVES[:] = [t for t in _SAVES if t.is_alive()] + [saver]
     saver.start()

@@ -69,11 +69,13 @@ def frame_to_blob(frame: pd.DataFrame) -> bytes:
     stored as JSON text and restored by :func:`frame_from_blob`."""
     out = frame.reset_index(drop=True).copy()
     json_cols = []
+    # one encoder for every value (json.dumps makes one a call), as json.dumps would encode
+    enc = json.JSONEncoder(ensure_ascii=False, default=str)
     for col in out.columns:
         if out[col].dtype == object and any(
             isinstance(v, (list, tuple)) for v in out[col].head(200)
         ):
-            out[col] = [json.dumps(v, ensure_ascii=False, default=str) for v in out[col]]
+            out[col] = ["[]" if type(v) is list and not v else enc.encode(v) for v in out[col]]
             json_cols.append(col)
     object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
     for col in object_cols:  # dictionary-encoded: few distinct values in a million rows
