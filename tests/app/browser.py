@@ -71,3 +71,14 @@ def shot(page, check, name: str, viewport: dict) -> None:
     """A screenshot of ``page`` kept as ``screenshots/<name>.png``."""
     SHOTS.mkdir(exist_ok=True)
     check.screenshot(page, SHOTS / f"{name}.png", viewport)
+
+
+def start_own_files(page, check, url: str) -> None:
+    """Open the dashboard at ``url`` on the sample's overview, then leave the sample for one's
+    own files (the Import page, no files yet)."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
+    check.wait_idle(page)
+    page.get_by_role("button", name="Start with my own files").click()
+    page.get_by_text("No files yet").first.wait_for(timeout=30_000)
+    check.wait_idle(page)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.browser import MARKS, PHONE_UA, served_app, shot
+from tests.app.browser import MARKS, PHONE_UA, served_app, shot, start_own_files
 
 PHONE = {"width": 390, "height": 844}
 NOTE = "walked along the Elbe, talked about her new job"
@@ -96,12 +96,7 @@ def test_your_files_default_to_the_browser_s_time_zone(served):
     context = browser.new_context(viewport=viewport, timezone_id="Asia/Tokyo")
     page = context.new_page()
     try:
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
-        check.wait_idle(page)
-        page.get_by_role("button", name="Start with my own files").click()
-        page.get_by_text("No files yet").first.wait_for(timeout=30_000)
-        check.wait_idle(page)
+        start_own_files(page, check, url)
         zone = page.get_by_role("combobox", name="Your time zone (for times written without one)")
         assert zone.input_value() == "Asia/Tokyo"
         shot(page, check, "desktop-import-tokyo", viewport)
@@ -123,12 +118,7 @@ def test_after_an_upload_the_user_picks_themselves_among_the_chat_s_people(serve
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
-        check.wait_idle(page)
-        page.get_by_role("button", name="Start with my own files").click()
-        page.get_by_text("No files yet").first.wait_for(timeout=30_000)
-        check.wait_idle(page)
+        start_own_files(page, check, url)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(chat)])
         page.get_by_text("Which of these is you?").first.wait_for(timeout=60_000)
         check.wait_idle(page)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.app.browser import MARKS, PHONE_UA, served_app, shot
+from tests.app.browser import MARKS, PHONE_UA, served_app, shot, start_own_files
 
 AS_OF = date(2026, 6, 30)
 MIN_CONTRAST = 4.5
@@ -331,11 +331,7 @@ def test_names_in_the_network_never_overlap_with_20_150_and_2000_people(served, 
         paths.append(str(tmp_path / name))
     page = browser.new_page(viewport=viewport)
     try:
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
-        check.wait_idle(page)
-        page.get_by_role("button", name="Start with my own files").click()
-        page.get_by_text("No files yet").first.wait_for(timeout=30_000)
+        start_own_files(page, check, url)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(paths)
         page.get_by_text("What was read from each file").wait_for(timeout=240_000)
         check.wait_idle(page, timeout=120_000)
