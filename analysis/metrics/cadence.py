@@ -127,23 +127,21 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 def person_codes(person_id: pd.Series) -> pd.Series:
     """``person_id`` as a categorical of its ids as text, sorted (missing ids stay missing):
     the same ids, each hashed once, so that the steps that look them up (:func:`prepare`, the
-    people with contact) read integer codes instead of hashing a million strings each."""
+    people with contact) read integer codes instead of hashing a million strings each. A
+    categorical that already is one is returned as it is."""
     if isinstance(person_id.dtype, pd.CategoricalDtype):
-        return person_id
+        cats = np.asarray(person_id.cat.categories, dtype=object)
+        if all(isinstance(c, str) for c in cats) and (cats[1:] > cats[:-1]).all():
+            return person_id
+        person_id = person_id.astype(object)
     codes, uniques = pd.factorize(person_id.to_numpy(dtype=object))
-    text = np.asarray([str(u) for u in uniques], dtype=object)
-    order = np.argsort(text, kind="stable")
-    sorted_text = text[order]
-    if len(sorted_text) > 1 and (sorted_text[1:] == sorted_text[:-1]).any():
-        # 1 and "1": one id, as str() of each makes them
-        sorted_text, inverse = np.unique(text, return_inverse=True)
-        codes = np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1)
-    else:
-        rank = np.empty(len(order), dtype="int64")
-        rank[order] = np.arange(len(order))
-        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    # sorted as text; 1 and "1" become one id, as str() of each makes them
+    text, inverse = np.unique(
+        np.asarray([str(u) for u in uniques], dtype=object), return_inverse=True
+    )
+    codes = np.where(codes >= 0, inverse.reshape(-1)[np.maximum(codes, 0)], -1)
     return pd.Series(
-        pd.Categorical.from_codes(codes, categories=pd.Index(sorted_text, dtype=object)),
+        pd.Categorical.from_codes(codes, categories=pd.Index(text, dtype=object)),
         index=person_id.index,
         name=person_id.name,
     )
@@ -151,19 +149,14 @@ def person_codes(person_id: pd.Series) -> pd.Series:
 
 def _sorted_codes(person_id: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of ``person_id`` (no missing values) over its distinct ids as text,
-    sorted: ``(codes, ids)``."""
-    if isinstance(person_id.dtype, pd.CategoricalDtype):
-        cats = np.asarray(person_id.cat.categories, dtype=object)
-        raw = person_id.cat.codes.to_numpy().astype("int64")
-        text = np.asarray([str(u) for u in cats], dtype=object)
-        if len(text) < 2 or (text[1:] > text[:-1]).all():  # sorted and distinct
-            used = np.flatnonzero(np.bincount(raw, minlength=len(cats)) > 0)
-            remap = np.full(len(cats), -1, dtype="int64")
-            remap[used] = np.arange(len(used))
-            return remap[raw], text[used]
-        person_id = person_id.astype(object)
-    codes, uniques = pd.factorize(person_id.to_numpy(dtype=object), sort=True)
-    return codes, np.asarray([str(u) for u in uniques], dtype=object)
+    sorted: ``(codes, ids)`` (:func:`person_codes`, narrowed to the ids that occur)."""
+    pid = person_codes(person_id)
+    cats = np.asarray(pid.cat.categories, dtype=object)
+    raw = pid.cat.codes.to_numpy().astype("int64")
+    used = np.flatnonzero(np.bincount(raw, minlength=len(cats)) > 0)
+    remap = np.full(len(cats), -1, dtype="int64")
+    remap[used] = np.arange(len(used))
+    return remap[raw], cats[used]
 
 
 def _event_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
