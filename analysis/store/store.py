@@ -601,16 +601,19 @@ class Store:
             " ORDER BY total DESC",
             (interactions_csv.FORMAT, _options_json(options), len(source.data)),
         ).fetchall()
+        if not rows:
+            return None
+        try:  # from the file's head: a file of another kind is never hashed here
+            if detect(source).format != interactions_csv.FORMAT:
+                return None
+        except CloseknitError:
+            return None
         for digest, size in rows:
             # a file's digest is the SHA-256 of its bytes: its bytes need not be read back
             if hashlib.sha256(memoryview(source.data)[:size]).hexdigest() != digest:
                 continue
             old = self._extended(digest)
-            try:
-                is_log = detect(source).format == interactions_csv.FORMAT
-            except CloseknitError:
-                is_log = False
-            if old is None or not is_log:
+            if old is None:
                 return None
             got = interactions_csv.read_appended(source, size, old[0], options)
             return None if got is None else (got, digest)
