@@ -147,7 +147,8 @@ FOCUS_RING = "#1d6fd6"
 (WCAG 2.2 asks 3:1 for focus indicators)."""
 
 # Page-wide accessibility, in the page itself (custom components v2, no iframe, nothing
-# fetched): a "Skip to main content" link first in the tab order; a visible focus ring; the
+# fetched): a "Skip to main content" link first in the tab order (Streamlit's own where it
+# draws one); a visible focus ring; the
 # copy button of code blocks (the suggestion drafts) always visible, not only on hover; dark
 # text on primary-filled buttons and chips in the dark theme; chart text in Streamlit's light
 # grey made dark enough to read; and focus put back on the
@@ -162,7 +163,13 @@ export default function (component) {
     style.textContent = data.css;
     document.head.appendChild(style);
   }
-  if (!document.getElementById("ck-skip")) {
+  // Streamlit (1.6x) draws its own skip link; ours is only for a Streamlit without one, so a
+  // keyboard user never meets two (checked again on each tick: Streamlit's may come later)
+  const skipLink = () => {
+    const own = document.querySelector('[data-testid="stSkipToContent"]');
+    const ours = document.getElementById("ck-skip");
+    if (own && ours) ours.remove();
+    if (own || ours) return;
     const a = document.createElement("a");
     a.id = "ck-skip"; a.href = "#"; a.textContent = "Skip to main content";
     a.addEventListener("click", (e) => {
@@ -172,7 +179,8 @@ export default function (component) {
       if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
     });
     document.body.insertBefore(a, document.body.firstChild);
-  }
+  };
+  skipLink();
   const dark = () => {
     const app = document.querySelector(".stApp") || document.body;
     const m = getComputedStyle(app).backgroundColor.match(/\\d+(\\.\\d+)?/g) || [255, 255, 255];
@@ -196,6 +204,7 @@ export default function (component) {
   document.addEventListener("focusin", onFocus, true);
   const restore = () => {
     dark();
+    skipLink();
     const active = document.activeElement;
     if (!last || last.isConnected) return;
     if (active && active !== document.body) { last = active; return; }

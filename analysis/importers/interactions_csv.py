@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings as pywarnings
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -682,12 +683,16 @@ def _read_frame(
     else:
         buf = decoded_buffer()
     try:
-        try:
-            frame = pd.read_csv(buf, **kwargs)
-        except UnicodeDecodeError:  # UTF-8 at the start, not further on
-            kwargs.pop("encoding", None)
-            buf = decoded_buffer()
-            frame = pd.read_csv(buf, **kwargs)
+        with pywarnings.catch_warnings():
+            # pandas only warns (and cuts the extra fields off) when the first row is longer
+            # than the header: that row goes to the forgiving reader like any other long row
+            pywarnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                frame = pd.read_csv(buf, **kwargs)
+            except UnicodeDecodeError:  # UTF-8 at the start, not further on
+                kwargs.pop("encoding", None)
+                buf = decoded_buffer()
+                frame = pd.read_csv(buf, **kwargs)
         content = ftext.data if ftext.decoded is None else ftext.decoded.text
         if len(frame) != _line_count(content) - layout.header_line - 1:
             raise pd.errors.ParserError("rows span lines")
@@ -697,7 +702,7 @@ def _read_frame(
             exact = pd.read_csv(buf, **{**kwargs, "usecols": numeric, "dtype": object})
             for k, i in enumerate(numeric):
                 frame.isetitem(i, exact.iloc[:, k].to_numpy())
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         if ftext.decoded is None:
             ftext.full()
             _mixed_warning(ftext.full(), warnings)

@@ -247,6 +247,10 @@ def test_on_a_phone_the_pages_fit_and_tapping_a_dot_opens_the_card(served):
         context.close()
 
 
+IN_MAIN_JS = """() => { const main = document.querySelector('[data-testid="stMain"]');
+                        return !!main && main.contains(document.activeElement); }"""
+
+
 def test_keyboard_alone_reaches_the_main_flows_with_focus_visible_and_kept(served):
     check, browser, url = served
     viewport = {"width": 1400, "height": 1000}
@@ -258,8 +262,15 @@ def test_keyboard_alone_reaches_the_main_flows_with_focus_visible_and_kept(serve
         page.keyboard.press("Tab")
         first = page.evaluate(ACTIVE_JS)
         assert first and first["text"] == "Skip to main content" and first["visible"]
+        skips = page.evaluate(
+            """() => [...document.querySelectorAll('a')]
+                     .filter(a => a.textContent.trim() == 'Skip to main content').length"""
+        )
+        assert skips == 1, "one skip link, not ours beside Streamlit's"
         page.keyboard.press("Enter")
-        assert page.evaluate("() => document.activeElement.tagName") == "H1"
+        assert page.evaluate(IN_MAIN_JS), "the skip link puts focus on the main content"
+        page.keyboard.press("Tab")
+        assert page.evaluate(IN_MAIN_JS), "and the next Tab stays in it, past the sidebar"
         shot(page, check, "desktop-overview", viewport)
         # to the Suggestions page by keyboard: Shift+Tab back into the sidebar's navigation
         link = None

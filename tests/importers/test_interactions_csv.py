@@ -168,6 +168,19 @@ def test_ragged_rows_cost_one_row_each():
     ]
 
 
+def test_a_long_first_row_is_skipped_like_any_long_row_not_cut_short():
+    src = SourceFile(
+        "log.csv",
+        b"timestamp,contact,channel\n2024-01-03 10:00,Riya,Call,extra,fields\n"
+        b"2024-01-02 10:00,Sam Lee,Call\n2024-01-04 10:00,Tom,SMS\n",
+    )
+    result = read(src)
+    assert list(result.interactions.who) == ["Sam Lee", "Tom"]
+    assert [(s.where, s.reason) for s in result.report.skipped] == [
+        ("row 2", "5 fields where the header has 3")
+    ]
+
+
 def test_digit_only_who_values_keep_their_leading_zero():
     src = SourceFile("log.csv", b"date,number\n2024-01-02,07700900123\n2024-01-03,07700900124\n")
     assert list(read(src).interactions.who) == ["07700900123", "07700900124"]
