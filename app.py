@@ -66,7 +66,9 @@ if state.on_sample():
             state.use_own_files()
             st.switch_page("app_pages/import_data.py")
 
-run = ui.current_or_none()
-group_filter.sidebar(run)  # one group filter every page applies
-practice.quick_log(run)
-page.run()
+# the caches only a restart reads are written once the page is drawn, not while it is
+with data.caches_written_after():
+    run = ui.current_or_none()
+    group_filter.sidebar(run)  # one group filter every page applies
+    practice.quick_log(run)
+    page.run()

@@ -16,6 +16,8 @@ circles, ties, balance, reciprocity, outside, graph, suggest); judgement constan
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +39,13 @@ from analysis.metrics.cadence import (
     prepare,
     status,
 )
-from analysis.metrics.circles import assign_circles, best_layer, derive_roles, layer_of_rate
+from analysis.metrics.circles import (
+    assign_circles,
+    best_layer,
+    derive_roles,
+    layer_of_rate,
+    with_role_overrides,
+)
 from analysis.metrics.explain import why_circle, why_status, why_strength
 from analysis.metrics.graph import community_of, ego_graph, network_structure
 from analysis.metrics.outside import Outside, outside
@@ -137,6 +145,7 @@ def analyze(
     me: Sequence[str] = (),
     occasions: Sequence[Occasion] = (),
     follow_ups: Sequence[FollowUp] = (),
+    facts_key: str | None = None,
 ) -> Analysis:
     """Run every metric on resolved people and interactions, as of a date.
 
@@ -156,6 +165,13 @@ def analyze(
     figures but get no circle, no graph node and no suggestion. A person_id found only in the
     interactions gets a bare row (named by its id) rather than being dropped.
 
+    ``facts_key``, when given, is the caller's digest of ``people`` and ``interactions`` (the
+    pipeline's resolution key). What the engine derives from them alone, before the user's
+    edits (the analysed rows, each person's contact figures, reciprocity, channels, balance,
+    derived roles, the network's structure), is then kept for the last ``FACTS_KEPT`` keys and
+    reused, so that a snooze, an edit or a second pass with group ceilings does not recompute
+    it. The result is the same with or without it.
+
     Returns an :class:`Analysis`. Pure: the same inputs give the same output, whatever the row
     order.
     """
@@ -170,23 +186,11 @@ def analyze(
     for col in ("person_id", "timestamp", "channel", "mode", "direction"):
         if col not in interactions.columns:
             raise ValueError(f"interactions frame lacks column {col!r}")
-    if "event_id" not in interactions.columns:
-        interactions = interactions.assign(event_id="")
-    interactions = interactions.assign(person_id=person_codes(interactions["person_id"]))
-    people = _complete_people(people, interactions)
-    me_card: dict[str, list] = {}
-    if me:
-        selves = _selves(people, me)
-        if selves:
-            me_card = _card_of(people, selves)
-            people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
-            interactions = interactions.loc[~interactions["person_id"].isin(selves)]
-    prepared = prepare(interactions, as_of_ts)
+    facts = _facts_of(people, interactions, as_of_ts, window_days, timezone, tuple(me), facts_key)
+    people, me_card, prepared, stats = facts.people, facts.me_card, facts.prepared, facts.stats
     today = day_number(as_of_ts)
-
-    stats = person_stats(prepared, as_of_ts)
     sidx = stats.index
-    roles = derive_roles(people, prepared, timezone, overrides.roles, me=me, me_card=me_card)
+    roles = with_role_overrides(facts.roles, overrides.roles)
     states = {str(k): frozenset(v) for k, v in overrides.states.items()}
     household = household_of(people, me_card, states)
     in_state = {s: {p for p, v in states.items() if s in v} for s in C.STATES}
@@ -229,8 +233,7 @@ def analyze(
     kinds_t = tuple(kinds)
     own = status(stats["days_since"], tau_own, stats["q90_gap_days"], no_kin, kinds=kinds_t)
 
-    rec = reciprocity(prepared)
-    prof = channel_profile(prepared)
+    rec, prof = facts.reciprocity, facts.channels
     one_share = stats["one_to_one_days"] / stats["contact_days"]
     parts = components(
         stats["time_rate"],
@@ -277,12 +280,7 @@ def analyze(
         in_memory=pd.Series(sidx.isin(list(in_state["in_memory"])), index=sidx),
         desired=wanted,
     )
-    pb = person_balance(prepared, as_of_ts, window_days)
-    days = contact_days(prepared)
-    in_window = (
-        days.loc[days["day"] > today - window_days].groupby("person_id", observed=True).size()
-    )
-    in_window.index = in_window.index.astype(object)
+    pb, in_window = facts.person_balance, facts.in_window
     far = pd.Series(sidx.isin(list(in_state["far_away"])), index=sidx)
     home = household.reindex(sidx).fillna(False).astype(bool)
     dip = stats["days_since_in_person"]
@@ -375,7 +373,8 @@ def analyze(
     )
     table["why_strength"] = why_strength(table, set(overrides.closeness))
 
-    edges, groups, struct = network_structure(people, prepared, stats.index)
+    edges, groups, struct = facts.structure
+    groups = [list(c) for c in groups]  # the kept facts are shared: the result gets its own
     member = community_of(groups)
     table["community"] = pd.array([member.get(p) for p in ids], dtype="Int64")
     table["effective_size"] = struct["effective_size"].reindex(ids)
@@ -409,7 +408,7 @@ def analyze(
         max_suggestions=max_suggestions,
         done=overrides.done,
         snoozed_until=overrides.snoozed_until,
-        occasions=occasions_from_people(people),
+        occasions=facts.occasions,
         entered=occasions,
         follow_ups=follow_ups,
     )
@@ -422,6 +421,103 @@ def analyze(
         edges=edges,
         communities=groups,
         suggestions=sugg,
+    )
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What :func:`analyze` derives from the people and interactions alone (as of a date, over
+    a window, in a time zone, for a user), before any edit: shared between calls through
+    :data:`_FACTS`, so read, never changed."""
+
+    people: pd.DataFrame
+    me_card: dict[str, list]
+    prepared: pd.DataFrame
+    stats: pd.DataFrame
+    roles: pd.Series
+    reciprocity: pd.DataFrame
+    channels: pd.DataFrame
+    person_balance: pd.DataFrame
+    in_window: pd.Series
+    structure: tuple
+    occasions: list[Occasion]
+
+
+FACTS_KEPT = 2
+"""How many :class:`_Facts` :func:`analyze` keeps by ``facts_key`` (the user's and the sample's)."""
+
+_FACTS: OrderedDict[tuple, _Facts] = OrderedDict()
+_FACTS_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+
+
+def _facts_of(
+    people: pd.DataFrame,
+    interactions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    timezone: str | None,
+    me: tuple[str, ...],
+    facts_key: str | None,
+) -> _Facts:
+    """:func:`_compute_facts`, kept under ``facts_key`` and the other inputs when a key is
+    given (see :func:`analyze`)."""
+    if facts_key is None:
+        return _compute_facts(people, interactions, as_of, window_days, timezone, me)
+    key = (facts_key, as_of.value, window_days, timezone, me)
+    with _FACTS_LOCK:
+        kept = _FACTS.get(key)
+        if kept is not None:
+            _FACTS.move_to_end(key)
+            return kept
+    kept = _compute_facts(people, interactions, as_of, window_days, timezone, me)
+    with _FACTS_LOCK:
+        _FACTS[key] = kept
+        while len(_FACTS) > FACTS_KEPT:
+            _FACTS.popitem(last=False)
+    return kept
+
+
+def _compute_facts(
+    people: pd.DataFrame,
+    interactions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    timezone: str | None,
+    me: tuple[str, ...],
+) -> _Facts:
+    """The edit-free part of :func:`analyze` (see :class:`_Facts`)."""
+    if "event_id" not in interactions.columns:
+        interactions = interactions.assign(event_id="")
+    interactions = interactions.assign(person_id=person_codes(interactions["person_id"]))
+    people = _complete_people(people, interactions)
+    me_card: dict[str, list] = {}
+    if me:
+        selves = _selves(people, me)
+        if selves:
+            me_card = _card_of(people, selves)
+            people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
+            interactions = interactions.loc[~interactions["person_id"].isin(selves)]
+    prepared = prepare(interactions, as_of)
+    stats = person_stats(prepared, as_of)
+    days = contact_days(prepared)
+    in_window = (
+        days.loc[days["day"] > day_number(as_of) - window_days]
+        .groupby("person_id", observed=True)
+        .size()
+    )
+    in_window.index = in_window.index.astype(object)
+    return _Facts(
+        people=people,
+        me_card=me_card,
+        prepared=prepared,
+        stats=stats,
+        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card),
+        reciprocity=reciprocity(prepared),
+        channels=channel_profile(prepared),
+        person_balance=person_balance(prepared, as_of, window_days),
+        in_window=in_window,
+        structure=tuple(network_structure(people, prepared, stats.index)),
+        occasions=occasions_from_people(people),
     )
 
 

@@ -391,7 +391,7 @@ def analysis_from_store(
     restart reads; :func:`finish_saves` waits for them)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
-        with _saves_after():  # the caches are written once the analysis is done, not during
+        with saves_after():  # the caches are written once the analysis is done, not during
             resolved = resolution_from_store(store, use_cache, save_later)
             return analyse_resolved(
                 store, resolved, as_of, window_days, use_cache, overrides, save_later
@@ -415,13 +415,13 @@ def analyse_resolved(
     suggestion state, read back from the store's cache when nothing it depends on changed."""
     dataset, resolution, overlaps = resolved
     options = store.import_options()
-    _, akey = run_keys(store, as_of, window_days)
+    rkey, akey = run_keys(store, as_of, window_days)
     user_overrides = overrides if overrides is not None else store.overrides()
     blob = store.load_analysis(akey) if use_cache and overrides is None else None
     if blob is not None:
         return Run(dataset, resolution, snapshot.loads(blob), overlaps)
     result = _analyze_with_groups(
-        store, resolution, _day(as_of), user_overrides, window_days, options
+        store, resolution, _day(as_of), user_overrides, window_days, options, rkey
     )
     if use_cache and overrides is None:
         if save_later and not store.in_memory:
@@ -445,12 +445,12 @@ def finish_saves(timeout: float = 30.0) -> None:
         saver.join(timeout)
 
 
-_HELD = threading.local()  # the saves asked for inside _saves_after, per thread
+_HELD = threading.local()  # the saves asked for inside saves_after, per thread
 
 
 def _later(save: Callable[..., None], *args: object) -> None:
     """Run ``save(*args)`` on a thread of its own, waited for by :func:`finish_saves`; inside
-    :func:`_saves_after`, once its block is done."""
+    :func:`saves_after`, once its block is done."""
     held = getattr(_HELD, "saves", None)
     if held is not None:
         held.append((save, args))
@@ -459,10 +459,12 @@ def _later(save: Callable[..., None], *args: object) -> None:
 
 
 @contextmanager
-def _saves_after() -> Iterator[None]:
+def saves_after() -> Iterator[None]:
     """Hold the saves :func:`_later` is asked for in this block and start them, one after the
     other on one thread, when it ends: writing a cache is Python work too, and on a thread of
-    its own during the analysis it would slow the analysis the user is waiting for."""
+    its own during the analysis it would slow the analysis the user is waiting for. Blocks nest
+    (the outermost starts them): the dashboard holds them for a whole script run, so that the
+    page is drawn before any cache is written."""
     outer = getattr(_HELD, "saves", None)
     if outer is not None:  # nested: the outer block starts them
         yield
@@ -520,11 +522,15 @@ def _analyze_with_groups(
     overrides: Overrides,
     window_days: int,
     options: ImportOptions,
+    data_key: str | None = None,
 ) -> Analysis:
     """The engine, with the user's group ceilings applied: members whose inferred rhythm is
     looser than their group asks for are held to it (:func:`analysis.groups.ceiling_intervals`;
     a second pass only when a ceiling changes someone). The dates the user entered and the
-    follow-ups are reasons for suggestions (:mod:`analysis.suggest`)."""
+    follow-ups are reasons for suggestions (:mod:`analysis.suggest`). ``data_key`` is the
+    resolution key of :func:`run_keys` (a digest of everything ``resolution`` is made from):
+    the engine keeps what it derives from the data alone under it, so that an edit, a snooze or
+    the second pass reruns only what depends on the edits."""
     entered, follow_ups = store.occasions(), store.follow_ups()
 
     def run(ov: Overrides) -> Analysis:
@@ -538,6 +544,7 @@ def _analyze_with_groups(
             me=options.me,
             occasions=entered,
             follow_ups=follow_ups,
+            facts_key=data_key,
         )
 
     result = run(overrides)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -173,6 +174,13 @@ def analysed(path: str, key: str, as_of: date) -> pipeline.Run:
     """The pipeline's run for one store and one run key (the key changes with anything the
     result depends on, so a cached run is never stale)."""
     return pipeline.analysis_from_store(path, as_of=as_of, window_days=WINDOW_DAYS, save_later=True)
+
+
+def caches_written_after() -> AbstractContextManager[None]:
+    """A block (app.py: the whole script run) at whose end the caches the pipeline kept back are
+    written to the store, on a thread of their own (:func:`analysis.pipeline.saves_after`):
+    writing them while the page is drawn would slow the page the user is waiting for."""
+    return pipeline.saves_after()
 
 
 def current(progress: pipeline.ProgressFn | None = None) -> Run | None:

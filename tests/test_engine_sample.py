@@ -2,6 +2,7 @@
 engine against the generator's ground truth (persona.json)."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def sample():
-    from analysis.engine import analyze
+def resolved():
     from analysis.identity import resolve
     from analysis.importers.base import ImportOptions, SourceFile
     from analysis.pipeline import load
@@ -35,13 +35,20 @@ def sample():
     )
     data = load([SourceFile.from_path(str(SAMPLES / f)) for f in FILES], options)
     res = resolve(data.contacts, data.interactions, region=me["region"])
-    result = analyze(
-        res.people,
-        res.interactions,
-        as_of=persona["as_of"],
-        timezone=me["timezone"],
-        me=(me["name"], me["email"], me["phone"], *me.get("other_emails", [])),
-    )
+    settings = {
+        "as_of": persona["as_of"],
+        "timezone": me["timezone"],
+        "me": (me["name"], me["email"], me["phone"], *me.get("other_emails", [])),
+    }
+    return res, settings, persona
+
+
+@pytest.fixture(scope="module")
+def sample(resolved):
+    from analysis.engine import analyze
+
+    res, settings, persona = resolved
+    result = analyze(res.people, res.interactions, **settings)
     pattern = {p["name"]: p["pattern"] for p in persona["people"]}
     table = result.people.assign(pattern=result.people["name"].map(pattern))
     return result, table, persona
@@ -151,3 +158,51 @@ def test_every_person_in_touch_explains_status_circle_and_strength(sample):
     with_contact = table.loc[table["circle"].notna()]
     for col in ("why_status", "why_circle", "why_strength"):
         assert with_contact[col].str.len().gt(20).all(), col
+
+
+def _same_analysis(a, b):
+    import pandas as pd
+
+    from analysis.store import snapshot
+
+    pd.testing.assert_frame_equal(a.people, b.people)
+    pd.testing.assert_frame_equal(a.suggestions, b.suggestions)
+    assert snapshot.dumps(a) == snapshot.dumps(b)  # every frame of the result, balance included
+
+
+def test_kept_facts_give_the_fresh_result_under_each_set_of_edits(resolved):
+    """A snooze, a circle or role edit or a closeness rating reuses what the engine derived
+    from the data (facts_key), and still gives exactly what a fresh run gives; an edit does
+    not leak into the kept facts and from there into a later run without it."""
+    from analysis.engine import Overrides, analyze
+
+    res, settings, _ = resolved
+    table = analyze(res.people, res.interactions, **settings).people
+    close = table.loc[table["circle"] == 1, "person_id"].tolist()
+    outer = table.loc[table["circle"] == 3, "person_id"].tolist()
+    edits = [
+        Overrides(),
+        Overrides(circle={outer[0]: 1}, roles={close[0]: ("work",)}, closeness={outer[1]: 5}),
+        Overrides(snoozed_until={close[1]: date(2099, 1, 1)}, states={close[0]: ("far_away",)}),
+        Overrides(),
+    ]
+    for overrides in edits:
+        kept = analyze(res.people, res.interactions, overrides=overrides, facts_key="k", **settings)
+        fresh = analyze(res.people, res.interactions, overrides=overrides, **settings)
+        _same_analysis(kept, fresh)
+    moved = analyze(
+        res.people, res.interactions, overrides=edits[1], facts_key="k", **settings
+    ).people.set_index("person_id")
+    assert moved.at[outer[0], "circle"] == 1 and moved.at[close[0], "roles"] == ["work"]
+    # another day is another set of facts, not the kept one
+    later = {**settings, "as_of": pd_day(settings["as_of"], 30)}
+    _same_analysis(
+        analyze(res.people, res.interactions, facts_key="k", **later),
+        analyze(res.people, res.interactions, **later),
+    )
+
+
+def pd_day(day, plus):
+    import pandas as pd
+
+    return (pd.Timestamp(day) + pd.Timedelta(days=plus)).date()

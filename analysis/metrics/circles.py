@@ -198,10 +198,21 @@ def derive_roles(
         index=pd.Index(list(roles), dtype=object),
         dtype=object,
     )
-    for pid, r in (overrides or {}).items():
+    out.index.name = "person_id"
+    return with_role_overrides(out, overrides)
+
+
+def with_role_overrides(
+    roles: pd.Series, overrides: Mapping[str, Iterable[str]] | None
+) -> pd.Series:
+    """``roles`` (:func:`derive_roles`) with the user's ``overrides`` (person_id -> roles)
+    replacing the derived roles of the people they name; a new Series, ``roles`` is unchanged."""
+    if not overrides:
+        return roles
+    out = roles.copy()
+    for pid, r in overrides.items():
         if pid in out.index:
             out.at[pid] = tuple(sorted(set(r)))
-    out.index.name = "person_id"
     return out
 
 
