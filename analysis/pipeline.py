@@ -26,6 +26,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -386,9 +387,9 @@ def analysis_from_store(
     suggestion state (``overrides`` replaces the stored edits when given). The store keeps the
     last resolution and the last analysis: when nothing they depend on changed, they are read
     back instead of recomputed (``use_cache=False`` neither reads nor writes them). With
-    ``save_later`` a new resolution and a new analysis are written to the store on threads of
-    their own, after this returns (the dashboard: the page need not wait for caches only a
-    restart reads; :func:`finish_saves` waits for them)."""
+    ``save_later`` a new resolution and a new analysis are written to the store on a thread of
+    their own once the user pauses (:data:`SAVE_AFTER_QUIET_S`; the dashboard: the page need
+    not wait for caches only a restart reads; :func:`finish_saves` writes them at once)."""
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
         with saves_after():  # the caches are written once the analysis is done, not during
@@ -431,42 +432,112 @@ def analyse_resolved(
     return Run(dataset, resolution, result, overlaps)
 
 
-_SAVES: list[threading.Thread] = []
-_SAVES_LOCK = threading.Lock()
+SAVE_AFTER_QUIET_S = 2.0
+"""Seconds without a new save asked for before the kept-back caches are written. Judgement
+call: the caches are read only by a restart, so writing them can wait until the user stops
+clicking; a run of "I reached out" clicks writes the last analysis once instead of each one
+while the next page is drawn. A process that ends before then starts from the resolution or
+analysis it does have (a slower start, never a wrong one)."""
+
+
+class _Saver:
+    """The caches kept back for later, written on one thread of their own once no save was
+    asked for during :data:`SAVE_AFTER_QUIET_S` (or at once by :meth:`flush`)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[str, str], tuple[Callable[..., None], tuple]] = {}
+        self.cv = threading.Condition()
+        self.thread: threading.Thread | None = None
+        self.last = 0.0  # when the last save was asked for (time.monotonic)
+        self.writing = 0  # batches being written
+        self.flushing = 0  # callers of flush waiting
+
+    def add(self, saves: list[tuple[Callable[..., None], tuple]]) -> None:
+        """Queue ``saves``; one of the same kind into the same store replaces one queued."""
+        with self.cv:
+            for save, args in saves:
+                key = (save.__qualname__, str(args[0]) if args else "")
+                self.pending.pop(key, None)  # the newer replaces the older, and goes last
+                self.pending[key] = (save, args)
+            self.last = time.monotonic()
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+            self.cv.notify_all()
+
+    def flush(self, timeout: float) -> None:
+        """Write what is queued now and wait (at most ``timeout`` seconds) until it is."""
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            self.flushing += 1
+            self.cv.notify_all()
+            try:
+                while self.pending or self.writing:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self.cv.wait(left)
+            finally:
+                self.flushing -= 1
+
+    def _run(self) -> None:
+        while True:
+            with self.cv:
+                while True:
+                    if not self.pending:
+                        self.thread = None
+                        self.cv.notify_all()
+                        return
+                    left = self.last + SAVE_AFTER_QUIET_S - time.monotonic()
+                    if left <= 0 or self.flushing:
+                        break
+                    self.cv.wait(left)
+                batch = list(self.pending.values())
+                self.pending.clear()
+                self.writing += 1
+            try:
+                for save, args in batch:
+                    save(*args)
+            finally:
+                with self.cv:
+                    self.writing -= 1
+                    self.cv.notify_all()
+
+
+_SAVER = _Saver()
 
 
 def finish_saves(timeout: float = 30.0) -> None:
-    """Wait for the analyses being written on threads of their own (``save_later``). Call it
+    """Write the caches kept back for later (``save_later``) now, and wait for them. Call it
     before removing a file or deleting a store, so that no cache of removed data is written
     after the removal."""
-    with _SAVES_LOCK:
-        pending = list(_SAVES)
-    for saver in pending:
-        saver.join(timeout)
+    _SAVER.flush(timeout)
 
 
 _HELD = threading.local()  # the saves asked for inside saves_after, per thread
 
 
 def _later(save: Callable[..., None], *args: object) -> None:
-    """Run ``save(*args)`` on a thread of its own, waited for by :func:`finish_saves`; inside
-    :func:`saves_after`, once its block is done."""
+    """Write ``save(*args)`` on a thread of its own once no save was asked for during
+    :data:`SAVE_AFTER_QUIET_S` (or at :func:`finish_saves`); inside :func:`saves_after`, only
+    from the end of its block. A later save of the same kind into the same store replaces one
+    not yet written (the store keeps one resolution and one analysis)."""
     held = getattr(_HELD, "saves", None)
     if held is not None:
         held.append((save, args))
         return
-    _start([(save, args)])
+    _SAVER.add([(save, args)])
 
 
 @contextmanager
 def saves_after() -> Iterator[None]:
-    """Hold the saves :func:`_later` is asked for in this block and start them, one after the
-    other on one thread, when it ends: writing a cache is Python work too, and on a thread of
-    its own during the analysis it would slow the analysis the user is waiting for. Blocks nest
-    (the outermost starts them): the dashboard holds them for a whole script run, so that the
-    page is drawn before any cache is written."""
+    """Hold the saves :func:`_later` is asked for in this block and queue them when it ends
+    (written after :data:`SAVE_AFTER_QUIET_S` of quiet): writing a cache is Python work too,
+    and on a thread of its own during the analysis it would slow the analysis the user is
+    waiting for. Blocks nest (the outermost queues them): the dashboard holds them for a whole
+    script run, so that the page is drawn before any cache is written."""
     outer = getattr(_HELD, "saves", None)
-    if outer is not None:  # nested: the outer block starts them
+    if outer is not None:  # nested: the outer block queues them
         yield
         return
     _HELD.saves = []
@@ -475,18 +546,7 @@ def saves_after() -> Iterator[None]:
     finally:
         held, _HELD.saves = _HELD.saves, None
         if held:
-            _start(held)
-
-
-def _start(saves: list[tuple[Callable[..., None], tuple]]) -> None:
-    def run() -> None:
-        for save, args in saves:
-            save(*args)
-
-    saver = threading.Thread(target=run, daemon=True)
-    with _SAVES_LOCK:
-        _SAVES[:] = [t for t in _SAVES if t.is_alive()] + [saver]
-    saver.start()
+            _SAVER.add(held)
 
 
 def _save_resolution(path: object, key: str, frames: dict[str, pd.DataFrame]) -> None:

@@ -232,6 +232,31 @@ def test_an_analysis_saved_later_is_in_the_store_once_the_saves_are_finished(sto
     assert len(run.analysis.people)
 
 
+def test_saves_wait_for_a_pause_and_only_the_last_analysis_of_a_run_of_clicks_is_written(
+    store, monkeypatch
+):
+    monkeypatch.setattr(pipeline, "SAVE_AFTER_QUIET_S", 60.0)  # no pause during this test
+    writes = []
+    real = pipeline._save_analysis
+    monkeypatch.setattr(
+        pipeline,
+        "_save_analysis",
+        lambda path, key, result: (writes.append(key), real(path, key, result)),
+    )
+    first = analysis_from_store(store.path, as_of=AS_OF, save_later=True)
+    with Store(store.path) as again:
+        first_key = pipeline.run_keys(again, AS_OF)[1]
+        assert again.load_analysis(first_key) is None  # not written while the user is busy
+        name = str(first.analysis.people["name"].iloc[0])
+        again.log_contact(name, "call", pd.Timestamp(AS_OF, tz="UTC"))
+    analysis_from_store(store.path, as_of=AS_OF, save_later=True)
+    pipeline.finish_saves()  # at once, not after the minute
+    with Store(store.path) as again:
+        last_key = pipeline.run_keys(again, AS_OF)[1]
+        assert again.load_analysis(last_key) is not None
+    assert writes == [last_key] and last_key != first_key
+
+
 def test_a_store_deleted_before_a_late_resolution_save_is_not_created_again(tmp_path):
     gone = tmp_path / "gone.sqlite3"
     pipeline._save_resolution(gone, "key", {})
