@@ -246,7 +246,9 @@ def test_new_contact_with_a_few_people_recomputes_theirs_and_gives_the_fresh_res
     call = (
         inter.loc[inter["person_id"] == pid]
         .iloc[[-1]]
-        .assign(timestamp=as_of + pd.Timedelta(hours=10), channel="call", event_id="", note="logged")
+        .assign(
+            timestamp=as_of + pd.Timedelta(hours=10), channel="call", event_id="", note="logged"
+        )
     )
     added = pd.concat([inter, call], ignore_index=True)
     updates = {
