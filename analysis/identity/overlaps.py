@@ -79,14 +79,14 @@ def merge_overlaps(
     idx = np.flatnonzero(has_person)
     if len(idx) < 2:
         return interactions, empty_overlaps()
-    src = pd.factorize(_strings(interactions["source"]))[0][idx]
+    src = _text_codes(interactions["source"])[idx]
     if src.min() == src.max():  # records of one file are never merged with each other
         return interactions, empty_overlaps()
     pid = pd.factorize(interactions["person_id"].to_numpy(dtype=object)[idx])[0]
     # only people with records from two files or more can have records to merge
-    width = int(src.max()) + 1
-    person_src = np.unique(pid.astype("int64") * width + src)
-    several = np.bincount(person_src // width) > 1
+    seen = np.zeros((int(pid.max()) + 1, int(src.max()) + 1), dtype=bool)
+    seen[pid, src] = True
+    several = seen.sum(axis=1) > 1
     if not several.any():
         return interactions, empty_overlaps()
     rows_kept = several[pid]
@@ -166,6 +166,17 @@ def merge_overlaps(
         pairs.groupby(["source", "known_from"], sort=True).size().rename("records").reset_index()
     )
     return out.drop(index=drop_labels).reset_index(drop=True), overlaps
+
+
+def _text_codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a text column's values, a missing value read as "" (one code for
+    both): :func:`pandas.factorize` of the column itself, without an object copy first."""
+    codes, uniques = pd.factorize(column)
+    missing = codes < 0
+    if missing.any():
+        blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+        codes = np.where(missing, blank[0] if len(blank) else len(uniques), codes)
+    return codes
 
 
 def _strings(column: pd.Series) -> np.ndarray:
