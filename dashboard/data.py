@@ -56,6 +56,9 @@ class Run:
     digest: str
     overlaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     persona: dict = field(default_factory=dict)
+    data_key: str = ""
+    """A digest of everything the resolution is made of (:func:`analysis.pipeline.run_keys`):
+    the views of the people alone are cached under it, so an edit does not redo them."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,7 +200,7 @@ def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
             store.reread(store.options_for)
         raw = store.setting("as_of")
         as_of = date.fromisoformat(str(raw)) if raw else date.today()
-        _, key = pipeline.run_keys(store, as_of, WINDOW_DAYS)
+        data_key, key = pipeline.run_keys(store, as_of, WINDOW_DAYS)
         options = store.import_options()
     run = analysed(str(path), key, as_of)
     return Run(
@@ -211,6 +214,7 @@ def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
         digest=key,
         overlaps=run.overlaps,
         persona=sample() if state.on_sample() else {},
+        data_key=data_key,
     )
 
 
@@ -260,7 +264,37 @@ EXPORT_KINDS = ("ics", "csv", "md", "html")
 def yearly(run: Run) -> list[tuple[str, occasions.Occasion]]:
     """The yearly events of the reminders: birthdays and anniversaries of the run's people and
     the dates the user entered, without the people whose states say no reminders."""
-    return occasions.yearly_dates(run.resolution.people, state.occasions(), state.states())
+    entered, states = state.occasions(), state.states()
+    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
+        return occasions.yearly_dates(run.resolution.people, entered, states)
+    key = repr((run.data_key, entered, sorted((k, sorted(v)) for k, v in states.items())))
+    return list(_yearly(key, run.resolution.people, entered, states))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _yearly(
+    key: str, _people: pd.DataFrame, _entered: Sequence, _states: dict
+) -> tuple[tuple[str, occasions.Occasion], ...]:
+    """:func:`yearly`, cached under ``key`` (the resolution, the dates and the states)."""
+    return tuple(occasions.yearly_dates(_people, _entered, _states))
+
+
+def person_names(run: Run) -> list[str]:
+    """The names of the run's people (not the robots), sorted."""
+    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
+        return list(_names_of(run.resolution.people))
+    return list(_person_names(run.data_key, run.resolution.people))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _person_names(key: str, _people: pd.DataFrame) -> tuple[str, ...]:
+    """:func:`person_names` of the resolution ``key``."""
+    return _names_of(_people)
+
+
+def _names_of(people: pd.DataFrame) -> tuple[str, ...]:
+    people = people[~people["non_person"].astype(bool)].sort_values("name", kind="stable")
+    return tuple(str(n) for n in people["name"] if str(n))
 
 
 def export(

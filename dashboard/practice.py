@@ -97,9 +97,7 @@ def quick_log(run: data.Run | None) -> None:
     (nothing without a run)."""
     if run is None:
         return
-    people = run.resolution.people
-    people = people[~people["non_person"].astype(bool)].sort_values("name", kind="stable")
-    names = [str(n) for n in people["name"] if str(n)]
+    names = data.person_names(run)
     with (
         st.sidebar.expander("Log contact", icon=":material/edit_note:"),
         st.form("ck_quick_log", clear_on_submit=True, border=False),
