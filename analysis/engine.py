@@ -434,7 +434,9 @@ class _Facts:
     a window, in a time zone, for a user), before any edit: shared between calls through
     :data:`_FACTS`, so read, never changed. ``source_people`` is the people frame it was
     derived from (compared by identity), ``selves`` the user's own person_ids and
-    ``fingerprints`` each person's rows digested (:func:`_fingerprints`)."""
+    ``rows`` the interactions analysed (coded, the user's own left out), whose per-person
+    digests (:func:`_fingerprints`) are made the first time a later call compares with them:
+    a one-shot run never pays for them."""
 
     people: pd.DataFrame
     me_card: dict[str, list]
@@ -449,7 +451,14 @@ class _Facts:
     occasions: list[Occasion]
     source_people: pd.DataFrame
     selves: frozenset[str]
-    fingerprints: pd.DataFrame
+    rows: pd.DataFrame
+    digests: dict = field(default_factory=dict, compare=False)
+
+    def fingerprints(self) -> pd.DataFrame:
+        """:func:`_fingerprints` of ``rows``, made once."""
+        if "prints" not in self.digests:
+            self.digests["prints"] = _fingerprints(self.rows)
+        return self.digests["prints"]
 
 
 FACTS_KEPT = 2
@@ -543,7 +552,7 @@ def _compute_facts(
         occasions=occasions_from_people(people),
         source_people=source_people,
         selves=frozenset(selves),
-        fingerprints=_fingerprints(interactions),
+        rows=interactions,
     )
 
 
@@ -609,7 +618,7 @@ def _updated_facts(
     if kept.selves:
         coded = coded.loc[~coded["person_id"].isin(kept.selves)]
     prints = _fingerprints(coded)
-    old = kept.fingerprints
+    old = kept.fingerprints()
     if not prints.index.equals(old.index):
         return None
     differs = (prints["rows"].to_numpy() != old["rows"].to_numpy()) | (
@@ -617,7 +626,7 @@ def _updated_facts(
     )
     changed = prints.index[differs]
     if len(changed) == 0:
-        return dataclasses.replace(kept, fingerprints=prints)
+        return dataclasses.replace(kept, rows=coded, digests={"prints": prints})
     if len(changed) > UPDATE_MAX_SHARE * len(prints):
         return None
     prev = kept.prepared
@@ -672,7 +681,8 @@ def _updated_facts(
             kept.person_balance, person_balance(part, as_of, window_days), changed, cats
         ),
         in_window=_contact_days_in_window(prepared, as_of, window_days),
-        fingerprints=prints,
+        rows=coded,
+        digests={"prints": prints},
     )
 
 
