@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.metrics.balance import Balance, balance, person_balance, screen_only
+from analysis.metrics.balance import (
+    Balance,
+    ModeBalance,
+    balance,
+    mode_balance,
+    person_balance,
+    screen_only,
+)
 from analysis.metrics.cadence import (
     as_of_timestamp,
     contact_days,
@@ -191,7 +198,7 @@ def analyze(
         if col not in interactions.columns:
             raise ValueError(f"interactions frame lacks column {col!r}")
     facts = _facts_of(people, interactions, as_of_ts, window_days, timezone, tuple(me), facts_key)
-    people, me_card, prepared, stats = facts.people, facts.me_card, facts.prepared, facts.stats
+    people, me_card, stats = facts.people, facts.me_card, facts.stats
     today = day_number(as_of_ts)
     sidx = stats.index
     roles = with_role_overrides(facts.roles, overrides.roles)
@@ -403,7 +410,7 @@ def analyze(
         kind="stable",
     ).reset_index(drop=True)
 
-    bal = balance(prepared, pb, table, as_of_ts, window_days)
+    bal = balance(facts.modes, pb, table, window_days)
     out = outside(table, window_days)
     sugg = suggest(
         table,
@@ -446,6 +453,7 @@ class _Facts:
     reciprocity: pd.DataFrame
     channels: pd.DataFrame
     person_balance: pd.DataFrame
+    modes: ModeBalance
     in_window: pd.Series
     structure: tuple
     occasions: list[Occasion]
@@ -547,6 +555,7 @@ def _compute_facts(
         reciprocity=reciprocity(prepared),
         channels=channel_profile(prepared),
         person_balance=person_balance(prepared, as_of, window_days),
+        modes=mode_balance(prepared, as_of, window_days),
         in_window=_contact_days_in_window(prepared, as_of, window_days),
         structure=tuple(network_structure(people, prepared, stats.index)),
         occasions=occasions_from_people(people),
@@ -680,6 +689,7 @@ def _updated_facts(
         person_balance=_spliced(
             kept.person_balance, person_balance(part, as_of, window_days), changed, cats
         ),
+        modes=mode_balance(prepared, as_of, window_days),
         in_window=_contact_days_in_window(prepared, as_of, window_days),
         rows=coded,
         digests={"prints": prints},

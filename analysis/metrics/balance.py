@@ -214,17 +214,32 @@ def by_circle(per_person: pd.DataFrame, circle: pd.Series) -> pd.DataFrame:
     return out
 
 
-def balance(
-    prepared: pd.DataFrame,
-    per_person: pd.DataFrame,
-    people: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-) -> Balance:
-    """Assemble :class:`Balance`. ``people`` is the engine's people table (``person_id, name,
-    circle, screen_only, days_since_in_person, messages_in_window``)."""
+@dataclass(frozen=True)
+class ModeBalance:
+    """The figures of :class:`Balance` that come from the interactions alone (not from the
+    circles): ``offline_share``, ``trend`` and ``monthly``, as there."""
+
+    offline_share: float
+    trend: float
+    monthly: pd.DataFrame
+
+
+def mode_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> ModeBalance:
+    """The in-person share in the window, its trend and the months (:class:`ModeBalance`)."""
     md = mode_days(prepared)
     share, trend = overall(prepared, as_of, window_days, md)
+    return ModeBalance(offline_share=share, trend=trend, monthly=monthly(prepared, md))
+
+
+def balance(
+    modes: ModeBalance,
+    per_person: pd.DataFrame,
+    people: pd.DataFrame,
+    window_days: int,
+) -> Balance:
+    """Assemble :class:`Balance` from :func:`mode_balance`, :func:`person_balance`
+    (``per_person``) and the engine's people table ``people`` (``person_id, name, circle,
+    screen_only, days_since_in_person, messages_in_window``)."""
     circle = people.set_index("person_id")["circle"]
     so = people.loc[
         people["screen_only"].astype(bool),
@@ -238,9 +253,9 @@ def balance(
     )
     return Balance(
         window_days=int(window_days),
-        offline_share=share,
-        trend=trend,
-        monthly=monthly(prepared, md),
+        offline_share=modes.offline_share,
+        trend=modes.trend,
+        monthly=modes.monthly.copy(),  # the modes may be kept for later calls: a copy of its own
         by_circle=by_circle(per_person, circle),
         screen_only=so.reset_index(drop=True),
     )
