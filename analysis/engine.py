@@ -449,6 +449,7 @@ class _Facts:
     me_card: dict[str, list]
     prepared: pd.DataFrame
     stats: pd.DataFrame
+    card_roles: pd.Series
     roles: pd.Series
     reciprocity: pd.DataFrame
     channels: pd.DataFrame
@@ -546,12 +547,14 @@ def _compute_facts(
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
     prepared = prepare(interactions, as_of)
     stats = person_stats(prepared, as_of)
+    cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
     return _Facts(
         people=people,
         me_card=me_card,
         prepared=prepared,
         stats=stats,
-        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card),
+        card_roles=cards,
+        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
         reciprocity=reciprocity(prepared),
         channels=channel_profile(prepared),
         person_balance=person_balance(prepared, as_of, window_days),
@@ -680,7 +683,15 @@ def _updated_facts(
         stats=_spliced(kept.stats, person_stats(part, as_of), changed, cats),
         roles=_spliced(
             kept.roles,
-            derive_roles(kept.people, part, timezone, None, me=me, me_card=kept.me_card),
+            derive_roles(
+                kept.people,
+                part,
+                timezone,
+                None,
+                me=me,
+                me_card=kept.me_card,
+                cards=kept.card_roles,
+            ),
             changed,
             cats,
         ),
@@ -837,11 +848,12 @@ def household_of(
     addresses (an optional ``addresses`` or ``address`` column) equals one on the user's card
     (compared without case, accents and punctuation)."""
     ids = people["person_id"].astype(object)
-    by_name: dict[str, list[str]] = {}
-    for pid, name in zip(ids, people["name"], strict=True):
-        by_name.setdefault(normalize_name(name), []).append(pid)
     home: set[str] = {p for p, v in states.items() if "lives_with_me" in v}
-    for item in me_card.get("related", []):
+    related = me_card.get("related", [])
+    by_name: dict[str, list[str]] = {}
+    for pid, name in zip(ids, people["name"], strict=True) if related else ():
+        by_name.setdefault(normalize_name(name), []).append(pid)
+    for item in related:
         if isinstance(item, list | tuple) and len(item) == 2:
             words = set(normalize_name(item[0]).split())
             if words & set(C.HOUSEHOLD_RELATIONS):

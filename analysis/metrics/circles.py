@@ -102,6 +102,7 @@ def derive_roles(
     me: Iterable[str] = (),
     *,
     me_card: Mapping[str, object] | None = None,
+    cards: pd.Series | None = None,
 ) -> pd.Series:
     """Roles per person: a Series person_id -> sorted tuple of roles (possibly empty).
 
@@ -117,7 +118,35 @@ def derive_roles(
     interactions (:func:`work_pattern`: office hours *and* work-like channels) give ``work``,
     only when nothing else is known; then the user's ``overrides`` (person_id -> roles) replace
     the result.
+
+    ``cards``, when given, is this function's result for the same ``people``, ``me`` and
+    ``me_card`` without ``prepared`` (the roles the cards give): only the work-pattern signal
+    is added to it.
     """
+    if cards is not None:
+        roles = {str(p): set(r) for p, r in cards.items()}
+    else:
+        roles = _roles_from_cards(people, me, me_card)
+    # work-pattern signal
+    if prepared is not None and len(prepared):
+        unknown = {pid for pid, r in roles.items() if not r}
+        for pid in work_pattern(prepared, timezone, only=unknown):
+            if pid in roles and not roles[pid]:
+                roles[pid].add("work")
+    out = pd.Series(
+        [tuple(sorted(r)) for r in roles.values()],
+        index=pd.Index(list(roles), dtype=object),
+        dtype=object,
+    )
+    out.index.name = "person_id"
+    return with_role_overrides(out, overrides)
+
+
+def _roles_from_cards(
+    people: pd.DataFrame, me: Iterable[str], me_card: Mapping[str, object] | None
+) -> dict[str, set[str]]:
+    """The roles of :func:`derive_roles` that the cards give (everything but the work-pattern
+    signal and the user's overrides)."""
     ids = [str(p) for p in people["person_id"].tolist()]
     roles: dict[str, set[str]] = {
         pid: _card_roles(_as_list(cats))
@@ -187,19 +216,7 @@ def derive_roles(
                 for pid in members:
                     if not roles[pid]:
                         roles[pid].add("work")
-    # work-pattern signal
-    if prepared is not None and len(prepared):
-        unknown = {pid for pid, r in roles.items() if not r}
-        for pid in work_pattern(prepared, timezone, only=unknown):
-            if pid in roles and not roles[pid]:
-                roles[pid].add("work")
-    out = pd.Series(
-        [tuple(sorted(r)) for r in roles.values()],
-        index=pd.Index(list(roles), dtype=object),
-        dtype=object,
-    )
-    out.index.name = "person_id"
-    return with_role_overrides(out, overrides)
+    return roles
 
 
 def with_role_overrides(
