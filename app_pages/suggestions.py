@@ -26,6 +26,21 @@ def _logged_at(as_of) -> pd.Timestamp:
     return now if as_of >= now.date() else pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(hours=12)
 
 
+def _reached_out(pid: str, name: str, as_of) -> None:
+    """The "I reached out" button's callback: run before the page is drawn again, so the
+    page is drawn once, with the contact counted (not once before and once after)."""
+    channel = st.session_state.get(f"ck_how_{pid}") or next(iter(REACHED_OUT))
+    state.log_contact(name, channel, _logged_at(as_of))
+    state.mark_done(pid, as_of)
+    st.toast(f"Noted: {REACHED_OUT[channel].lower()} with {name}.")
+
+
+def _snooze(pid: str, as_of) -> None:
+    """The Snooze button's callback (as :func:`_reached_out`)."""
+    days = int(st.session_state.get(f"ck_snooze_days_{pid}") or SNOOZE_CHOICES[1])
+    state.snooze(pid, as_of + timedelta(days=days))
+
+
 run = ui.require_run()
 an = run.analysis
 st.title("Suggestions")
@@ -54,23 +69,23 @@ for _, s in sugg.iterrows():
         st.code(str(s["draft"]), language=None, wrap_lines=True)
         c1, c2, c3, c4 = st.columns([1.4, 1.2, 1, 1.2], vertical_alignment="bottom")
         step = words.step_channel(s["kind"], s["action"])
-        channel = c1.selectbox(
+        c1.selectbox(
             "How", list(REACHED_OUT), format_func=REACHED_OUT.get, key=f"ck_how_{pid}",
             index=list(REACHED_OUT).index(step) if step in REACHED_OUT else 0,
             help="Set to the step suggested; change it if you got in touch another way.",
         )  # fmt: skip
-        if c2.button("I reached out", key=f"ck_done_{pid}", icon=":material/check:"):
-            state.log_contact(str(s["name"]), channel, _logged_at(run.as_of))
-            state.mark_done(pid, run.as_of)
-            st.toast(f"Noted: {REACHED_OUT[channel].lower()} with {s['name']}.")
-            st.rerun()
-        days = c3.selectbox(
+        c2.button(
+            "I reached out", key=f"ck_done_{pid}", icon=":material/check:",
+            on_click=_reached_out, args=(pid, str(s["name"]), run.as_of),
+        )  # fmt: skip
+        c3.selectbox(
             "Snooze for", SNOOZE_CHOICES, index=1, format_func=lambda d: f"{d} days",
             key=f"ck_snooze_days_{pid}",
         )  # fmt: skip
-        if c4.button("Snooze", key=f"ck_snooze_{pid}", icon=":material/snooze:"):
-            state.snooze(pid, run.as_of + timedelta(days=days))
-            st.rerun()
+        c4.button(
+            "Snooze", key=f"ck_snooze_{pid}", icon=":material/snooze:",
+            on_click=_snooze, args=(pid, run.as_of),
+        )  # fmt: skip
         card.toggle("suggestions", pid, str(s["name"]))
         card.show_opened(run, "suggestions", {pid})
 

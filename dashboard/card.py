@@ -198,26 +198,29 @@ def _logged_notes(run: data.Run, pid: str) -> None:
         )  # fmt: skip
 
 
+def _save_circle_and_closeness(pid: str) -> None:
+    """The callback of the card's two choices: stored before the page is drawn again, so it is
+    drawn once, with the edit applied."""
+    state.move_to_circle(pid, st.session_state.get(f"ck_move_{pid}"))
+    state.rate_closeness(pid, st.session_state.get(f"ck_close_{pid}"))
+
+
 def _circle_and_closeness(pid: str) -> None:
     moved = state.circles().get(pid)
     rated = state.closeness().get(pid)
     c1, c2 = st.columns(2)
-    choice = c1.selectbox(
+    c1.selectbox(
         "Circle", [None, 1, 2, 3, 4], index=[None, 1, 2, 3, 4].index(moved),
         format_func=lambda c: "as found" if c is None else words.circle_label(c),
-        key=f"ck_move_{pid}",
+        key=f"ck_move_{pid}", on_change=_save_circle_and_closeness, args=(pid,),
         help="Frequency is not closeness: move anyone to the circle where they belong for you.",
     )  # fmt: skip
-    rating = c2.selectbox(
+    c2.selectbox(
         "How close do you feel?", [None, 1, 2, 3, 4, 5], index=[None, 1, 2, 3, 4, 5].index(rated),
         format_func=lambda r: "not rated" if r is None else CLOSENESS_WORDS[r],
-        key=f"ck_close_{pid}",
+        key=f"ck_close_{pid}", on_change=_save_circle_and_closeness, args=(pid,),
         help="Your own rating wins over what the records suggest.",
     )  # fmt: skip
-    if choice != moved or rating != rated:
-        state.move_to_circle(pid, choice)
-        state.rate_closeness(pid, rating)
-        st.rerun()
 
 
 def _what_to_do(run: data.Run, row: pd.Series) -> None:

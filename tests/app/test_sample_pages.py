@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dashboard import words
 from tests.app.conftest import metric, open_page, table, texts
 
@@ -166,10 +168,13 @@ def test_a_snoozed_suggestion_leaves_the_list_and_can_be_brought_back(sample_app
         return
     at = open_page(sample_app, "suggestions")
     first = sugg.iloc[0]
+    at.selectbox(key=f"ck_snooze_days_{first['person_id']}").set_value(14).run()
     at.button(key=f"ck_snooze_{first['person_id']}").click().run()
     assert not at.exception
     assert f"ck_done_{first['person_id']}" not in [b.key for b in at.button]
     assert "snoozed (1)" in at.expander[0].label
+    until = (an.as_of + pd.Timedelta(days=14)).strftime("%d %b")
+    assert f"Snoozed: {first['name']} until {until}" in [t.value for t in at.text]
     at.button(key="ck_sugg_reset").click().run()
     assert f"ck_done_{first['person_id']}" in [b.key for b in at.button]
 
