@@ -82,8 +82,14 @@ def merge_overlaps(
     src = _text_codes(interactions["source"])[idx]
     if src.min() == src.max():  # records of one file are never merged with each other
         return interactions, empty_overlaps()
-    pid = pd.factorize(interactions["person_id"].to_numpy(dtype=object)[idx])[0]
-    # only people with records from two files or more can have records to merge
+    # only people with records from two files or more can have records to merge, and each of
+    # them has records outside the file with the most: look only at those people's records
+    pids = interactions["person_id"]
+    largest = np.argmax(np.bincount(src))
+    others = pd.unique(pids.to_numpy(dtype=object)[idx[src != largest]])
+    mine = pids.isin(others).to_numpy()[idx]
+    idx, src = idx[mine], src[mine]
+    pid = pd.factorize(pids.to_numpy(dtype=object)[idx])[0]
     seen = np.zeros((int(pid.max()) + 1, int(src.max()) + 1), dtype=bool)
     seen[pid, src] = True
     several = seen.sum(axis=1) > 1
