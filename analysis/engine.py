@@ -314,16 +314,29 @@ def analyze(
 
     # object-dtype index: pandas 3 would infer its Arrow "str" dtype, slow to reindex against
     ids = pd.Index(people["person_id"].to_numpy(dtype=object), dtype=object, name="person_id")
-    table = pd.DataFrame(index=ids)
-    table["name"] = people["name"].fillna("").astype(object).to_numpy()
-    table["first_name"] = _first_names(people)
-    table["roles"] = roles.reindex(ids).map(lambda r: list(r) if isinstance(r, tuple) else [])
-    table["circle"] = circle.reindex(ids).astype("Int64")
-    table["intimate"] = table["circle"].isin(list(C.INTIMATE_LAYERS)).fillna(False).astype(bool)
-    table["tie_strength"] = tie.reindex(ids)
-    table["interactions"] = stats["interactions"].reindex(ids, fill_value=0).astype("int64")
-    table["contact_days"] = stats["contact_days"].reindex(ids, fill_value=0).astype("int64")
-    table["contacts_in_window"] = in_window.reindex(ids, fill_value=0).astype("int64")
+    # each per-person frame aligned to the table's rows once (not column by column)
+    sr, rr, pr = stats.reindex(ids), rec.reindex(ids), pb.reindex(ids)
+    circle_t = circle.reindex(ids).astype("Int64")
+    far_t = ids.isin(list(in_state["far_away"]))
+    home_t = household.reindex(ids, fill_value=False).astype(bool)
+
+    def counts(frame: pd.DataFrame, col: str) -> pd.Series:
+        return frame[col].fillna(0).astype("int64")
+
+    def flags(values: pd.Series) -> pd.Series:
+        return values.reindex(ids, fill_value=False).astype(bool)
+
+    cols: dict[str, object] = {
+        "name": people["name"].fillna("").astype(object).to_numpy(),
+        "first_name": _first_names(people),
+        "roles": roles.reindex(ids).map(lambda r: list(r) if isinstance(r, tuple) else []),
+        "circle": circle_t,
+        "intimate": circle_t.isin(list(C.INTIMATE_LAYERS)).fillna(False).astype(bool),
+        "tie_strength": tie.reindex(ids),
+        "interactions": counts(sr, "interactions"),
+        "contact_days": counts(sr, "contact_days"),
+        "contacts_in_window": in_window.reindex(ids, fill_value=0).astype("int64"),
+    }
     for col in (
         "first_contact",
         "last_contact",
@@ -337,47 +350,47 @@ def analyze(
         "q90_gap_days",
         "last_channel",
     ):
-        table[col] = stats[col].reindex(ids)
-    table["n_gaps"] = table["n_gaps"].fillna(0).astype("int64")
+        cols[col] = sr[col]
+    cols["n_gaps"] = counts(sr, "n_gaps")
     for col in ("one_to_one_days", "personal_days", "in_person_days"):
-        table[col] = stats[col].reindex(ids, fill_value=0).astype("int64")
-    table["one_to_one_share"] = one_share.reindex(ids)
-    table["group_only"] = stats["group_only"].reindex(ids, fill_value=False).astype(bool)
-    table["expected_interval_days"] = tau.reindex(ids)
-    table["in_person_interval_days"] = kind_tau["in_person"].reindex(ids)
-    table["rhythm_in_person"] = stats["rhythm_in_person"].reindex(ids)
-    table["screen_interval_days"] = kind_tau["screen"].reindex(ids)
-    table["desired"] = wanted.reindex(ids, fill_value=False).astype(bool)
-    table["overdue_ratio"] = st["overdue_ratio"].reindex(ids)
-    table["status"] = st["status"].reindex(ids).fillna("no_contact").astype(object)
-    table["evidence"] = evidence.reindex(ids, fill_value=False).astype(bool)
-    table["growing"] = growing.reindex(ids, fill_value=False).astype(bool)
-    table["offline_share"] = pb["offline_share"].reindex(ids)
-    table["offline_share_all"] = pb["offline_share_all"].reindex(ids)
-    table["initiated_share"] = rec["initiated_share"].reindex(ids)
-    table["unanswered_run"] = rec["unanswered_run"].reindex(ids, fill_value=0).astype("int64")
-    table["owed_days"] = rec["owed_days"].reindex(ids, fill_value=0).astype("int64")
-    table["owed_messages"] = rec["owed_messages"].reindex(ids, fill_value=0).astype("int64")
-    table["owed_first_days_ago"] = (today - rec["owed_first_day"]).reindex(ids)
-    table["owed_last_days_ago"] = (today - rec["owed_last_day"]).reindex(ids)
-    table["last_in_person"] = pb["last_in_person"].reindex(ids)
-    table["days_since_in_person"] = pb["days_since_in_person"].reindex(ids)
-    table["messages_in_window"] = (
-        pb["messages_in_window"].reindex(ids, fill_value=0).astype("int64")
+        cols[col] = counts(sr, col)
+    cols.update(
+        {
+            "one_to_one_share": one_share.reindex(ids),
+            "group_only": sr["group_only"].fillna(False).astype(bool),
+            "expected_interval_days": tau.reindex(ids),
+            "in_person_interval_days": kind_tau["in_person"].reindex(ids),
+            "rhythm_in_person": sr["rhythm_in_person"],
+            "screen_interval_days": kind_tau["screen"].reindex(ids),
+            "desired": flags(wanted),
+            "overdue_ratio": st["overdue_ratio"].reindex(ids),
+            "status": st["status"].reindex(ids).fillna("no_contact").astype(object),
+            "evidence": flags(evidence),
+            "growing": flags(growing),
+            "offline_share": pr["offline_share"],
+            "offline_share_all": pr["offline_share_all"],
+            "initiated_share": rr["initiated_share"],
+            "unanswered_run": counts(rr, "unanswered_run"),
+            "owed_days": counts(rr, "owed_days"),
+            "owed_messages": counts(rr, "owed_messages"),
+            "owed_first_days_ago": today - rr["owed_first_day"],
+            "owed_last_days_ago": today - rr["owed_last_day"],
+            "last_in_person": pr["last_in_person"],
+            "days_since_in_person": pr["days_since_in_person"],
+            "messages_in_window": counts(pr, "messages_in_window"),
+            "screen_only": flags(screen_only(pb, circle)) & ~home_t & ~pd.Series(far_t, index=ids),
+            "meet_lapsed": flags(meet_lapsed),
+            "household": home_t,
+            "far_away": far_t,
+            "states": [sorted(states.get(p, ())) for p in ids],
+            "non_person": people["non_person"].fillna(False).astype(bool).to_numpy(),
+        }
     )
-    table["screen_only"] = (
-        screen_only(pb, circle).reindex(ids, fill_value=False).astype(bool)
-        & ~household.reindex(ids, fill_value=False).astype(bool)
-        & ~pd.Series(ids.isin(list(in_state["far_away"])), index=ids)
-    )
-    table["meet_lapsed"] = meet_lapsed.reindex(ids, fill_value=False).astype(bool)
-    table["household"] = household.reindex(ids, fill_value=False).astype(bool)
-    table["far_away"] = ids.isin(list(in_state["far_away"]))
-    table["states"] = [sorted(states.get(p, ())) for p in ids]
-    table["non_person"] = people["non_person"].fillna(False).astype(bool).to_numpy()
+    pr_ = parts.reindex(ids)
     for comp in parts.columns:
-        table[f"tie_{comp}"] = parts[comp].reindex(ids)
-    table["best_layer"] = best.reindex(ids).astype("Int64")
+        cols[f"tie_{comp}"] = pr_[comp]
+    cols["best_layer"] = best.reindex(ids).astype("Int64")
+    table = pd.DataFrame(cols, index=ids)
     table["why_status"] = why_status(table)
     table["why_circle"] = why_circle(
         table, set(overrides.circle), robots, in_state["archived"], in_state["in_memory"]
