@@ -369,55 +369,60 @@ def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ts = prepared["timestamp"].array  # a DatetimeArray: taking rows keeps it (no Timestamps)
     day = prepared["day"].to_numpy()
     present = pc[starts]
-    out = pd.DataFrame(
-        {
-            "interactions": (ends - starts + 1).astype("int64"),
-            "first_contact": ts.take(starts),
-            "last_contact": ts.take(ends),
-            "last_channel": np.asarray(prepared["channel"].cat.categories, dtype=object)[
-                prepared["channel"].cat.codes.to_numpy()[ends]
-            ],
-        },
-        index=pd.Index(np.asarray(cats, dtype=object)[present], name="person_id"),
-    )
-    out["first_contact"] = pd.to_datetime(out["first_contact"], utc=True)
-    out["last_contact"] = pd.to_datetime(out["last_contact"], utc=True)
+    index = pd.Index(np.asarray(cats, dtype=object)[present], name="person_id")
+    chan = prepared["channel"]
+    cols: dict[str, object] = {
+        "interactions": (ends - starts + 1).astype("int64"),
+        "first_contact": pd.to_datetime(ts.take(starts), utc=True),
+        "last_contact": pd.to_datetime(ts.take(ends), utc=True),
+        "last_channel": np.asarray(chan.cat.categories, dtype=object)[
+            chan.cat.codes.to_numpy()[ends]
+        ],
+    }
     first_day, last_day = day[starts], day[ends]
     d = day_table(prepared)
     dp, dd = d["pcode"], d["day"]
     allr = rhythm(dp, dd, today, n)
-    out["contact_days"] = allr["days"][present]
-    out["days_since"] = (today - last_day).astype("float64")
+    contact = allr["days"][present]
     span = (today - first_day).astype("float64")
-    out["span_days"] = np.maximum(span, C.MIN_SPAN_DAYS)
-    out["days_known"] = span
-    out["contacts_per_year"] = out["contact_days"] / out["span_days"] * C.DAYS_PER_YEAR
-    out["recent_rate"] = recent_rate(dp, dd, d["weight"], today, n)[present]
-    out["time_rate"] = recent_rate(dp, dd, d["time"], today, n)[present]
-    out["n_gaps"] = allr["n_gaps"][present]
-    out["median_gap_days"] = allr["median"][present]
-    out["rhythm_days"] = allr["rhythm"][present]
-    out["n_recent_gaps"] = allr["n_recent"][present]
-    out["q90_gap_days"] = allr["q90"][present]
-    out["one_to_one_days"] = np.bincount(dp, weights=d["one_to_one"], minlength=n)[present]
-    out["personal_days"] = np.bincount(dp, weights=d["personal"], minlength=n)[present]
-    out["one_to_one_days"] = out["one_to_one_days"].astype("int64")
-    out["personal_days"] = out["personal_days"].astype("int64")
-    out["group_only"] = out["one_to_one_days"] < C.GROUP_ONLY_MAX_SHARE * out["contact_days"]
+    span_days = np.maximum(span, C.MIN_SPAN_DAYS)
+    one_to_one = np.bincount(dp, weights=d["one_to_one"], minlength=n)[present].astype("int64")
+    cols.update(
+        {
+            "contact_days": contact,
+            "days_since": (today - last_day).astype("float64"),
+            "span_days": span_days,
+            "days_known": span,
+            "contacts_per_year": contact / span_days * C.DAYS_PER_YEAR,
+            "recent_rate": recent_rate(dp, dd, d["weight"], today, n)[present],
+            "time_rate": recent_rate(dp, dd, d["time"], today, n)[present],
+            "n_gaps": allr["n_gaps"][present],
+            "median_gap_days": allr["median"][present],
+            "rhythm_days": allr["rhythm"][present],
+            "n_recent_gaps": allr["n_recent"][present],
+            "q90_gap_days": allr["q90"][present],
+            "one_to_one_days": one_to_one,
+            "personal_days": np.bincount(dp, weights=d["personal"], minlength=n)[present].astype(
+                "int64"
+            ),
+            "group_only": one_to_one < C.GROUP_ONLY_MAX_SHARE * contact,
+        }
+    )
     for kind, mask in (("in_person", d["offline"]), ("screen", d["online"])):
         r = rhythm(dp[mask], dd[mask], today, n)
         days_col = "in_person_days" if kind == "in_person" else "screen_days"
-        out[days_col] = r["days"][present]
-        out[f"days_since_{kind}"] = r["last"][present]
-        out[f"rhythm_{kind}"] = r["rhythm"][present]
-        out[f"n_recent_{kind}"] = r["n_recent"][present]
-        out[f"q90_{kind}"] = r["q90"][present]
-        out[f"rate_{kind}"] = recent_rate(dp[mask], dd[mask], d["weight"][mask], today, n)[present]
+        cols[days_col] = r["days"][present]
+        cols[f"days_since_{kind}"] = r["last"][present]
+        cols[f"rhythm_{kind}"] = r["rhythm"][present]
+        cols[f"n_recent_{kind}"] = r["n_recent"][present]
+        cols[f"q90_{kind}"] = r["q90"][present]
+        cols[f"rate_{kind}"] = recent_rate(dp[mask], dd[mask], d["weight"][mask], today, n)[present]
     win = C.GROWING_WINDOW_DAYS
     recent = dd > today - win
     earlier = (dd > today - 2 * win) & ~recent
-    out["recent_days"] = np.bincount(dp, weights=recent, minlength=n)[present].astype("int64")
-    out["earlier_days"] = np.bincount(dp, weights=earlier, minlength=n)[present].astype("int64")
+    cols["recent_days"] = np.bincount(dp, weights=recent, minlength=n)[present].astype("int64")
+    cols["earlier_days"] = np.bincount(dp, weights=earlier, minlength=n)[present].astype("int64")
+    out = pd.DataFrame(cols, index=index)
     return out
 
 
