@@ -83,8 +83,9 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ts = pd.to_datetime(frame["timestamp"], utc=True)
     end = as_of + pd.Timedelta(days=1)
     keep = (ts < end).to_numpy() & ts.notna().to_numpy()
-    frame = frame.loc[keep]
-    ts = ts[keep]
+    if not keep.all():  # rows after the as-of date (or without a time) are left out
+        frame = frame.loc[keep]
+        ts = ts[keep]
     codes, uniques = _sorted_codes(frame["person_id"])
     ev_codes, ev_uniques = _event_codes(frame["event_id"].to_numpy(dtype=object))
     tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
@@ -102,13 +103,14 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         if has_dur
         else np.full(len(codes), np.nan)
     )
-    pcode = codes[order].astype("int64")
+    pcode = codes[order].astype("int64", copy=False)
+    tsv_sorted = tsv[order]
     out = pd.DataFrame(
         {
             "person_id": pd.Categorical.from_codes(
                 pcode, categories=pd.Index(uniques, dtype=object)
             ),
-            "timestamp": pd.DatetimeIndex(tsv[order].view("datetime64[ns]")).tz_localize("UTC"),
+            "timestamp": pd.DatetimeIndex(tsv_sorted.view("datetime64[ns]")).tz_localize("UTC"),
             "channel": pd.Categorical.from_codes(ch[order], dtype=CHANNEL_DTYPE),
             "mode": pd.Categorical.from_codes((ch[order] != 0).astype("int8"), dtype=MODE_DTYPE),
             "direction": pd.Categorical.from_codes(di[order], dtype=DIRECTION_DTYPE),
@@ -116,7 +118,7 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
                 ev_codes[order], categories=pd.Index(np.asarray(ev_uniques, dtype=object))
             ),
             "pcode": pcode,
-            "day": tsv[order].astype("datetime64[ns]").astype("datetime64[D]").astype("int64"),
+            "day": tsv_sorted // _DAY_NS,  # floor division: the UTC day, before 1970 too
             "event_size": size[order],
             "duration_min": dur[order],
         }
