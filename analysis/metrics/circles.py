@@ -264,43 +264,54 @@ def work_pattern(
     ``WORK_MEETING_MIN_PEOPLE`` people (the user included). The hour alone never decides.
     ``timezone`` is an IANA zone (UTC when None); ``only`` restricts the check to these
     person_ids."""
+    # per person over integer codes and plain arrays (no million-row frames or group-bys)
+    pid = prepared["person_id"]
+    if isinstance(pid.dtype, pd.CategoricalDtype):
+        codes, names = pid.cat.codes.to_numpy(), np.asarray(pid.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(pid.to_numpy(dtype=object))
+        names = np.asarray(uniques, dtype=object)
+    n = len(names)
+    valid = codes >= 0
+    rows_n = np.bincount(codes[valid], minlength=n)
+    cand = rows_n >= C.WORK_PATTERN_MIN_EVENTS
     if only is not None:
-        prepared = prepared.loc[prepared["person_id"].isin(set(only))]
-    counts = prepared.groupby("person_id", observed=True).size()
-    cand = counts.index[counts >= C.WORK_PATTERN_MIN_EVENTS]
-    if len(cand) == 0:
+        cand &= np.isin(names, np.asarray(list(set(only)), dtype=object))
+    if not cand.any():
         return []
-    rows = prepared.loc[prepared["person_id"].isin(cand)]
-    local = rows["timestamp"].dt.tz_convert(timezone or "UTC")
-    wd = local.dt.day_of_week.to_numpy()
-    hr = local.dt.hour.to_numpy()
+    take = valid & cand[np.where(valid, codes, 0)]
+    codes = codes[take]
+    local = pd.DatetimeIndex(prepared["timestamp"].array[take])
+    if local.tz is None:
+        local = local.tz_localize("UTC")
+    local = local.tz_convert(timezone or "UTC")
+    wd = np.asarray(local.day_of_week)
+    hr = np.asarray(local.hour)
     office = (wd < 5) & (hr >= C.WORK_HOURS[0]) & (hr < C.WORK_HOURS[1])
     size = (
-        rows["event_size"].to_numpy()
-        if "event_size" in rows.columns
-        else np.ones(len(rows), dtype="int64")
+        prepared["event_size"].to_numpy()[take]
+        if "event_size" in prepared.columns
+        else np.ones(len(codes), dtype="int64")
     )
-    worklike = (rows["channel"].astype(object).to_numpy() == "email") | (
-        size + 1 >= C.WORK_MEETING_MIN_PEOPLE
+    chan = prepared["channel"]
+    email = (
+        chan.cat.codes.to_numpy()[take] == list(chan.cat.categories).index("email")
+        if isinstance(chan.dtype, pd.CategoricalDtype) and "email" in chan.cat.categories
+        else chan.astype(object).to_numpy()[take] == "email"
     )
-    frame = pd.DataFrame(
-        {
-            "person_id": rows["person_id"].to_numpy(),
-            "office": office,
-            "wd": wd,
-            "work": office & worklike,
-        }
-    )
-    g = frame.groupby("person_id", observed=True)
-    share = g["office"].mean()
-    n_office = g["office"].sum()
-    work_share = g["work"].sum() / n_office.where(n_office > 0)
-    kinds = frame[frame["office"]].groupby("person_id", observed=True)["wd"].nunique()
-    kinds = kinds.reindex(share.index, fill_value=0)
-    hit = share.index[
-        (share >= C.WORK_PATTERN_SHARE)
-        & (kinds >= 2)
-        & (work_share.fillna(0.0) >= C.WORK_CHANNEL_SHARE)
+    worklike = email | (size + 1 >= C.WORK_MEETING_MIN_PEOPLE)
+    office_n = np.bincount(codes, weights=office, minlength=n)
+    work_n = np.bincount(codes, weights=office & worklike, minlength=n)
+    days = np.zeros((n, 7), dtype=bool)
+    days[codes[office], wd[office]] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = office_n / rows_n
+        work_share = np.where(office_n > 0, work_n / office_n, 0.0)
+    hit = names[
+        cand
+        & (share >= C.WORK_PATTERN_SHARE)
+        & (days.sum(axis=1) >= 2)
+        & (work_share >= C.WORK_CHANNEL_SHARE)
     ]
     return sorted(str(p) for p in hit)
 
