@@ -113,11 +113,13 @@ def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
         np.fmin.at(first_day, dp, dday.astype("float64"))
     # the timestamp of the last in-person row per person
     off_idx = np.flatnonzero(off_row)
-    last_ip = pd.Series(pd.NaT, index=range(n), dtype=prepared["timestamp"].dtype)
+    stamps = prepared["timestamp"].array  # a DatetimeArray: taken, never made Timestamps
+    pick = np.full(n, -1, dtype="int64")  # the row of each person's last in-person contact
     if len(off_idx):
         op = pc[off_idx]
         last_rows = off_idx[np.r_[op[1:] != op[:-1], True]]
-        last_ip.iloc[pc[last_rows]] = prepared["timestamp"].iloc[last_rows].to_numpy()
+        pick[pc[last_rows]] = last_rows
+    last_ip = stamps.take(pick, allow_fill=True)
     on_win_rows = ~off_row & (day > today - window_days)
     msgs = np.bincount(pc[on_win_rows], minlength=n).astype("int64")
     out = pd.DataFrame(
@@ -126,13 +128,13 @@ def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
             "offline_days": n_off,
             "online_days": n_on,
             "offline_share": share_win,
-            "last_in_person": last_ip.to_numpy(),
+            "last_in_person": last_ip,
             "days_since_in_person": today - last_off_day,
             "messages_in_window": msgs,
             "online_recent": (today - last_on_day) < C.SCREEN_ONLY_DAYS,
             "days_known": today - first_day,
         },
-        index=pd.Index(np.asarray(cats, dtype=object), name="person_id"),
+        index=pd.Index(np.asarray(cats, dtype=object), dtype=object, name="person_id"),
     )
     out["last_in_person"] = pd.to_datetime(out["last_in_person"], utc=True)
     return out.loc[present]

@@ -371,7 +371,7 @@ def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ts = prepared["timestamp"].array  # a DatetimeArray: taking rows keeps it (no Timestamps)
     day = prepared["day"].to_numpy()
     present = pc[starts]
-    index = pd.Index(np.asarray(cats, dtype=object)[present], name="person_id")
+    index = pd.Index(np.asarray(cats, dtype=object)[present], dtype=object, name="person_id")
     chan = prepared["channel"]
     cols: dict[str, object] = {
         "interactions": (ends - starts + 1).astype("int64"),

@@ -71,7 +71,7 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
         run = np.zeros(n_people, dtype="int64")
     frame = pd.DataFrame(
         {"started": started.astype("int64"), "starts": starts.astype("int64")},
-        index=pd.Index(np.asarray(cats, dtype=object), name="person_id"),
+        index=pd.Index(np.asarray(cats, dtype=object), dtype=object, name="person_id"),
     )
     frame["initiated_share"] = (
         frame["started"] / frame["starts"].where(frame["starts"] > 0)

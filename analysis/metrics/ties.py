@@ -63,7 +63,7 @@ def channel_profile(prepared: pd.DataFrame) -> pd.DataFrame:
     used[pc[valid], codes[valid]] = True
     out = pd.DataFrame(
         {"richness": richness, "channels": used.sum(axis=1).astype("int64")},
-        index=pd.Index(np.asarray(cats, dtype=object), name="person_id"),
+        index=pd.Index(np.asarray(cats, dtype=object), dtype=object, name="person_id"),
     )
     return out.loc[n_days > 0]
 
