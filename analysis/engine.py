@@ -16,52 +16,40 @@ circles, ties, balance, reciprocity, outside, graph, suggest); judgement constan
 
 from __future__ import annotations
 
-import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TypeVar
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.facts import as_texts, facts_of
 from analysis.metrics.balance import (
     Balance,
-    ModeBalance,
     balance,
-    mode_balance,
-    person_balance,
     screen_only,
 )
 from analysis.metrics.cadence import (
     as_of_timestamp,
-    contact_days,
     day_number,
     expected_interval,
-    person_codes,
-    person_stats,
-    prepare,
     status,
 )
 from analysis.metrics.circles import (
     assign_circles,
     best_layer,
-    derive_roles,
     layer_of_rate,
     with_role_overrides,
 )
 from analysis.metrics.explain import why_circle, why_status, why_strength
-from analysis.metrics.graph import community_of, ego_graph, network_structure
+from analysis.metrics.graph import community_of, ego_graph
 from analysis.metrics.outside import Outside, outside
-from analysis.metrics.reciprocity import reciprocity
-from analysis.metrics.ties import channel_profile, components, tie_strength
-from analysis.normalize import looks_like_phone, normalize_email, normalize_name, normalize_phone
-from analysis.occasions import FollowUp, Occasion, occasions_from_people
+from analysis.metrics.ties import components, tie_strength
+from analysis.normalize import normalize_name
+from analysis.occasions import FollowUp, Occasion
 from analysis.suggest import suggest
 
 __all__ = ["Analysis", "Balance", "Outside", "Overrides", "analyze", "person_timeline"]
@@ -177,7 +165,7 @@ def analyze(
     ``facts_key``, when given, is the caller's digest of ``people`` and ``interactions`` (the
     pipeline's resolution key). What the engine derives from them alone, before the user's
     edits (the analysed rows, each person's contact figures, reciprocity, channels, balance,
-    derived roles, the network's structure), is then kept for the last ``FACTS_KEPT`` keys and
+    derived roles, the network's structure), is then kept (:mod:`analysis.facts`: the last ``FACTS_KEPT`` keys) and
     reused, so that a snooze, an edit or a second pass with group ceilings does not recompute
     it; new interactions of the same ``people`` frame (the same object, never changed in
     place) that differ for a few people only recompute those people's figures alone (logging a
@@ -197,7 +185,7 @@ def analyze(
     for col in ("person_id", "timestamp", "channel", "mode", "direction"):
         if col not in interactions.columns:
             raise ValueError(f"interactions frame lacks column {col!r}")
-    facts = _facts_of(people, interactions, as_of_ts, window_days, timezone, tuple(me), facts_key)
+    facts = facts_of(people, interactions, as_of_ts, window_days, timezone, tuple(me), facts_key)
     people, me_card, stats = facts.people, facts.me_card, facts.stats
     today = day_number(as_of_ts)
     sidx = stats.index
@@ -448,400 +436,11 @@ def analyze(
     )
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What :func:`analyze` derives from the people and interactions alone (as of a date, over
-    a window, in a time zone, for a user), before any edit: shared between calls through
-    :data:`_FACTS`, so read, never changed. ``source_people`` is the people frame it was
-    derived from (compared by identity), ``selves`` the user's own person_ids and
-    ``rows`` the interactions analysed (coded, the user's own left out), whose per-person
-    digests (:func:`_fingerprints`) are made the first time a later call compares with them:
-    a one-shot run never pays for them."""
-
-    people: pd.DataFrame
-    me_card: dict[str, list]
-    prepared: pd.DataFrame
-    stats: pd.DataFrame
-    card_roles: pd.Series
-    roles: pd.Series
-    reciprocity: pd.DataFrame
-    channels: pd.DataFrame
-    person_balance: pd.DataFrame
-    modes: ModeBalance
-    in_window: pd.Series
-    structure: tuple
-    occasions: list[Occasion]
-    source_people: pd.DataFrame
-    selves: frozenset[str]
-    rows: pd.DataFrame
-    digests: dict = field(default_factory=dict, compare=False)
-
-    def fingerprints(self) -> pd.DataFrame:
-        """:func:`_fingerprints` of ``rows``, made once."""
-        if "prints" not in self.digests:
-            self.digests["prints"] = _fingerprints(self.rows)
-        return self.digests["prints"]
-
-
-FACTS_KEPT = 2
-"""How many :class:`_Facts` :func:`analyze` keeps by ``facts_key`` (the user's and the sample's)."""
-
-_FACTS: OrderedDict[tuple, _Facts] = OrderedDict()
-_FACTS_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
-
-
-def _facts_of(
-    people: pd.DataFrame,
-    interactions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-    facts_key: str | None,
-) -> _Facts:
-    """:func:`_compute_facts`, kept under ``facts_key`` and the other inputs when a key is
-    given (see :func:`analyze`). A new key whose interactions differ from kept facts of the
-    same people and settings in the rows of a few people only is derived from those facts,
-    recomputing those people's figures alone (:func:`_updated_facts`)."""
-    if facts_key is None:
-        return _compute_facts(people, interactions, as_of, window_days, timezone, me)
-    settings = (as_of.value, window_days, timezone, me)
-    key = (facts_key, *settings)
-    with _FACTS_LOCK:
-        kept = _FACTS.get(key)
-        if kept is not None:
-            _FACTS.move_to_end(key)
-            return kept
-        near = [
-            f
-            for k, f in reversed(_FACTS.items())
-            if k[1:] == settings and f.source_people is people
-        ]
-    facts = None
-    coded = _coded(interactions)
-    if near:
-        facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
-    if facts is None:
-        facts = _compute_facts(people, coded, as_of, window_days, timezone, me)
-    with _FACTS_LOCK:
-        _FACTS[key] = facts
-        while len(_FACTS) > FACTS_KEPT:
-            _FACTS.popitem(last=False)
-    return facts
-
-
-def _coded(interactions: pd.DataFrame) -> pd.DataFrame:
-    """``interactions`` with an ``event_id`` column ("" when absent) and ``person_id`` as
-    :func:`analysis.metrics.cadence.person_codes`."""
-    if "event_id" not in interactions.columns:
-        interactions = interactions.assign(event_id="")
-    return interactions.assign(person_id=person_codes(interactions["person_id"]))
-
-
-def _compute_facts(
-    people: pd.DataFrame,
-    interactions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-) -> _Facts:
-    """The edit-free part of :func:`analyze` (see :class:`_Facts`)."""
-    source_people = people
-    interactions = _coded(interactions)
-    people = _complete_people(people, interactions)
-    me_card: dict[str, list] = {}
-    selves: set[str] = set()
-    if me:
-        selves = _selves(people, me)
-        if selves:
-            me_card = _card_of(people, selves)
-            people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
-            interactions = interactions.loc[~interactions["person_id"].isin(selves)]
-    prepared = prepare(interactions, as_of)
-    stats = person_stats(prepared, as_of)
-    cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
-    return _Facts(
-        people=people,
-        me_card=me_card,
-        prepared=prepared,
-        stats=stats,
-        card_roles=cards,
-        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
-        reciprocity=reciprocity(prepared),
-        channels=channel_profile(prepared),
-        person_balance=person_balance(prepared, as_of, window_days),
-        modes=mode_balance(prepared, as_of, window_days),
-        in_window=_contact_days_in_window(prepared, as_of, window_days),
-        structure=tuple(network_structure(people, prepared, stats.index)),
-        occasions=occasions_from_people(people),
-        source_people=source_people,
-        selves=frozenset(selves),
-        rows=interactions,
-    )
-
-
-def _contact_days_in_window(
-    prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
-) -> pd.Series:
-    """Contact days per person in the ``window_days`` up to ``as_of`` (people with some)."""
-    days = contact_days(prepared)
-    in_window = (
-        days.loc[days["day"] > day_number(as_of) - window_days]
-        .groupby("person_id", observed=True)
-        .size()
-    )
-    in_window.index = in_window.index.astype(object)
-    return in_window
-
-
-_FINGERPRINT_COLUMNS = ("timestamp", "channel", "mode", "direction", "event_id", "duration_min")
-"""The columns :func:`analysis.metrics.cadence.prepare` reads besides ``person_id``."""
-
-UPDATE_MAX_SHARE = 0.1
-"""Kept facts are updated person by person (:func:`_updated_facts`) when at most this share of
-the people changed; beyond it a fresh computation is as quick."""
-
-
-def _fingerprints(interactions: pd.DataFrame) -> pd.DataFrame:
-    """Per person_id with rows (``interactions`` coded by :func:`_coded`): ``rows`` and
-    ``digest``, the wrapping sum of a 64-bit hash of each row's analysed columns
-    (:func:`pandas.util.hash_pandas_object`), so that two frames' people whose rows differ are
-    told apart whatever the row order."""
-    pid = interactions["person_id"]
-    codes = pid.cat.codes.to_numpy()
-    cols = [c for c in _FINGERPRINT_COLUMNS if c in interactions.columns]
-    hashed = pd.util.hash_pandas_object(interactions[cols], index=False).to_numpy()
-    has = codes >= 0
-    codes, hashed = codes[has], hashed[has]
-    order = np.argsort(codes, kind="stable")
-    codes, hashed = codes[order], hashed[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
-    ids = np.asarray(pid.cat.categories, dtype=object)[codes[starts]]
-    return pd.DataFrame(
-        {
-            "rows": np.diff(np.r_[starts, len(codes)]).astype("int64"),
-            "digest": np.add.reduceat(hashed, starts) if len(codes) else hashed,
-        },
-        index=pd.Index(ids, dtype=object, name="person_id"),
-    )
-
-
-def _updated_facts(
-    kept: _Facts,
-    coded: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-) -> _Facts | None:
-    """``kept`` brought up to the interactions ``coded`` (of the same people and settings),
-    recomputing the figures of the people whose rows differ and only theirs; None when that
-    does not give exactly a fresh computation's result: people came or went, a share of them
-    over :data:`UPDATE_MAX_SHARE` changed, or a changed person's shared events differ (an
-    event's size counts everyone in it)."""
-    if kept.selves:
-        coded = coded.loc[~coded["person_id"].isin(kept.selves)]
-    prints = _fingerprints(coded)
-    old = kept.fingerprints()
-    if not prints.index.equals(old.index):
-        return None
-    differs = (prints["rows"].to_numpy() != old["rows"].to_numpy()) | (
-        prints["digest"].to_numpy() != old["digest"].to_numpy()
-    )
-    changed = prints.index[differs]
-    if len(changed) == 0:
-        return dataclasses.replace(kept, rows=coded, digests={"prints": prints})
-    if len(changed) > UPDATE_MAX_SHARE * len(prints):
-        return None
-    prev = kept.prepared
-    cats = prev["person_id"].cat.categories
-    if not changed.isin(cats).all():
-        return None
-    part = prepare(coded.loc[coded["person_id"].isin(changed)], as_of)
-    if not part["person_id"].cat.categories.equals(pd.Index(changed, dtype=object)):
-        return None  # someone's rows now all lie after the as-of date
-    pcode = cats.get_indexer(np.asarray(part["person_id"].cat.categories, dtype=object))[
-        part["pcode"].to_numpy()
-    ]
-    ev_cats = prev["event_id"].cat.categories
-    ev = ev_cats.get_indexer(np.asarray(part["event_id"].cat.categories, dtype=object))[
-        part["event_id"].cat.codes.to_numpy()
-    ]
-    if (ev < 0).any():
-        return None  # a new event
-    in_changed = np.isin(prev["pcode"].to_numpy(), cats.get_indexer(changed))
-    blank = ev_cats.get_indexer([""])[0]
-    was = prev.loc[in_changed]
-    was_ev, was_p = was["event_id"].cat.codes.to_numpy(), was["pcode"].to_numpy()
-    if not np.array_equal(_event_rows_of(was_ev, was_p, blank), _event_rows_of(ev, pcode, blank)):
-        # who shares which event changed: sizes of others' events, and the network's edges
-        return None
-    size_of = np.ones(len(ev_cats), dtype="int64")
-    size_of[was_ev] = was["event_size"].to_numpy()
-    part = part.assign(
-        person_id=pd.Categorical.from_codes(pcode, categories=cats),
-        pcode=pcode.astype("int64"),
-        event_id=pd.Categorical.from_codes(ev, categories=ev_cats),
-        event_size=np.where(ev == blank, 1, size_of[ev]).astype("int64"),
-    )
-    joined = pd.concat([prev.loc[~in_changed], part], ignore_index=True)
-    order = np.argsort(joined["pcode"].to_numpy(), kind="stable")
-    prepared = joined.take(order).reset_index(drop=True)
-    # the event rows are the same, so the network's structure (its edges, communities and
-    # measures: cards, shared events and the people with contact) is the kept one
-    return dataclasses.replace(
-        kept,
-        prepared=prepared,
-        stats=_spliced(kept.stats, person_stats(part, as_of), changed, cats),
-        roles=_spliced(
-            kept.roles,
-            derive_roles(
-                kept.people,
-                part,
-                timezone,
-                None,
-                me=me,
-                me_card=kept.me_card,
-                cards=kept.card_roles,
-            ),
-            changed,
-            cats,
-        ),
-        reciprocity=_spliced(kept.reciprocity, reciprocity(part), changed, cats),
-        channels=_spliced(kept.channels, channel_profile(part), changed, cats),
-        person_balance=_spliced(
-            kept.person_balance, person_balance(part, as_of, window_days), changed, cats
-        ),
-        modes=mode_balance(prepared, as_of, window_days),
-        in_window=_contact_days_in_window(prepared, as_of, window_days),
-        rows=coded,
-        digests={"prints": prints},
-    )
-
-
-_Frame = TypeVar("_Frame", pd.DataFrame, pd.Series)
-
-
-def _event_rows_of(ev: np.ndarray, pcode: np.ndarray, blank: int) -> np.ndarray:
-    """The (event code, person code) pairs of the rows with an event, sorted: the same array
-    for two sets of rows when they hold the same event rows, whatever their order."""
-    pairs = np.stack([ev, pcode])[:, ev != blank]
-    return pairs[:, np.lexsort(pairs[::-1])]
-
-
-def _spliced(kept: _Frame, part: _Frame, changed: pd.Index, order: pd.Index) -> _Frame:
-    """``kept`` (a per-person frame or Series) with the rows of the ``changed`` people taken
-    from ``part`` (the same computed on their rows alone), in the order of ``order``."""
-    at = kept.index.get_indexer(changed)
-    src = part.index.get_indexer(changed)
-    if (at >= 0).all() and (src >= 0).all():  # the same people: the rows replaced in place
-        if isinstance(kept, pd.Series):
-            values = kept.array.copy()
-            values[at] = part.array[src]
-            return pd.Series(values, index=kept.index, name=kept.name)
-        columns = {}
-        for col in kept.columns:
-            values = kept[col].array.copy()
-            values[at] = part[col].array[src]
-            columns[col] = values
-        return pd.DataFrame(columns, index=kept.index)
-    both = pd.concat([kept.loc[~kept.index.isin(changed)], part.loc[part.index.isin(changed)]])
-    ids = np.asarray(order, dtype=object)[order.isin(both.index)]
-    return both.reindex(pd.Index(ids, dtype=object, name=kept.index.name))
-
-
-def _complete_people(people: pd.DataFrame, interactions: pd.DataFrame) -> pd.DataFrame:
-    """People with defaults for optional columns, plus a bare row for any person_id that occurs
-    in the interactions but not in ``people`` (so no contact is silently dropped)."""
-    people = people.copy()
-    people["person_id"] = pd.Series(
-        [str(p) for p in people["person_id"]], index=people.index, dtype=object
-    )
-    if people["person_id"].duplicated().any():
-        dup = people.loc[people["person_id"].duplicated(), "person_id"].iloc[0]
-        raise ValueError(f"people frame has duplicate person_id {dup!r}")
-    known = set(people["person_id"])
-    pid = interactions["person_id"]
-    if isinstance(pid.dtype, pd.CategoricalDtype):  # person_codes: the ids that occur, once
-        codes = pid.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(pid.cat.categories)) > 0
-        seen = {str(p) for p in np.asarray(pid.cat.categories, dtype=object)[used]}
-    else:
-        seen = {str(p) for p in pd.unique(pid.dropna().to_numpy(dtype=object))}
-    extra = sorted(set(seen) - known)
-    if extra:
-        people = pd.concat(
-            [people, pd.DataFrame({"person_id": extra, "name": extra})], ignore_index=True
-        )
-    defaults = {"given_name": "", "nickname": "", "name": ""}
-    for col, val in defaults.items():
-        if col not in people.columns:
-            people[col] = val
-        people[col] = people[col].fillna(val).astype(object)
-    for col in ("categories", "orgs", "related"):
-        if col not in people.columns:
-            people[col] = [[] for _ in range(len(people))]
-        people[col] = [v if isinstance(v, list | tuple) else [] for v in people[col]]
-    if "non_person" not in people.columns:
-        people["non_person"] = False
-    people["non_person"] = people["non_person"].fillna(False).astype(bool)
-    return people.sort_values("person_id", kind="stable").reset_index(drop=True)
-
-
-def _selves(people: pd.DataFrame, me: Sequence[str]) -> set[str]:
-    """person_ids whose name, e-mail or phone is one of the user's own (``me``)."""
-    names = {normalize_name(m) for m in me} - {""}
-    emails = {normalize_email(m) for m in me} - {""}
-    phones = {p for m in me if looks_like_phone(m) for p in (normalize_phone(m, "ZZ"),)} - {""}
-    found = set()
-    for pid, name, mails, tels in zip(
-        people["person_id"],
-        people["name"],
-        people["emails"] if "emails" in people.columns else [[]] * len(people),
-        people["phones"] if "phones" in people.columns else [[]] * len(people),
-        strict=True,
-    ):
-        mails = mails if isinstance(mails, list | tuple) else []
-        tels = tels if isinstance(tels, list | tuple) else []
-        if (
-            normalize_name(name) in names
-            or emails & {normalize_email(e) for e in mails}
-            or phones & set(tels)
-        ):
-            found.add(pid)
-    return found
-
-
 def _layer_prior(rate: pd.Series) -> pd.Series:
     """The expected-interval prior (rule R3): ``LAYER_TAU_DAYS`` of the layer whose nominal rate
     is nearest to ``rate`` (recent contact days a year)."""
     layers = layer_of_rate(rate.astype("float64").fillna(0.0).to_numpy())
     return pd.Series([C.LAYER_TAU_DAYS[k] for k in layers], index=rate.index, dtype="float64")
-
-
-def _card_of(people: pd.DataFrame, selves: set[str]) -> dict[str, list]:
-    """The user's own card(s) merged: ``orgs``, ``related`` ((type, name) pairs), ``addresses``
-    and ``emails`` of the rows in ``selves``."""
-    rows = people.loc[people["person_id"].isin(selves)]
-    card: dict[str, list] = {"orgs": [], "related": [], "addresses": [], "emails": []}
-    for key, col in (("orgs", "orgs"), ("related", "related"), ("emails", "emails")):
-        if col in rows.columns:
-            for v in rows[col]:
-                card[key] += list(v) if isinstance(v, list | tuple) else []
-    for col in ("addresses", "address"):
-        if col in rows.columns:
-            for v in rows[col]:
-                card["addresses"] += _as_texts(v)
-    return card
-
-
-def _as_texts(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list | tuple | np.ndarray):
-        return [str(v) for v in value if str(v).strip()]
-    return []
 
 
 def _address_key(text: str) -> str:
@@ -876,7 +475,7 @@ def household_of(
         for col in ("addresses", "address"):
             if col in people.columns:
                 for pid, v in zip(ids, people[col], strict=True):
-                    if mine & {_address_key(a) for a in _as_texts(v)}:
+                    if mine & {_address_key(a) for a in as_texts(v)}:
                         home.add(pid)
     return pd.Series(ids.isin(list(home)).to_numpy(), index=pd.Index(ids, name="person_id"))
 

@@ -225,15 +225,16 @@ def test_new_contact_with_a_few_people_recomputes_theirs_and_gives_the_fresh_res
     import pandas as pd
 
     import analysis.engine as engine
+    import analysis.facts as facts
 
     res, settings, _ = resolved
     people, inter = res.people, res.interactions
     fresh_runs = []
-    real = engine._compute_facts
+    real = facts._compute_facts
     monkeypatch.setattr(
-        engine, "_compute_facts", lambda *a, **k: (fresh_runs.append(1), real(*a, **k))[1]
+        facts, "_compute_facts", lambda *a, **k: (fresh_runs.append(1), real(*a, **k))[1]
     )
-    engine._FACTS.clear()
+    facts._FACTS.clear()
     engine.analyze(people, inter, facts_key="v0", **settings)
     assert len(fresh_runs) == 1
     table = engine.analyze(people, inter, **settings).people
