@@ -22,10 +22,9 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import combinations
 from typing import Any, NamedTuple
 
 import igraph
@@ -51,26 +50,30 @@ def _as_list(value: Any) -> list:
     return list(value)
 
 
-def _pairs_from_groups(groups: pd.DataFrame, key: str, max_size: int) -> Counter[tuple[str, str]]:
-    """All (u, v) pairs, u < v, of people sharing a ``key`` value -> the number of groups they
-    share; groups of one person or of more than ``max_size`` people give no pairs. Plain Python
-    over the distinct (group, person) pairs: a few hundred groups on a typical network, where
-    DataFrame merges cost more in overhead than in work."""
-    counts: Counter[tuple[str, str]] = Counter()
-    if groups.empty:
-        return counts
-    g_codes = pd.factorize(groups[key].to_numpy(dtype=object))[0].astype("int64")
-    p_codes, p_ids = pd.factorize(groups["person_id"].to_numpy(dtype=object))
-    width = max(len(p_ids), 1)
-    distinct = np.unique(g_codes * width + p_codes.astype("int64"))
-    grp, person = distinct // width, distinct % width
-    bounds = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1], True])
-    sizes = np.diff(bounds)
-    ids = np.asarray(p_ids, dtype=object)
-    for start in np.flatnonzero((sizes >= 2) & (sizes <= max_size)):
-        members = sorted(ids[person[bounds[start] : bounds[start + 1]]])
-        counts.update(combinations(members, 2))
-    return counts
+def _pair_keys(
+    group_values: np.ndarray, person_codes: np.ndarray, n: int, max_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (u, v) pairs, u < v, of people sharing a group value, as keys ``u * n + v`` over
+    person codes ``0..n-1`` (codes in text order, so u < v as codes is u < v as text), sorted,
+    with the number of groups each pair shares. Groups of one person or of more than
+    ``max_size`` people give no pairs. In numpy: the groups of each size at once."""
+    if len(person_codes) == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    g_codes = pd.factorize(group_values)[0].astype("int64")
+    distinct = np.unique(g_codes * n + person_codes.astype("int64"))
+    grp, person = distinct // n, distinct % n  # by group, then person code (text order)
+    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+    sizes = np.diff(np.r_[starts, len(grp)])
+    keys = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_size)]):
+        at = starts[sizes == size]
+        members = person[at[:, None] + np.arange(size)]  # one row per group, sorted
+        i, j = np.triu_indices(int(size), 1)
+        keys.append((members[:, i] * n + members[:, j]).ravel())
+    if not keys:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    found, counts = np.unique(np.concatenate(keys), return_counts=True)
+    return found, counts.astype("int64")
 
 
 def _event_rows(prepared: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
@@ -111,29 +114,29 @@ def person_edges(
 
 
 def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
-    """:func:`person_edges` from the event rows of :func:`_event_rows`."""
-    edges: dict[tuple[str, str], list] = {}  # (u, v) -> [weight, kind bits]
-
-    def add(pair: tuple[str, str], weight: float, bit: int) -> None:
-        got = edges.get(pair)
-        if got is None:
-            edges[pair] = [weight, bit]
-        else:
-            got[0] += weight
-            got[1] |= bit
-
+    """:func:`person_edges` from the event rows of :func:`_event_rows`. Pairs are integer keys
+    over the nodes' codes in text order; the weights of one pair are added in the order event,
+    related, organisation, label."""
+    names = np.asarray(sorted(node_set), dtype=object)
+    n = max(len(names), 1)
+    code_of = {pid: i for i, pid in enumerate(names.tolist())}
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []  # (keys, weights, kind bit)
     if len(ev):
-        for pair, n in _pairs_from_groups(ev, "event_id", C.EVENT_MAX_PEOPLE).items():
-            add(pair, float(n), _KIND_BITS["event"])
+        pcodes = pd.Index(names, dtype=object).get_indexer(ev["person_id"].to_numpy(dtype=object))
+        keys, counts = _pair_keys(
+            ev["event_id"].to_numpy(dtype=object), pcodes, n, C.EVENT_MAX_PEOPLE
+        )
+        parts.append((keys, counts.astype("float64"), _KIND_BITS["event"]))
     ids = [str(p) for p in people["person_id"].tolist()]
-    by_name: dict[str, list[str]] = {}
-    for pid, name in zip(ids, people["name"], strict=True):
+    related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
+    by_name: dict[str, list[str]] = {}  # names matter only when a card names a relation
+    names_needed = any(_as_list(r) for pid, r in zip(ids, related, strict=True) if pid in node_set)
+    for pid, name in zip(ids, people["name"], strict=True) if names_needed else ():
         key = normalize_name(name)
         if key and pid in node_set:
             by_name.setdefault(key, []).append(pid)
     related_pairs: set[tuple[str, str]] = set()
-    group_rows: dict[str, list[tuple[str, str]]] = {"org": [], "category": []}
-    related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
+    group_rows: dict[str, list[tuple[str, int]]] = {"org": [], "category": []}
     orgs_col = people["orgs"].tolist() if "orgs" in people.columns else [[]] * len(ids)
     cats_col = people["categories"].tolist()
     for i, pid in enumerate(ids):
@@ -147,31 +150,39 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
         for org in _as_list(orgs_col[i]):
             key = normalize_name(org)
             if key:
-                group_rows["org"].append((key, pid))
+                group_rows["org"].append((key, code_of[pid]))
         for cat in _as_list(cats_col[i]):
             key = normalize_name(cat)
             if key and key not in _IGNORED:
-                group_rows["category"].append((key, pid))
-    for pair in related_pairs:
-        add(pair, C.RELATED_EDGE_WEIGHT, _KIND_BITS["related"])
+                group_rows["category"].append((key, code_of[pid]))
+    if related_pairs:
+        rel = np.array(sorted(code_of[u] * n + code_of[v] for u, v in related_pairs))
+        parts.append((rel, np.full(len(rel), C.RELATED_EDGE_WEIGHT), _KIND_BITS["related"]))
     for kind, rows in group_rows.items():
         if rows:
-            g = pd.DataFrame(rows, columns=["grp", "person_id"])
-            for pair, n in _pairs_from_groups(g, "grp", C.GROUP_MAX_PEOPLE).items():
-                add(pair, C.WEAK_EDGE_WEIGHT * n, _KIND_BITS[kind])
-    us = np.array([u for u, _ in edges], dtype=object)
-    vs = np.array([v for _, v in edges], dtype=object)
-    # sorted by u then v as text: the codes of the sorted distinct ids, in numpy
-    ucode, uniq_u = pd.factorize(us, sort=True)
-    vcode, uniq_v = pd.factorize(vs, sort=True)
-    order = np.lexsort((vcode, ucode))
-    got = list(edges.values())
-    bits = np.array([b for _, b in got], dtype="int64")[order]
+            keys, counts = _pair_keys(
+                np.asarray([g for g, _ in rows], dtype=object),
+                np.asarray([c for _, c in rows], dtype="int64"),
+                n,
+                C.GROUP_MAX_PEOPLE,
+            )
+            parts.append((keys, C.WEAK_EDGE_WEIGHT * counts, _KIND_BITS[kind]))
+    all_keys = np.concatenate([k for k, _, _ in parts]) if parts else np.zeros(0, dtype="int64")
+    weights = np.concatenate([w for _, w, _ in parts]) if parts else np.zeros(0)
+    kind_bits = (
+        np.concatenate([np.full(len(k), b, dtype="int64") for k, _, b in parts])
+        if parts
+        else np.zeros(0, dtype="int64")
+    )
+    keys, at = np.unique(all_keys, return_inverse=True)  # sorted: by u, then v, as text
+    total = np.bincount(at, weights=weights, minlength=len(keys))  # in the order above
+    bits = np.zeros(len(keys), dtype="int64")
+    np.bitwise_or.at(bits, at, kind_bits)
     return pd.DataFrame(
         {
-            "u": pd.Series(us[order], dtype=object),
-            "v": pd.Series(vs[order], dtype=object),
-            "weight": pd.Series(np.array([wt for wt, _ in got], dtype="float64")[order]),
+            "u": pd.Series(names[keys // n], dtype=object),
+            "v": pd.Series(names[keys % n], dtype=object),
+            "weight": pd.Series(total.astype("float64")),
             "kind": pd.Series([_bits_to_kind(int(b)) for b in bits], dtype=object),
             "weak": pd.Series((bits & 0b0011) == 0, dtype=bool),
         }
