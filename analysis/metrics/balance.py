@@ -63,7 +63,12 @@ def mode_days(prepared: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((flag, rows))
     rows, flag = rows[order], flag[order]
     return pd.DataFrame(
-        {"person_id": prepared["person_id"].to_numpy()[rows], "day": day[rows], "offline": flag}
+        {
+            # the ids looked up from the codes: no million-row object array first
+            "person_id": np.asarray(prepared["person_id"].cat.categories, dtype=object)[pc[rows]],
+            "day": day[rows],
+            "offline": flag,
+        }
     )
 
 
