@@ -3,7 +3,9 @@ resolution (people, interactions with person_id), built the way :mod:`analysis.i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -150,3 +152,37 @@ def scenario() -> tuple[pd.DataFrame, pd.DataFrame]:
         ]
     )
     return people, log(rows)
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+SAMPLE_FILES = (
+    "phone_contacts.vcf",
+    "google_contacts.csv",
+    "interactions.csv",
+    "whatsapp_family.txt",
+    "calendar.ics",
+)
+SAMPLE_READY = all((SAMPLES / f).exists() for f in (*SAMPLE_FILES, "persona.json"))
+"""Whether the bundled sample persona (data/samples) is there to test on."""
+
+
+def sample_resolution() -> tuple[Any, dict, dict]:
+    """The bundled sample, imported and resolved: ``(resolution, settings, persona)``, where
+    ``settings`` are the persona's ``as_of``, ``timezone`` and ``me`` as ``analyze`` takes them."""
+    from analysis.identity import resolve
+    from analysis.importers.base import ImportOptions, SourceFile
+    from analysis.pipeline import load
+
+    persona = json.loads((SAMPLES / "persona.json").read_text(encoding="utf-8"))
+    me = persona["me"]
+    options = ImportOptions(
+        region=me["region"], timezone=me["timezone"], me=(me["name"], me["email"], me["phone"])
+    )
+    data = load([SourceFile.from_path(str(SAMPLES / f)) for f in SAMPLE_FILES], options)
+    res = resolve(data.contacts, data.interactions, region=me["region"])
+    settings = {
+        "as_of": persona["as_of"],
+        "timezone": me["timezone"],
+        "me": (me["name"], me["email"], me["phone"], *me.get("other_emails", [])),
+    }
+    return res, settings, persona
