@@ -99,8 +99,9 @@ def facts_of(
     given (see :func:`analysis.engine.analyze`). A new key whose interactions differ from kept facts of the
     same people and settings in the rows of a few people only is derived from those facts,
     recomputing those people's figures alone (:func:`_updated_facts`)."""
+    coded = _coded(interactions)
     if facts_key is None:
-        return _compute_facts(people, interactions, as_of, window_days, timezone, me)
+        return _compute_facts(people, coded, as_of, window_days, timezone, me)
     settings = (as_of.value, window_days, timezone, me)
     key = (facts_key, *settings)
     with _FACTS_LOCK:
@@ -114,7 +115,6 @@ def facts_of(
             if k[1:] == settings and f.source_people is people
         ]
     facts = None
-    coded = _coded(interactions)
     if near:
         facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
     if facts is None:
@@ -142,9 +142,9 @@ def _compute_facts(
     timezone: str | None,
     me: tuple[str, ...],
 ) -> Facts:
-    """The edit-free part of :func:`analysis.engine.analyze` (see :class:`Facts`)."""
+    """The edit-free part of :func:`analysis.engine.analyze` (see :class:`Facts`), from
+    ``interactions`` coded by :func:`_coded`."""
     source_people = people
-    interactions = _coded(interactions)
     people = _complete_people(people, interactions)
     me_card: dict[str, list] = {}
     selves: set[str] = set()

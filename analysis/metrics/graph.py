@@ -120,7 +120,8 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
     names = np.asarray(sorted(node_set), dtype=object)
     n = max(len(names), 1)
     code_of = {pid: i for i, pid in enumerate(names.tolist())}
-    parts: list[tuple[np.ndarray, np.ndarray, int]] = []  # (keys, weights, kind bit)
+    # (keys, weights, kind bit), from an empty part so that there is always one to join
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = [(np.zeros(0, dtype="int64"), np.zeros(0), 0)]
     if len(ev):
         pcodes = pd.Index(names, dtype=object).get_indexer(ev["person_id"].to_numpy(dtype=object))
         keys, counts = _pair_keys(
@@ -167,13 +168,9 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
                 C.GROUP_MAX_PEOPLE,
             )
             parts.append((keys, C.WEAK_EDGE_WEIGHT * counts, _KIND_BITS[kind]))
-    all_keys = np.concatenate([k for k, _, _ in parts]) if parts else np.zeros(0, dtype="int64")
-    weights = np.concatenate([w for _, w, _ in parts]) if parts else np.zeros(0)
-    kind_bits = (
-        np.concatenate([np.full(len(k), b, dtype="int64") for k, _, b in parts])
-        if parts
-        else np.zeros(0, dtype="int64")
-    )
+    all_keys = np.concatenate([k for k, _, _ in parts])
+    weights = np.concatenate([w for _, w, _ in parts])
+    kind_bits = np.concatenate([np.full(len(k), b, dtype="int64") for k, _, b in parts])
     keys, at = np.unique(all_keys, return_inverse=True)  # sorted: by u, then v, as text
     total = np.bincount(at, weights=weights, minlength=len(keys))  # in the order above
     bits = np.zeros(len(keys), dtype="int64")
