@@ -95,6 +95,23 @@ MODE_DTYPE = pd.CategoricalDtype(list(MODES))
 DIRECTION_DTYPE = pd.CategoricalDtype(list(DIRECTIONS))
 
 
+def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text column (:func:`pandas.factorize`, in order of appearance), a
+    missing value read as "" (one code for both): ``(codes, uniques)``, ``uniques`` an object
+    array. A Series is factorised as it is, without an object copy first."""
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    missing = codes < 0
+    if missing.any():
+        blank = np.flatnonzero(uniques == "")
+        if len(blank):
+            codes = np.where(missing, blank[0], codes)
+        else:
+            codes = np.where(missing, len(uniques), codes)
+            uniques = np.append(uniques, np.array([""], dtype=object))
+    return codes, uniques
+
+
 def mode_of(channel: str) -> str:
     """``offline`` for in-person contact, ``online`` for every other channel."""
     return "offline" if channel == "in_person" else "online"

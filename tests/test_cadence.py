@@ -237,9 +237,9 @@ def test_rows_sort_by_person_then_time_exactly_as_lexsort_does():
 def test_a_missing_event_id_is_no_event():
     import numpy as np
 
-    from analysis.metrics.cadence import _event_codes
+    from analysis.model import text_codes
 
-    codes, uniques = _event_codes(np.array(["", None, "g1", float("nan"), "g1"], dtype=object))
+    codes, uniques = text_codes(np.array(["", None, "g1", float("nan"), "g1"], dtype=object))
     assert [uniques[c] for c in codes] == ["", "", "g1", "", "g1"]
-    codes, uniques = _event_codes(np.array([None, "g1"], dtype=object))
+    codes, uniques = text_codes(np.array([None, "g1"], dtype=object))
     assert [uniques[c] for c in codes] == ["", "g1"]

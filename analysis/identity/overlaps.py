@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.model import DIRECTIONS
+from analysis.model import DIRECTIONS, text_codes
 
 OVERLAP_WINDOW_MIN: float = 5.0
 """Minutes within which two records of one person on one channel, from different files, are one
@@ -79,7 +79,7 @@ def merge_overlaps(
     idx = np.flatnonzero(has_person)
     if len(idx) < 2:
         return interactions, empty_overlaps()
-    src = _text_codes(interactions["source"])[idx]
+    src = text_codes(interactions["source"])[0][idx]
     if src.min() == src.max():  # records of one file are never merged with each other
         return interactions, empty_overlaps()
     # only people with records from two files or more can have records to merge, and each of
@@ -172,17 +172,6 @@ def merge_overlaps(
         pairs.groupby(["source", "known_from"], sort=True).size().rename("records").reset_index()
     )
     return out.drop(index=drop_labels).reset_index(drop=True), overlaps
-
-
-def _text_codes(column: pd.Series) -> np.ndarray:
-    """Integer codes of a text column's values, a missing value read as "" (one code for
-    both): :func:`pandas.factorize` of the column itself, without an object copy first."""
-    codes, uniques = pd.factorize(column)
-    missing = codes < 0
-    if missing.any():
-        blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-        codes = np.where(missing, blank[0] if len(blank) else len(uniques), codes)
-    return codes
 
 
 def _strings(column: pd.Series) -> np.ndarray:

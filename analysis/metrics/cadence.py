@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.model import CHANNEL_DTYPE, DIRECTION_DTYPE, MODE_DTYPE
+from analysis.model import CHANNEL_DTYPE, DIRECTION_DTYPE, MODE_DTYPE, text_codes
 
 STATUSES: tuple[str, ...] = (
     "ok",
@@ -87,7 +87,7 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         frame = frame.loc[keep]
         ts = ts[keep]
     codes, uniques = _sorted_codes(frame["person_id"])
-    ev_codes, ev_uniques = _event_codes(frame["event_id"].to_numpy(dtype=object))
+    ev_codes, ev_uniques = text_codes(frame["event_id"])  # "" and missing: no event
     tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
     channel = frame["channel"].astype(CHANNEL_DTYPE)
     direction = frame["direction"].astype(DIRECTION_DTYPE)
@@ -159,21 +159,6 @@ def _sorted_codes(person_id: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     remap = np.full(len(cats), -1, dtype="int64")
     remap[used] = np.arange(len(used))
     return remap[raw], cats[used]
-
-
-def _event_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize`` of event ids with a missing id read as "" (no event)."""
-    codes, uniques = pd.factorize(values)
-    uniques = np.asarray(uniques, dtype=object)
-    missing = codes < 0
-    if missing.any():
-        blank = np.flatnonzero(uniques == "")
-        if len(blank):
-            codes[missing] = blank[0]
-        else:
-            codes[missing] = len(uniques)
-            uniques = np.append(uniques, np.array([""], dtype=object))
-    return codes, uniques
 
 
 def _sort_by_person_then(codes: np.ndarray, minor: np.ndarray, n: int) -> np.ndarray:
