@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -36,6 +37,8 @@ from analysis.report import to_markdown
 from analysis.store import Store
 from analysis.store.store import SCHEMA_VERSION
 from dashboard import state, words
+
+T = TypeVar("T")
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
 PERSONA_FILE = "persona.json"
@@ -261,40 +264,44 @@ def monthly_counts(key: str, _interactions: pd.DataFrame, as_of: date, months: i
 EXPORT_KINDS = ("ics", "csv", "md", "html")
 
 
+def for_resolution(run: Run, view: str, compute: Callable[[], T], *depends: object) -> T:
+    """``compute()``, a view of the run's people alone (not of the analysis), cached under the
+    resolution's key (:attr:`Run.data_key`), the view's name and what else it ``depends`` on:
+    an edit or a snooze does not redo it. The value is shared: callers copy before changing."""
+    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
+        return compute()
+    return _for_resolution(repr((view, run.data_key, depends)), compute)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _for_resolution(key: str, _compute: Callable[[], Any]) -> Any:
+    return _compute()
+
+
 def yearly(run: Run) -> list[tuple[str, occasions.Occasion]]:
     """The yearly events of the reminders: birthdays and anniversaries of the run's people and
     the dates the user entered, without the people whose states say no reminders."""
     entered, states = state.occasions(), state.states()
-    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
-        return occasions.yearly_dates(run.resolution.people, entered, states)
-    key = repr((run.data_key, entered, sorted((k, sorted(v)) for k, v in states.items())))
-    return list(_yearly(key, run.resolution.people, entered, states))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _yearly(
-    key: str, _people: pd.DataFrame, _entered: Sequence, _states: dict
-) -> tuple[tuple[str, occasions.Occasion], ...]:
-    """:func:`yearly`, cached under ``key`` (the resolution, the dates and the states)."""
-    return tuple(occasions.yearly_dates(_people, _entered, _states))
+    return list(
+        for_resolution(
+            run,
+            "yearly",
+            lambda: tuple(occasions.yearly_dates(run.resolution.people, entered, states)),
+            entered,
+            sorted((k, sorted(v)) for k, v in states.items()),
+        )
+    )
 
 
 def person_names(run: Run) -> list[str]:
     """The names of the run's people (not the robots), sorted."""
-    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
-        return list(_names_of(run.resolution.people))
-    return list(_person_names(run.data_key, run.resolution.people))
+    people = run.resolution.people
 
+    def names() -> tuple[str, ...]:
+        kept = people[~people["non_person"].astype(bool)].sort_values("name", kind="stable")
+        return tuple(str(n) for n in kept["name"] if str(n))
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _person_names(key: str, _people: pd.DataFrame) -> tuple[str, ...]:
-    """:func:`person_names` of the resolution ``key``."""
-    return _names_of(_people)
-
-
-def _names_of(people: pd.DataFrame) -> tuple[str, ...]:
-    people = people[~people["non_person"].astype(bool)].sort_values("name", kind="stable")
-    return tuple(str(n) for n in people["name"] if str(n))
+    return list(for_resolution(run, "names", names))
 
 
 def export(

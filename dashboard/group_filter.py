@@ -29,16 +29,15 @@ def groups_of(run: data.Run) -> dict[str, tuple[str, ...]]:
     """person_id -> the person's groups, with the user's renames and assignments (a copy of the
     cached one: callers may change it)."""
     settings = state.group_settings()
-    if not run.data_key:  # a run made by hand (tests): nothing to key a cache by
-        return person_groups(run.resolution.people, settings["renames"], settings["assigned"])
-    key = repr((run.data_key, json.dumps(settings, sort_keys=True)))
-    return dict(_groups(key, run.resolution.people, settings))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _groups(key: str, _people: pd.DataFrame, _settings: dict) -> dict[str, tuple[str, ...]]:
-    """:func:`groups_of`, cached under ``key`` (the resolution and the group settings)."""
-    return person_groups(_people, _settings["renames"], _settings["assigned"])
+    people = run.resolution.people
+    return dict(
+        data.for_resolution(
+            run,
+            "groups",
+            lambda: person_groups(people, settings["renames"], settings["assigned"]),
+            json.dumps(settings, sort_keys=True),
+        )
+    )
 
 
 def chosen() -> str | None:
