@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from tests.engine_helpers import SAMPLE_READY, sample_resolution
+from tests.personas import lives
 
-pytestmark = pytest.mark.skipif(not SAMPLE_READY, reason="sample persona not generated")
+needs_sample = pytest.mark.skipif(not SAMPLE_READY, reason="sample persona not generated")
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def _same_analysis(a, b):
     assert snapshot.dumps(a) == snapshot.dumps(b)  # every frame of the result, balance included
 
 
+@needs_sample
 def test_kept_facts_give_the_fresh_result_under_each_set_of_edits(resolved):
     """A snooze, a circle or role edit or a closeness rating reuses what the engine derived
     from the data (facts_key), and still gives exactly what a fresh run gives; an edit does
@@ -71,6 +73,7 @@ def _shift(frame, rows, **changes):
     return out
 
 
+@needs_sample
 def test_new_contact_with_a_few_people_recomputes_theirs_and_gives_the_fresh_result(
     resolved, monkeypatch
 ):
@@ -134,3 +137,45 @@ def test_new_contact_with_a_few_people_recomputes_theirs_and_gives_the_fresh_res
         engine.analyze(people, shared, **settings),
     )
     assert fresh_runs == [1, 1]
+
+
+@pytest.mark.parametrize("life_of", lives.LIVES, ids=lambda f: f.__name__)
+def test_on_every_life_a_logged_call_updates_the_kept_facts_to_the_fresh_result(
+    life_of, monkeypatch
+):
+    """The retiree, the student who moved, the parent with a household and a full-time job,
+    the friends mostly online: with each life's own edits, the kept facts and a logged call
+    with the closest person (recomputed for that person alone) give exactly a fresh run."""
+    import pandas as pd
+
+    import analysis.engine as engine
+    import analysis.facts as facts
+
+    life = life_of()
+    settings = {
+        "as_of": life.as_of,
+        "overrides": life.overrides,
+        "timezone": life.timezone,
+        "me": life.me,
+    }
+    fresh_runs = []
+    real = facts._compute_facts
+    monkeypatch.setattr(
+        facts, "_compute_facts", lambda *a, **k: (fresh_runs.append(1), real(*a, **k))[1]
+    )
+    facts._FACTS.clear()
+    people, rows = life.people, life.interactions
+    first = engine.analyze(people, rows, facts_key=f"{life.name}-0", **settings)
+    _same_analysis(first, engine.analyze(people, rows, **settings))
+    closest = first.people["person_id"].iloc[0]
+    call = rows.loc[rows["person_id"] == closest].iloc[[-1]]
+    call = call.assign(
+        timestamp=pd.Timestamp(life.as_of, tz="UTC") + pd.Timedelta(hours=11),
+        channel="call",
+        event_id="",
+    )
+    logged = pd.concat([rows, call], ignore_index=True)
+    fresh_runs.clear()
+    kept = engine.analyze(people, logged, facts_key=f"{life.name}-1", **settings)
+    assert fresh_runs == [], "the logged call was recomputed for that person alone"
+    _same_analysis(kept, engine.analyze(people, logged, **settings))
