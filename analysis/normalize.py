@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
+import phonenumbers.phonenumberutil as _pnu
 from anyascii import anyascii
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -100,7 +101,12 @@ def is_non_person_email(email: str) -> bool:
 def normalize_phone(value: str | None, region: str = "US") -> str:
     """E.164 form (``+14155550123``) when ``value`` parses as a possible number in ``region``;
     otherwise (short codes, service numbers) the digits alone (with a leading ``+`` if it had
-    one), or "" when there are fewer than 3 digits. Cached: the same number appears many times in a log."""
+    one), or "" when there are fewer than 3 digits. Cached: the same number appears many times in a log.
+
+    The rules are ``phonenumbers``' (``parse``, then ``is_possible_number``). A number written as
+    plain digits with spaces, dashes, dots, slashes or brackets, as nearly all exports write them,
+    takes a shortcut through the same metadata (:func:`_plain_phone`); anything else, and any
+    plain number the shortcut cannot settle, is parsed in full."""
     if not value:
         return ""
     raw = str(value).strip()
@@ -109,6 +115,16 @@ def normalize_phone(value: str | None, region: str = "US") -> str:
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 3:
         return ""
+    if _PLAIN_PHONE.fullmatch(raw):
+        plain = _plain_phone(digits, raw.startswith("+"), region.upper() if region else "")
+        if plain is not None:
+            return plain
+    return _parsed_phone(raw, digits, region)
+
+
+def _parsed_phone(raw: str, digits: str, region: str) -> str:
+    """:func:`normalize_phone` by ``phonenumbers.parse`` in full (``digits``: the digits of
+    ``raw``)."""
     try:
         num = phonenumbers.parse(raw, region.upper() if region else None)
         if phonenumbers.is_possible_number(num) and len(str(num.national_number)) >= 7:
@@ -116,6 +132,90 @@ def normalize_phone(value: str | None, region: str = "US") -> str:
     except phonenumbers.NumberParseException:
         pass
     return ("+" if raw.startswith("+") else "") + digits
+
+
+_PLAIN_PHONE = re.compile(r"\+?[0-9 ()./-]*")
+"""A number as plain ASCII digits, formatting and at most a leading ``+``: nothing that
+``phonenumbers.parse`` reads as an extension, a vanity letter, a second number or an RFC 3966
+context, so that it reads exactly the digits."""
+
+_POSSIBLE = (
+    _pnu.ValidationResult.IS_POSSIBLE,
+    _pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+)
+_NOT_STRIPPED = (
+    _pnu.ValidationResult.TOO_SHORT,
+    _pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    _pnu.ValidationResult.INVALID_LENGTH,
+)
+
+
+@cache
+def _plan(region: str) -> tuple[phonenumbers.PhoneMetadata, re.Pattern[str], str] | None:
+    """The metadata of ``region``, its compiled international (IDD) prefix and its country
+    calling code as text; None for a region without metadata."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.international_prefix is None:
+        return None
+    return metadata, re.compile(metadata.international_prefix), str(metadata.country_code)
+
+
+@cache
+def _calling_code_plan(
+    code: int,
+) -> tuple[phonenumbers.PhoneMetadata, re.Pattern[str] | None] | None:
+    """The metadata ``phonenumbers`` reads a number of country calling code ``code`` with (its
+    main region's, or the non-geographic entity's) and its compiled national prefix for
+    parsing (None when it has none)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code)
+    )
+    if metadata is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    return metadata, (re.compile(prefix) if prefix else None)
+
+
+def _plain_phone(digits: str, plus: bool, region: str) -> str | None:
+    """:func:`normalize_phone` of a plain number (``digits``, written after a ``+`` when ``plus``)
+    in ``region``, computed with ``phonenumbers``' own metadata and helpers in the order its
+    ``parse`` applies them, without re-reading the text; None whenever ``parse`` would take a
+    path this does not follow (an international prefix, a number that starts with the region's
+    own calling code, a national prefix after ``+``, a leading zero), which then goes through
+    the full parser. A test holds it equal to the full parser on every supported region.
+
+    References: ``phonenumbers.phonenumberutil.parse`` and ``is_possible_number``
+    (python-phonenumbers, a port of Google's libphonenumber)."""
+    if plus:
+        # After "+", the country calling code is read off the front; the number keeps its
+        # digits unless the national prefix is stripped. Every other outcome (an E.164 form,
+        # a number that is not possible, too short or too long) prints as "+" and the digits.
+        code, rest = _pnu._extract_country_code(digits)
+        if code == 0 or len(rest) < 2:
+            return None
+        plan = _calling_code_plan(code)
+        if plan is None or (plan[1] is not None and plan[1].match(rest)):
+            return None
+        return "+" + digits
+    known = _plan(region)
+    if known is None:
+        return None
+    metadata, idd, own_code = known
+    if idd.match(digits) or digits.startswith(own_code):
+        return None
+    number = digits
+    _, stripped, _ = _pnu._maybe_strip_national_prefix_carrier_code(number, metadata)
+    if _pnu._test_number_length(stripped, metadata) not in _NOT_STRIPPED:
+        number = stripped
+    if not 2 <= len(number) <= 17 or number[0] == "0":
+        return None
+    own = metadata.country_code
+    main = _calling_code_plan(own) if own else None
+    if main is None:
+        return None
+    if _pnu._test_number_length(number, main[0]) in _POSSIBLE and len(number) >= 7:
+        return f"+{own}{number}"
+    return digits
 
 
 def looks_like_phone(value: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from analysis.normalize import (
@@ -208,3 +210,65 @@ def test_transliterate_spells_letters_in_ascii_and_leaves_other_scripts():
 def test_public_helpers_keep_their_meaning():
     assert nfc("  Ana\u0301   Lima ") == "Aná Lima"
     assert strip_accents("José Ålvarez") == "Jose Alvarez"
+
+
+def _phone_forms(region: str, rnd: random.Random) -> list[str]:
+    """Numbers as people and exports write them in ``region``: its example numbers of every
+    type in national, international and E.164 form, with the national prefix, the international
+    prefix, the calling code without "+", stray zeros, and random digit strings of every
+    length."""
+    import phonenumbers
+
+    fmt = phonenumbers.PhoneNumberFormat
+    code = str(phonenumbers.country_code_for_region(region))
+    forms: list[str] = []
+    for kind in range(12):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        nsn = phonenumbers.national_significant_number(example)
+        forms += [
+            phonenumbers.format_number(example, fmt.NATIONAL),
+            phonenumbers.format_number(example, fmt.INTERNATIONAL),
+            phonenumbers.format_number(example, fmt.E164),
+            nsn,
+            "0" + nsn,
+            "00" + code + nsn,
+            code + nsn,
+            "+" + code + "0" + nsn,
+            nsn[:-2],
+            nsn + "12",
+        ]
+    for _ in range(30):
+        digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(3, 19)))
+        lead = rnd.choice(["", "", "+", "0", "00", "+" + code, code, "(0", "+" + code + " ("])
+        forms.append(lead + digits)
+        forms.append(" ".join([lead + digits[:3], digits[3:7], digits[7:]]).strip())
+    return forms
+
+
+def test_plain_numbers_read_the_same_as_phonenumbers_parses_them_in_every_region():
+    """The shortcut for plain numbers (normalize._plain_phone) gives what phonenumbers' full
+    parse gives, in every region it knows, on example numbers in every format and on random
+    digit strings, with and without prefixes."""
+    import re
+
+    import phonenumbers
+
+    from analysis.normalize import _PLAIN_PHONE, _parsed_phone, _plain_phone
+
+    rnd = random.Random(7)
+    checked = settled = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for raw in _phone_forms(region, rnd):
+            digits = re.sub(r"\D", "", raw)
+            if len(digits) < 3:
+                continue
+            full = _parsed_phone(raw, digits, region)
+            assert normalize_phone(raw, region) == full, (raw, region)
+            plain = _plain_phone(digits, raw.startswith("+"), region)
+            if _PLAIN_PHONE.fullmatch(raw) and plain is not None:
+                assert plain == full, (raw, region)
+                settled += 1
+            checked += 1
+    assert checked > 20_000 and settled > checked / 2, (checked, settled)
