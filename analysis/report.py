@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -74,8 +74,7 @@ def _column(series: pd.Series) -> list:
     if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
         series.dtype
     ):
-        iso = series.map(lambda t: t.isoformat(), na_action="ignore")
-        return [None if pd.isna(v) else v for v in iso.tolist()]
+        return _iso_column(series)
     if pd.api.types.is_bool_dtype(series.dtype) and not isinstance(series.dtype, pd.BooleanDtype):
         return [bool(v) for v in series.tolist()]
     if pd.api.types.is_float_dtype(series.dtype):
@@ -86,10 +85,40 @@ def _column(series: pd.Series) -> list:
         mask = series.isna().to_numpy()
         values = series.fillna(0).astype("int64").tolist()
         return [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
-    values = series.tolist()
-    if all(type(v) is str for v in values):  # the common case: names, statuses, ids
-        return values
-    return [plain(v) for v in values]
+    # Object columns: text, or lists of text (roles, states); anything else value by value.
+    return [
+        v
+        if type(v) is str
+        else list(v)
+        if type(v) in (list, tuple) and all(type(x) is str for x in v)
+        else plain(v)
+        for v in series.tolist()
+    ]
+
+
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _iso_column(series: pd.Series) -> list:
+    """A datetime column as ISO strings (None where missing), exactly as ``Timestamp.isoformat``
+    writes them. Whole seconds in UTC or without a zone (what the engine's timestamps are) are
+    written by numpy in one call; anything else value by value."""
+    stamps = series.dt
+    values = series.array
+    missing = np.asarray(series.isna())
+    whole = not (values.asi8[~missing] % _PER_SECOND[stamps.unit]).any()
+    if whole and (stamps.tz is None or _is_utc(stamps.tz)):
+        naive = values.tz_convert(None) if stamps.tz is not None else values
+        text = np.datetime_as_string(naive.to_numpy(), unit="s").tolist()
+        zone = "" if stamps.tz is None else "+00:00"
+        return [None if m else t + zone for t, m in zip(text, missing.tolist(), strict=True)]
+    iso = series.map(lambda t: t.isoformat(), na_action="ignore")
+    return [None if pd.isna(v) else v for v in iso.tolist()]
+
+
+def _is_utc(tz: Any) -> bool:
+    """True for the UTC zone however it is spelled (datetime's, zoneinfo's, pytz's, dateutil's)."""
+    return tz == UTC or str(tz) in {"UTC", "Etc/UTC", "tzutc()"}
 
 
 def _records(frame: pd.DataFrame, fields: Sequence[str]) -> list[dict]:

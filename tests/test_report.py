@@ -90,3 +90,27 @@ def test_markdown_report_is_readable(result):
     assert "1. **Cara Drift**: You were in touch about every 7 days; it has been 9 months." in md
     assert "phone.vcf (vCard 3.0): 3 imported, 0 skipped" in md
     assert "1 identity matched nobody" in md
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        pd.Series(
+            pd.to_datetime(["2026-05-01 12:00", None, "1969-12-31 23:59:59"], format="mixed")
+        ),
+        pd.Series(pd.to_datetime(["2026-05-01 12:00:00.123456", None], format="mixed", utc=True)),
+        pd.Series(pd.to_datetime(["2026-05-01 12:00:00.123456789", "2026-05-01"], format="mixed")),
+        pd.Series(pd.to_datetime(["2026-05-01 12:00", "2026-01-01 08:00"])).dt.tz_localize(
+            "Europe/Berlin"
+        ),
+        pd.Series(pd.to_datetime(["2026-05-01 12:00"])).dt.tz_localize("UTC").dt.as_unit("s"),
+        pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns, UTC]"),
+    ],
+)
+def test_json_dates_are_written_as_timestamp_isoformat_writes_them(stamps):
+    """Dates in the JSON form are Timestamp.isoformat's text whatever the zone, unit or fraction
+    (the column-wise writer takes a numpy shortcut for whole seconds in UTC)."""
+    from analysis.report import _column
+
+    expected = [None if pd.isna(t) else t.isoformat() for t in stamps]
+    assert _column(stamps) == expected
