@@ -75,12 +75,15 @@ def merge_overlaps(
     if "person_id" not in interactions.columns or len(interactions) < 2:
         return interactions, empty_overlaps()
     interactions = interactions.reset_index(drop=True)
+    sources = interactions["source"].to_numpy()
+    if (sources == sources[0]).all():  # records of one file are never merged with each other
+        return interactions, empty_overlaps()  # (one comparison a row: no factorisation)
     has_person = interactions["person_id"].notna().to_numpy()
     idx = np.flatnonzero(has_person)
     if len(idx) < 2:
         return interactions, empty_overlaps()
     src = text_codes(interactions["source"])[0][idx]
-    if src.min() == src.max():  # records of one file are never merged with each other
+    if src.min() == src.max():
         return interactions, empty_overlaps()
     # only people with records from two files or more can have records to merge, and each of
     # them has records outside the file with the most: look only at those people's records
