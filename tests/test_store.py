@@ -326,3 +326,42 @@ def test_a_stored_batch_reads_back_as_it_was_written():
         assert back["event_id"].tolist()[:2] == ["", "chat:x:2024-01-02"]
         assert pd.isna(back["event_id"].iloc[2]) and pd.isna(back["note"].iloc[2])
         assert back["channel"].tolist() == ["call", "message", "in_person"]
+
+
+_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+
+
+def _address_books() -> list[Path]:
+    """Every address book among the sample, the fixtures and (when present) the corpus."""
+    root = Path(__file__).resolve().parents[1]
+    books = sorted((root / "data" / "samples").glob("*.vcf"))
+    books += sorted((root / "data" / "samples").glob("*contacts*.csv"))
+    books += sorted((root / "tests" / "fixtures" / "vcard").rglob("*.vcf"))
+    books += sorted((root / "tests" / "fixtures" / "csv").glob("*contacts*.csv"))
+    if _CORPUS.is_dir():
+        books += sorted((_CORPUS / "vcard").rglob("*.vcf"))
+    return books
+
+
+def test_a_store_in_memory_gives_the_contacts_a_store_on_disk_reads_back(tmp_path):
+    """An in-memory store keeps the contacts it stored as frames (``closeknit analyze`` without
+    --store); they are the records a store on disk decodes from their JSON, value for value, for
+    every address book at hand, imported together (so duplicates across books count too)."""
+    books = [SourceFile.from_path(str(p)) for p in _address_books()]
+    assert len(books) >= 10
+    options = ImportOptions(region="DE")
+    with Store(":memory:") as memory, Store(tmp_path / "s.sqlite3") as disk:
+        for store in (memory, disk):
+            for book in books:
+                store.add_file(book, options)
+        kept, read_back = memory.contacts(), disk.contacts()
+        for store in (memory, disk):  # and after a file is removed
+            store.remove_file(books[0].digest)
+        fewer = memory.contacts()
+        pd.testing.assert_frame_equal(fewer, disk.contacts())
+    assert len(kept) > 50 and any(len(r) for r in read_back["related"])
+    assert 0 < len(fewer) < len(kept)
+    pd.testing.assert_frame_equal(kept, read_back)
+    assert [type(v) for v in kept["related"].explode().dropna()] == [
+        type(v) for v in read_back["related"].explode().dropna()
+    ]

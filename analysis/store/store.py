@@ -464,6 +464,9 @@ class Store:
         self.in_memory = str(path) == MEMORY
         self._batches: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         """In-memory stores keep interaction batches as frames (digest -> frame, keys)."""
+        self._contacts: dict[str, pd.DataFrame | None] = {}
+        """In-memory stores keep each file's stored contacts as a frame too (digest -> the
+        records as :meth:`contacts` reads them back; None: read them back)."""
         self.path = Path(path) if path else default_store_path()
         if not self.in_memory:
             _create_private(self.path)
@@ -732,12 +735,14 @@ class Store:
             known = counted
         contact_rows = []
         stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
-        for rec in result.contacts.to_dict("records"):
+        kept = np.zeros(len(result.contacts), dtype=bool)
+        for i, rec in enumerate(result.contacts.to_dict("records")):
             key = contact_key(rec)
             if key in stored_ckeys:
                 dup += 1
                 continue
             stored_ckeys.add(key)
+            kept[i] = True
             contact_rows.append((rec["contact_id"], source.digest, key, _contact_json(rec)))
         report.already_known = known
         self.conn.execute(
@@ -763,7 +768,10 @@ class Store:
             )
         else:
             self.conn.execute("INSERT INTO file_data VALUES (?,?)", (source.digest, source.data))
-        self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
+        cur = self.conn.executemany("INSERT OR IGNORE INTO contacts VALUES (?,?,?,?)", contact_rows)
+        if self.in_memory:  # kept as read back, unless a record was ignored (then: read back)
+            whole = cur.rowcount == len(contact_rows)
+            self._contacts[source.digest] = _as_read_back(result.contacts[kept]) if whole else None
         if len(added):
             if self.in_memory:  # kept as frames: no Parquet round trip for a store that dies
                 self._batches[source.digest] = (added.reset_index(drop=True), keys[new])
@@ -901,7 +909,22 @@ class Store:
         return cur.rowcount > 0
 
     def contacts(self) -> pd.DataFrame:
-        """Every stored contact record, as a contacts DataFrame (model.CONTACT_COLUMNS)."""
+        """Every stored contact record, as a contacts DataFrame (model.CONTACT_COLUMNS), in
+        contact_id order. An in-memory store gives the frames it kept (the same records,
+        without decoding 10,000 JSON records back)."""
+        if self.in_memory:
+            digests = [r[0] for r in self.conn.execute("SELECT digest FROM files")]
+            frames = [self._contacts.get(d) for d in digests]
+            if all(f is not None for f in frames):
+                kept = [f for f in frames if f is not None and len(f)]
+                if not kept:
+                    return empty_contacts()
+                frame = pd.concat(kept, ignore_index=True)
+                order = np.argsort(frame["contact_id"].to_numpy(dtype=object), kind="stable")
+                frame = frame.take(order).reset_index(drop=True)
+                for col in ("emails", "phones", "categories", "related"):  # lists of its own
+                    frame[col] = pd.Series([list(v) for v in frame[col]], dtype=object)
+                return frame
         recs = [
             json.loads(r[0])
             for r in self.conn.execute("SELECT record FROM contacts ORDER BY contact_id")
@@ -1331,6 +1354,23 @@ def delete_store(path: str | os.PathLike) -> None:
         q = p.with_name(p.name + suffix)
         if q.exists():
             q.unlink()
+
+
+def _as_read_back(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Contact records as :meth:`Store.contacts` reads them back from their JSON: the same
+    frame when every list holds text only and no record has relations (the common case);
+    otherwise through the JSON itself (tuples come back as lists, relations as tuples)."""
+    frame = contacts.reset_index(drop=True)[list(CONTACT_COLUMNS)]
+    plain = all(
+        all(type(x) is str for v in frame[col] for x in v)
+        for col in ("emails", "phones", "categories")
+    ) and not any(len(v) for v in frame["related"])
+    if plain:
+        return frame
+    recs = [json.loads(_contact_json(rec)) for rec in frame.to_dict("records")]
+    for rec in recs:
+        rec["related"] = [tuple(x) for x in rec.get("related") or []]
+    return contacts_frame(recs) if recs else empty_contacts()
 
 
 def _contact_json(rec: dict) -> str:
