@@ -115,7 +115,7 @@ def normalize_phone(value: str | None, region: str = "US") -> str:
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 3:
         return ""
-    if _PLAIN_PHONE.fullmatch(raw):
+    if _SHORTCUT and _PLAIN_PHONE.fullmatch(raw):
         plain = _plain_phone(digits, raw.startswith("+"), region.upper() if region else "")
         if plain is not None:
             return plain
@@ -139,14 +139,25 @@ _PLAIN_PHONE = re.compile(r"\+?[0-9 ()./-]*")
 ``phonenumbers.parse`` reads as an extension, a vanity letter, a second number or an RFC 3966
 context, so that it reads exactly the digits."""
 
+_SHORTCUT = all(
+    callable(getattr(_pnu, name, None))
+    for name in (
+        "_extract_country_code",
+        "_maybe_strip_national_prefix_carrier_code",
+        "_test_number_length",
+    )
+)
+"""Whether this ``phonenumbers`` has the helpers :func:`_plain_phone` calls (private ones, as of
+phonenumbers 9.0); without them every number takes the full parser."""
+
 _POSSIBLE = (
-    _pnu.ValidationResult.IS_POSSIBLE,
-    _pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    phonenumbers.ValidationResult.IS_POSSIBLE,
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
 )
 _NOT_STRIPPED = (
-    _pnu.ValidationResult.TOO_SHORT,
-    _pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-    _pnu.ValidationResult.INVALID_LENGTH,
+    phonenumbers.ValidationResult.TOO_SHORT,
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    phonenumbers.ValidationResult.INVALID_LENGTH,
 )
 
 

@@ -272,3 +272,19 @@ def test_plain_numbers_read_the_same_as_phonenumbers_parses_them_in_every_region
                 settled += 1
             checked += 1
     assert checked > 20_000 and settled > checked / 2, (checked, settled)
+
+
+def test_without_phonenumbers_private_helpers_every_number_takes_the_full_parser(monkeypatch):
+    """The shortcut calls private helpers of phonenumbers; a release without them must only
+    cost speed, never a crash or another answer."""
+    from analysis import normalize as n
+
+    numbers = [("0170 1234567", "DE"), ("+49 170 1234567", "DE"), ("(415) 555-0123", "US")]
+    expected = [n.normalize_phone(v, r) for v, r in numbers]
+    monkeypatch.setattr(n, "_SHORTCUT", False)
+    monkeypatch.setattr(n, "_plain_phone", None)  # would raise if it were still called
+    n.normalize_phone.cache_clear()
+    try:
+        assert [n.normalize_phone(v, r) for v, r in numbers] == expected
+    finally:
+        n.normalize_phone.cache_clear()
