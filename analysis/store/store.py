@@ -1361,10 +1361,12 @@ def _as_read_back(contacts: pd.DataFrame) -> pd.DataFrame:
     frame when every list holds text only and no record has relations (the common case);
     otherwise through the JSON itself (tuples come back as lists, relations as tuples)."""
     frame = contacts.reset_index(drop=True)[list(CONTACT_COLUMNS)]
-    plain = all(
-        all(type(x) is str for v in frame[col] for x in v)
-        for col in ("emails", "phones", "categories")
-    ) and not any(len(v) for v in frame["related"])
+    lists = ("emails", "phones", "categories", "related")
+    plain = (
+        all(all(type(x) is str for v in frame[col] for x in v) for col in lists[:3])
+        and not any(len(v) for v in frame["related"])
+        and all(type(v) is str for c in CONTACT_COLUMNS if c not in lists for v in frame[c])
+    )
     if plain:
         return frame
     recs = [json.loads(_contact_json(rec)) for rec in frame.to_dict("records")]
