@@ -76,7 +76,8 @@ CONTACT_COLUMNS: tuple[str, ...] = (
     "anniversary",
     "related",
 )
-_CONTACT_LISTS = ("emails", "phones", "categories", "related")
+CONTACT_LIST_COLUMNS: tuple[str, ...] = ("emails", "phones", "categories", "related")
+"""The contact columns that hold lists (the others hold text)."""
 
 INTERACTION_COLUMNS: tuple[str, ...] = (
     "timestamp",
@@ -125,7 +126,7 @@ def contacts_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     data: dict[str, list] = {}
     for col in CONTACT_COLUMNS:
         values = [rec.get(col) for rec in recs]
-        if col in _CONTACT_LISTS:
+        if col in CONTACT_LIST_COLUMNS:
             data[col] = [list(v) if v else [] for v in values]
         else:
             data[col] = ["" if v is None else str(v) for v in values]

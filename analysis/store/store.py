@@ -47,6 +47,7 @@ from analysis.importers.base import FileReport, ImportOptions, ImportResult, Ski
 from analysis.model import (
     CHANNELS,
     CONTACT_COLUMNS,
+    CONTACT_LIST_COLUMNS,
     DIRECTIONS,
     concat_interactions,
     contacts_frame,
@@ -922,7 +923,7 @@ class Store:
                 frame = pd.concat(kept, ignore_index=True)
                 order = np.argsort(frame["contact_id"].to_numpy(dtype=object), kind="stable")
                 frame = frame.take(order).reset_index(drop=True)
-                for col in ("emails", "phones", "categories", "related"):  # lists of its own
+                for col in CONTACT_LIST_COLUMNS:  # lists of its own, as decoding gives
                     frame[col] = pd.Series([list(v) for v in frame[col]], dtype=object)
                 return frame
         recs = [
@@ -1361,11 +1362,19 @@ def _as_read_back(contacts: pd.DataFrame) -> pd.DataFrame:
     frame when every list holds text only and no record has relations (the common case);
     otherwise through the JSON itself (tuples come back as lists, relations as tuples)."""
     frame = contacts.reset_index(drop=True)[list(CONTACT_COLUMNS)]
-    lists = ("emails", "phones", "categories", "related")
     plain = (
-        all(all(type(x) is str for v in frame[col] for x in v) for col in lists[:3])
+        all(
+            all(type(x) is str for v in frame[col] for x in v)
+            for col in CONTACT_LIST_COLUMNS
+            if col != "related"
+        )
         and not any(len(v) for v in frame["related"])
-        and all(type(v) is str for c in CONTACT_COLUMNS if c not in lists for v in frame[c])
+        and all(
+            type(v) is str
+            for col in CONTACT_COLUMNS
+            if col not in CONTACT_LIST_COLUMNS
+            for v in frame[col]
+        )
     )
     if plain:
         return frame
