@@ -43,7 +43,14 @@ from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.identity.matching import match_known
-from analysis.identity.overlaps import empty_overlaps, merge_overlaps
+from analysis.identity.overlaps import (
+    OverlapPlan,
+    apply_plan,
+    empty_overlaps,
+    merge_overlaps,
+    overlap_plan,
+    plan_with_added,
+)
 from analysis.importers import IMPORTERS, begin_import, detect, head_text
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.importers.csvsniff import describe_columns
@@ -270,9 +277,12 @@ def resolution_from_store(
     on top of it through the resolution's identities
     (:func:`analysis.identity.matching.match_known`: the same rules, so the same people as a
     full resolution), and everything is resolved again only when a logged identity matches no
-    single person. Records of one event from different files are merged last, on every call
+    single person. Records of one event from different files are merged last
     (:func:`analysis.identity.overlaps.merge_overlaps`), so a logged call that is also in a
-    call-log backup counts once. Logging contact therefore never re-resolves the imports.
+    call-log backup counts once: what merging decides about the imports is kept with their
+    resolution in this process, and only the records of the people logged contact touches are
+    merged again (:func:`analysis.identity.overlaps.plan_with_added`). Logging contact
+    therefore never re-resolves the imports, nor merges all their records again.
     """
     options = store.import_options()
     decisions = store.decisions()
@@ -281,7 +291,8 @@ def resolution_from_store(
         resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
         return dataset, resolution, overlaps
     key = store.data_key(options.region, decisions, resolver_key(), logged=False)
-    base = _recalled(key)
+    recent = _recalled(key)
+    base = recent.resolution if recent is not None else None
     cached = None if base is not None else store.load_resolution(key)
     if cached is not None:
         imported = _with_matches(store.interactions(logged=False), cached["matches"])
@@ -300,8 +311,10 @@ def resolution_from_store(
             _later(_save_resolution, store.path, key, kept)
         else:
             store.save_resolution(key, kept)
-    _remember(key, base)
-    resolution = base
+    if recent is None:
+        recent = _Recent(base, overlap_plan(base.interactions))
+        _remember(key, recent)
+    resolution, plan = base, recent.plan
     logged = store.logged_interactions()
     if len(logged):
         matched = match_known(logged, base.identities, options.region)
@@ -312,17 +325,28 @@ def resolution_from_store(
         resolution = dataclasses.replace(
             base, interactions=concat_interactions([base.interactions, matched])
         )
-    merged, overlaps = merge_overlaps(resolution.interactions)
+        plan = plan_with_added(plan, resolution.interactions, len(base.interactions))
+    merged, overlaps = apply_plan(resolution.interactions, plan)
     resolution = dataclasses.replace(resolution, interactions=merged)
     dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
     return dataset, resolution, overlaps
 
 
-_RECENT: OrderedDict[str, Resolution] = OrderedDict()
+@dataclass(frozen=True)
+class _Recent:
+    """An imports' resolution and what overlap merging decides about its interactions
+    (:func:`analysis.identity.overlaps.overlap_plan`): contact logged on top of it is merged
+    with the records of the people it touches alone (:func:`~analysis.identity.overlaps.plan_with_added`)."""
+
+    resolution: Resolution
+    plan: OverlapPlan
+
+
+_RECENT: OrderedDict[str, _Recent] = OrderedDict()
 """The imports' resolutions used last in this process, by their key (which digests every input:
 the files and the options each was read with, the decisions, the region), so that a rerun of
 the dashboard after logging contact or an edit does not read a million interactions back from
-the store. Never mutated: every step builds new frames."""
+the store, nor merge their overlaps again. Never mutated: every step builds new frames."""
 
 RECENT_RESOLUTIONS = 2
 """How many resolutions :data:`_RECENT` keeps (the user's store and the sample's)."""
@@ -331,7 +355,7 @@ RECENT_RESOLUTIONS = 2
 _RECENT_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
 
 
-def _recalled(key: str) -> Resolution | None:
+def _recalled(key: str) -> _Recent | None:
     with _RECENT_LOCK:
         found = _RECENT.get(key)
         if found is not None:
@@ -339,9 +363,9 @@ def _recalled(key: str) -> Resolution | None:
         return found
 
 
-def _remember(key: str, resolution: Resolution) -> None:
+def _remember(key: str, recent: _Recent) -> None:
     with _RECENT_LOCK:
-        _RECENT[key] = resolution
+        _RECENT[key] = recent
         _RECENT.move_to_end(key)
         while len(_RECENT) > RECENT_RESOLUTIONS:
             _RECENT.popitem(last=False)

@@ -212,6 +212,31 @@ def test_a_logged_call_already_in_an_imported_log_counts_once(store):
     assert int(after.overlaps["records"].sum()) >= 1
 
 
+def test_records_merged_after_logged_contact_are_those_a_fresh_merge_gives(store):
+    """The imports' merge is kept in the process and only the records near logged contact are
+    merged again: after each of several logged calls (one the same call as an imported one,
+    one minutes after another logged call, one for someone else) the interactions and the
+    overlaps are exactly those of merging everything from scratch."""
+    first = analysis_from_store(store, as_of=AS_OF)
+    inter = first.resolution.interactions
+    calls = inter[(inter["channel"] == "call") & inter["person_id"].notna()]
+    call = calls.sort_values("timestamp").iloc[-1]
+    names = first.analysis.people.set_index("person_id")["name"]
+    other = str(names.drop(call["person_id"]).iloc[0])
+    logs = [
+        (str(names[call["person_id"]]), call["timestamp"] + pd.Timedelta(minutes=2)),
+        (str(names[call["person_id"]]), call["timestamp"] + pd.Timedelta(minutes=6)),
+        (other, pd.Timestamp("2026-10-30 18:00", tz="UTC")),
+    ]
+    for name, when in logs:
+        store.log_contact(name, "call", when)
+        _, merged, overlaps = pipeline.resolution_from_store(store)
+        _, fresh, fresh_overlaps = pipeline.resolution_from_store(store, use_cache=False)
+        pd.testing.assert_frame_equal(merged.interactions, fresh.interactions)
+        pd.testing.assert_frame_equal(overlaps, fresh_overlaps)
+    assert int(overlaps["records"].sum()) >= 2  # both logged calls were the imported call
+
+
 def test_the_cached_resolution_attaches_every_interaction_as_a_fresh_one_does(store):
     pipeline.resolution_from_store(store)  # fills the cache
     _, cached, _ = pipeline.resolution_from_store(store)

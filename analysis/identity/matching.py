@@ -20,6 +20,7 @@ normalised and matched, and the result is mapped back to the rows with numpy.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -230,18 +231,7 @@ def match_known(
     exactly one person through ``identities`` (:func:`identities_frame` of an earlier
     resolution), exactly as :func:`match_interactions` would attach them; None when any does not
     (ambiguous, unknown, a name to adopt): then only a full resolution gives the right answer."""
-    index: dict[str, dict[str, set[str]]] = {
-        k: defaultdict(set) for k in ("email", "phone", "name")
-    }
-    links: dict[Group, str] = {}
-    known_ids: set[str] = set()
-    for kind, key, pid in identities.itertuples(index=False):
-        if kind == "id":
-            known_ids.add(pid)
-        elif kind.startswith("link:"):
-            links[(kind[5:], key)] = pid
-        else:
-            index[kind][key].add(pid)
+    index, links, known_ids = _lookup_of(identities)
     codes, uniques = _factorize(interactions["who"])
     pid = np.full(len(uniques), None, dtype=object)
     by = np.full(len(uniques), "", dtype=object)
@@ -255,6 +245,41 @@ def match_known(
         person_id=pd.Series(pid[codes], index=interactions.index, dtype=object),
         matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
     )
+
+
+_Lookup = tuple[dict[str, dict[str, set[str]]], dict[Group, str], set[str]]
+_LOOKUPS: list[tuple[pd.DataFrame, _Lookup]] = []
+"""The lookups of the identities frames matched against last, newest first, with the frames
+themselves (compared by identity: a resolution's frames are never changed in place)."""
+_LOOKUPS_KEPT = 2  # the user's resolution and the sample's
+_LOOKUPS_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+
+
+def _lookup_of(identities: pd.DataFrame) -> _Lookup:
+    """``(index, links, known_ids)`` of an identities frame, as :func:`match_identity` reads
+    them; built once per frame, so that matching each logged contact does not go over every
+    identity again."""
+    with _LOOKUPS_LOCK:
+        for frame, lookup in _LOOKUPS:
+            if frame is identities:
+                return lookup
+    index: dict[str, dict[str, set[str]]] = {
+        k: defaultdict(set) for k in ("email", "phone", "name")
+    }
+    links: dict[Group, str] = {}
+    known_ids: set[str] = set()
+    for kind, key, pid in identities.itertuples(index=False):
+        if kind == "id":
+            known_ids.add(pid)
+        elif kind.startswith("link:"):
+            links[(kind[5:], key)] = pid
+        else:
+            index[kind][key].add(pid)
+    lookup = (index, links, known_ids)
+    with _LOOKUPS_LOCK:
+        _LOOKUPS.insert(0, (identities, lookup))
+        del _LOOKUPS[_LOOKUPS_KEPT:]
+    return lookup
 
 
 def _factorize(who: pd.Series) -> tuple[np.ndarray, list]:

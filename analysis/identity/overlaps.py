@@ -26,6 +26,9 @@ within minutes of each other, from two files.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -42,6 +45,52 @@ OVERLAP_COLUMNS = ("source", "known_from", "records")
 """Columns of the overlaps frame: records of ``source`` merged into records of ``known_from``."""
 
 _UNKNOWN = DIRECTIONS.index("unknown")
+
+
+@dataclass(frozen=True)
+class OverlapPlan:
+    """What :func:`merge_overlaps` decides about a frame, by row position: the records merged
+    into another (``drop``; each with its file, ``dropped_source``, the kept record's file,
+    ``known_from``, and its person, ``drop_person``) and the kept records whose fields are
+    filled from their cluster (``keep``, with their ``duration``, ``direction`` and ``note``
+    after filling, and their person, ``keep_person``). Clusters never span two people, so the
+    decisions about one person's records depend on that person's records alone."""
+
+    drop: np.ndarray
+    dropped_source: np.ndarray
+    known_from: np.ndarray
+    drop_person: np.ndarray
+    keep: np.ndarray
+    duration: np.ndarray
+    direction: np.ndarray
+    note: np.ndarray
+    keep_person: np.ndarray
+
+    def without_rows(self, rows: np.ndarray) -> OverlapPlan:
+        """This plan without its decisions about the records at the positions ``rows``."""
+        drop = ~np.isin(self.drop, rows)
+        keep = ~np.isin(self.keep, rows)
+        return OverlapPlan(
+            self.drop[drop], self.dropped_source[drop], self.known_from[drop],
+            self.drop_person[drop], self.keep[keep], self.duration[keep],
+            self.direction[keep], self.note[keep], self.keep_person[keep],
+        )  # fmt: skip
+
+    def moved(self, positions: np.ndarray) -> OverlapPlan:
+        """This plan, made for the rows ``positions`` of a larger frame, for that frame."""
+        return dataclasses.replace(self, drop=positions[self.drop], keep=positions[self.keep])
+
+    def plus(self, other: OverlapPlan) -> OverlapPlan:
+        """The decisions of both plans (about different people of one frame)."""
+        return OverlapPlan(
+            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+              for f in dataclasses.fields(self))
+        )  # fmt: skip
+
+
+def _no_plan() -> OverlapPlan:
+    ints, objs = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    return OverlapPlan(ints, objs, objs, objs, ints, np.zeros(0, dtype="float64"), objs, objs, objs)
 
 
 def empty_overlaps() -> pd.DataFrame:
@@ -72,38 +121,104 @@ def merge_overlaps(
     Example: a call at 18:02 in ``calls.xml`` (with its duration) and "call with Ana, 18:00" in
     ``log.csv`` (with a note) become one call at 18:02 with the duration and the note.
     """
-    if "person_id" not in interactions.columns or len(interactions) < 2:
-        return interactions, empty_overlaps()
+    return apply_plan(interactions, overlap_plan(interactions, window_min))
+
+
+def apply_plan(interactions: pd.DataFrame, plan: OverlapPlan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(interactions, overlaps)`` as :func:`merge_overlaps` returns them, from the plan
+    made for ``interactions`` (:func:`overlap_plan` or :func:`plan_with_added`)."""
     interactions = interactions.reset_index(drop=True)
+    if not len(plan.drop):
+        return interactions, empty_overlaps()
+    out = interactions.copy()
+    at = {c: out.columns.get_loc(c) for c in ("duration_min", "direction", "note")}
+    out.iloc[plan.keep, at["duration_min"]] = plan.duration
+    out.iloc[plan.keep, at["direction"]] = pd.Categorical(
+        plan.direction, dtype=out["direction"].dtype
+    )
+    out.iloc[plan.keep, at["note"]] = plan.note
+    kept = np.ones(len(out), dtype=bool)
+    kept[plan.drop] = False
+    pairs = pd.DataFrame({"source": plan.dropped_source, "known_from": plan.known_from})
+    overlaps = (
+        pairs.groupby(["source", "known_from"], sort=True).size().rename("records").reset_index()
+    )
+    return out.loc[kept].reset_index(drop=True), overlaps
+
+
+def plan_with_added(
+    base_plan: OverlapPlan,
+    interactions: pd.DataFrame,
+    n_base: int,
+    window_min: float = OVERLAP_WINDOW_MIN,
+) -> OverlapPlan:
+    """The plan :func:`overlap_plan` makes for ``interactions``, whose first ``n_base`` rows
+    are the frame ``base_plan`` was made for and whose other rows were added to it (contact the
+    user logged), made from ``base_plan`` and the records near the added ones alone: logging a
+    call does not go over a million records again.
+
+    A record can only join a cluster of its own person and channel whose records follow each
+    other within the window. So the records of each added record's person and channel are
+    ordered by time and cut where two follow each other more than ``window_min`` apart; the
+    runs holding an added record are planned again (:func:`overlap_plan`), and ``base_plan``'s
+    decisions stand for every other record (its clusters lie in runs no added record is in).
+    The result equals ``overlap_plan(interactions)``: a person's records are ordered by values
+    alone (person, channel, time, file name), never by where they sit in the frame."""
+    pids = interactions["person_id"]
+    added = np.flatnonzero(pids.iloc[n_base:].notna().to_numpy()) + n_base
+    if not len(added):
+        return base_plan
+    touched = pd.unique(pids.iloc[added].to_numpy(dtype=object))
+    theirs = np.flatnonzero(pids.isin(touched).to_numpy())  # the people added records touch
+    who = pd.factorize(pids.iloc[theirs].to_numpy(dtype=object))[0]
+    chan = interactions["channel"].iloc[theirs]
+    chan = chan.cat.codes.to_numpy() if hasattr(chan, "cat") else _name_codes(chan)
+    key = who.astype(np.int64) * (int(chan.max()) + 1) + chan
+    is_added = theirs >= n_base
+    near = np.isin(key, key[is_added])  # the records of an added record's person and channel
+    theirs, key, is_added = theirs[near], key[near], is_added[near]
+    ts = pd.DatetimeIndex(interactions["timestamp"].iloc[theirs]).as_unit("ns").asi8
+    order = np.lexsort((ts, key))
+    k, t = key[order], ts[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (k[1:] != k[:-1]) | ((t[1:] - t[:-1]) > int(window_min * 60e9))
+    run = np.cumsum(starts)
+    again = np.sort(theirs[order[np.isin(run, run[is_added[order]])]])
+    own = overlap_plan(interactions.iloc[again], window_min).moved(again)
+    return base_plan.without_rows(again).plus(own)
+
+
+def overlap_plan(interactions: pd.DataFrame, window_min: float = OVERLAP_WINDOW_MIN) -> OverlapPlan:
+    """What :func:`merge_overlaps` does to ``interactions`` (see :class:`OverlapPlan`; positions
+    are row positions), without doing it."""
+    if "person_id" not in interactions.columns or len(interactions) < 2:
+        return _no_plan()
     sources = interactions["source"].to_numpy()
     if (sources == sources[0]).all():  # records of one file are never merged with each other
-        return interactions, empty_overlaps()  # (one comparison a row: no factorisation)
-    has_person = interactions["person_id"].notna().to_numpy()
-    idx = np.flatnonzero(has_person)
+        return _no_plan()  # (one comparison a row: no factorisation)
+    pids = interactions["person_id"]
+    idx = np.flatnonzero(pids.notna().to_numpy())
     if len(idx) < 2:
-        return interactions, empty_overlaps()
-    src = text_codes(interactions["source"])[0][idx]
+        return _no_plan()
+    src = _name_codes(interactions["source"])[idx]
     if src.min() == src.max():
-        return interactions, empty_overlaps()
+        return _no_plan()
     # only people with records from two files or more can have records to merge, and each of
     # them has records outside the file with the most: look only at those people's records
-    pids = interactions["person_id"]
     largest = np.argmax(np.bincount(src))
     others = pd.unique(pids.to_numpy(dtype=object)[idx[src != largest]])
     mine = pids.isin(others).to_numpy()[idx]
     idx, src = idx[mine], src[mine]
-    pid = pd.factorize(pids.to_numpy(dtype=object)[idx])[0]
+    pid, person = pd.factorize(pids.to_numpy(dtype=object)[idx])
     seen = np.zeros((int(pid.max()) + 1, int(src.max()) + 1), dtype=bool)
     seen[pid, src] = True
     several = seen.sum(axis=1) > 1
     if not several.any():
-        return interactions, empty_overlaps()
+        return _no_plan()
     rows_kept = several[pid]
     idx, pid, src = idx[rows_kept], pid[rows_kept], src[rows_kept]
     sub = interactions.iloc[idx]
-    chan = sub["channel"].cat.codes.to_numpy() if hasattr(sub["channel"], "cat") else (
-        pd.factorize(sub["channel"])[0]
-    )  # fmt: skip
+    chan = _name_codes(sub["channel"].astype(object))
     ts = pd.DatetimeIndex(sub["timestamp"]).as_unit("ns").asi8
     order = np.lexsort((src, ts, chan, pid))
     p, c, t, s = pid[order], chan[order], ts[order], src[order]
@@ -118,7 +233,7 @@ def merge_overlaps(
         & ~((ev[1:] != "") & (ev[:-1] != "") & (ev[1:] != ev[:-1]))
     )
     if not joins.any():
-        return interactions, empty_overlaps()
+        return _no_plan()
     cluster = np.cumsum(~joins) - 1
     size = np.bincount(cluster)
     multi = size[cluster] > 1
@@ -137,10 +252,7 @@ def merge_overlaps(
     kept_cluster = clus[keep_pos]
     keep_of = np.empty(clus.max() + 1, dtype=np.int64)
     keep_of[kept_cluster] = keep_pos
-    out = interactions.copy()
-    labels = out.index[idx[rows]]
-    kept_labels = labels[keep_pos]
-    # fill the kept records' missing fields from the others of their cluster
+    # the kept records' missing fields filled from the others of their cluster
     noted = note.copy()
     noted[note == ""] = None
     tmp = pd.DataFrame(
@@ -150,31 +262,42 @@ def merge_overlaps(
     best_dur = g["dur"].max().reindex(kept_cluster).to_numpy()
     known_dir = tmp[tmp["dcode"] >= 0].groupby("clus")["dcode"].first()
     first_note = g["note"].first().reindex(kept_cluster)
-    cur_dur = out.loc[kept_labels, "duration_min"].to_numpy(dtype="float64")
-    out.loc[kept_labels, "duration_min"] = np.where(np.isnan(cur_dur), best_dur, cur_dur)
-    cur_dir = out.loc[kept_labels, "direction"].astype(str).to_numpy()
+    cur_dur = dur[keep_pos]
+    named = np.asarray([*DIRECTIONS, None], dtype=object)  # code -1: missing
+    cur_dir = named[dcode[keep_pos]]
     fill_dir = known_dir.reindex(kept_cluster).to_numpy()
     new_dir = [
         DIRECTIONS[int(f)] if d == "unknown" and not pd.isna(f) else d
         for d, f in zip(cur_dir, fill_dir, strict=True)
     ]
-    out.loc[kept_labels, "direction"] = pd.Categorical(new_dir, dtype=out["direction"].dtype)
-    cur_note = _strings(out.loc[kept_labels, "note"])
-    out.loc[kept_labels, "note"] = [
+    new_note = [
         n if n else (f if isinstance(f, str) else "")
-        for n, f in zip(cur_note, first_note.to_numpy(), strict=True)
+        for n, f in zip(note[keep_pos], first_note.to_numpy(), strict=True)
     ]
     dropped = np.ones(len(rows), dtype=bool)
     dropped[keep_pos] = False
-    drop_labels = labels[dropped]
     sources = _strings(frame["source"])
-    pairs = pd.DataFrame(
-        {"source": sources[dropped], "known_from": sources[keep_of[clus[dropped]]]}
+    who = np.asarray(person, dtype=object)[p[multi]]
+    return OverlapPlan(
+        drop=idx[rows[dropped]],
+        dropped_source=sources[dropped],
+        known_from=sources[keep_of[clus[dropped]]],
+        drop_person=who[dropped],
+        keep=idx[rows[keep_pos]],
+        duration=np.where(np.isnan(cur_dur), best_dur, cur_dur),
+        direction=np.asarray(new_dir, dtype=object),
+        note=np.asarray(new_note, dtype=object),
+        keep_person=who[keep_pos],
     )
-    overlaps = (
-        pairs.groupby(["source", "known_from"], sort=True).size().rename("records").reset_index()
-    )
-    return out.drop(index=drop_labels).reset_index(drop=True), overlaps
+
+
+def _name_codes(column: pd.Series) -> np.ndarray:
+    """Codes of a text column in the order of its values' names (a missing value read as ""),
+    so that records are ordered by what they hold, never by where they sit in the frame."""
+    codes, uniques = text_codes(column)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(len(uniques))
+    return rank[codes]
 
 
 def _strings(column: pd.Series) -> np.ndarray:

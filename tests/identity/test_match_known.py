@@ -1,0 +1,26 @@
+"""Contact logged on top of a resolution: matched through that resolution's identities alone."""
+
+from __future__ import annotations
+
+from analysis.identity import resolve
+from analysis.identity.matching import match_known
+from tests.identity.helpers import card, contacts, log, person_of
+
+
+def _resolution(contact_id: str, phone: str):
+    return resolve(
+        contacts(card(contact_id, "Anna Berg", phones=[phone])),
+        log(("2024-01-05T10:00:00Z", "Anna Berg")),
+        region="DE",
+    )
+
+
+def test_logged_contact_is_matched_through_each_resolutions_own_identities():
+    one, two = _resolution("a1", "+49 30 1234567"), _resolution("b2", "+49 30 7654321")
+    logged = log(("2024-02-01T10:00:00Z", "030 7654321"), source="logged in closeknit")
+    assert match_known(logged, one.identities, "DE") is None  # nobody there has this number
+    for _ in range(2):  # each frame's lookup is kept, and never answers for the other
+        matched = match_known(logged, two.identities, "DE")
+        assert matched["person_id"].tolist() == [person_of(two, "b2")]
+        assert match_known(logged, one.identities, "DE") is None
+
