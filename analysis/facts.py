@@ -26,7 +26,13 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from analysis.metrics.balance import ModeBalance, mode_balance, person_balance
+from analysis.metrics.balance import (
+    ModeBalance,
+    mode_balance,
+    mode_counts,
+    modes_of,
+    person_balance,
+)
 from analysis.metrics.cadence import (
     contact_days,
     day_number,
@@ -99,9 +105,8 @@ def facts_of(
     given (see :func:`analysis.engine.analyze`). A new key whose interactions differ from kept facts of the
     same people and settings in the rows of a few people only is derived from those facts,
     recomputing those people's figures alone (:func:`_updated_facts`)."""
-    coded = _coded(interactions)
     if facts_key is None:
-        return _compute_facts(people, coded, as_of, window_days, timezone, me)
+        return _compute_facts(people, _coded(interactions), as_of, window_days, timezone, me)
     settings = (as_of.value, window_days, timezone, me)
     key = (facts_key, *settings)
     with _FACTS_LOCK:
@@ -115,6 +120,7 @@ def facts_of(
             if k[1:] == settings and f.source_people is people
         ]
     facts = None
+    coded = _coded(interactions)
     if near:
         facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
     if facts is None:
@@ -309,8 +315,14 @@ def _updated_facts(
         person_balance=_spliced(
             kept.person_balance, person_balance(part, as_of, window_days), changed, cats
         ),
-        modes=mode_balance(prepared, as_of, window_days),
-        in_window=_contact_days_in_window(prepared, as_of, window_days),
+        modes=modes_of(
+            kept.modes.counts.replaced(
+                mode_counts(was, as_of, window_days), mode_counts(part, as_of, window_days)
+            )
+        ),
+        in_window=_spliced(
+            kept.in_window, _contact_days_in_window(part, as_of, window_days), changed, cats
+        ),
         rows=coded,
         digests={"prints": prints},
     )

@@ -73,3 +73,37 @@ def test_by_circle_sums_window_days():
     bc = by_circle(pb, pd.Series({"a": 1, "b": 1})).set_index("circle")
     assert bc.loc[1, "offline"] == 2 and bc.loc[1, "online"] == 5
     assert bc.loc[2, "offline"] == 0 and math.isnan(bc.loc[2, "offline_share"])
+
+
+def _same_modes(a, b):
+    assert (a.offline_share, a.trend) == pytest.approx((b.offline_share, b.trend), nan_ok=True)
+    pd.testing.assert_frame_equal(a.monthly, b.monthly)
+
+
+@pytest.mark.parametrize(
+    ("old_b", "new_b"),
+    [
+        # b's rows replaced by a meeting today: the first months (b's alone) leave the chart
+        (ROWS[-3:], [("b", "2025-04-30", "in_person", "mutual")]),
+        # b gone altogether; then b back with a month before everyone else's
+        (ROWS[-3:], []),
+        (ROWS[-3:], [*ROWS[-3:], ("b", "2024-06-05", "call", "outgoing")]),
+    ],
+    ids=["moved", "gone", "earlier"],
+)
+def test_counts_of_some_peoples_rows_replaced_give_the_balance_of_the_new_rows(old_b, new_b):
+    """The balance kept from the last run, with one person's rows taken out and their new rows
+    put in, is the balance counted afresh: the same shares, trend and months (months of that
+    person alone leave or join the chart at its edges)."""
+    from analysis.metrics.balance import mode_balance, mode_counts, modes_of
+
+    a = [r for r in ROWS if r[0] == "a"]
+    before = mode_balance(prep(a + old_b), AS_OF, 90)
+    new = a + new_b
+    spliced = modes_of(
+        before.counts.replaced(
+            mode_counts(prep(old_b), AS_OF, 90) if old_b else mode_counts(prep(a)[:0], AS_OF, 90),
+            mode_counts(prep(new_b), AS_OF, 90) if new_b else mode_counts(prep(a)[:0], AS_OF, 90),
+        )
+    )
+    _same_modes(spliced, mode_balance(prep(new), AS_OF, 90))

@@ -162,25 +162,32 @@ def screen_only(per_person: pd.DataFrame, circle: pd.Series) -> pd.Series:
 def monthly(prepared: pd.DataFrame, md: pd.DataFrame | None = None) -> pd.DataFrame:
     """Offline/online person-days per calendar month (UTC), every month from the first to the
     last with contact (months without contact are zeros). ``md``: :func:`mode_days`, if known."""
-    md = mode_days(prepared) if md is None else md
-    cols = {
-        "month": pd.Series([], dtype="datetime64[ns, UTC]"),
-        "offline": [],
-        "online": [],
-        "offline_share": [],
-    }
-    if md.empty:
-        return pd.DataFrame(cols).astype(
-            {"offline": "int64", "online": "int64", "offline_share": "float64"}
-        )
+    return _months(_month_counts(mode_days(prepared) if md is None else md))
+
+
+def _month_counts(md: pd.DataFrame) -> pd.DataFrame:
+    """Offline and online person-days per calendar month with contact, from :func:`mode_days`."""
     month = md["day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")
-    frame = pd.DataFrame({"month": month, "offline": md["offline"].to_numpy()})
-    g = frame.groupby("month")["offline"]
-    off = g.sum().astype("int64")
-    on = (g.size() - off).astype("int64")
-    idx = pd.date_range(off.index.min(), off.index.max(), freq="MS")
+    g = pd.DataFrame({"month": month, "offline": md["offline"].to_numpy()}).groupby("month")
+    off = g["offline"].sum().astype("int64")
+    return pd.DataFrame({"offline": off, "online": (g.size() - off).astype("int64")})
+
+
+def _months(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`monthly`'s frame from person-days per month (``offline``, ``online``, indexed by
+    month; months with neither are left out): every month from the first to the last."""
+    counts = counts.loc[(counts["offline"] + counts["online"]) > 0]
+    if counts.empty:
+        return pd.DataFrame(
+            {"month": pd.Series([], dtype="datetime64[ns, UTC]"), "offline": [], "online": [],
+             "offline_share": []}
+        ).astype({"offline": "int64", "online": "int64", "offline_share": "float64"})  # fmt: skip
+    idx = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     out = pd.DataFrame(
-        {"offline": off.reindex(idx, fill_value=0), "online": on.reindex(idx, fill_value=0)}
+        {
+            "offline": counts["offline"].reindex(idx, fill_value=0),
+            "online": counts["online"].reindex(idx, fill_value=0),
+        }
     )
     tot = out["offline"] + out["online"]
     out["offline_share"] = (out["offline"] / tot.where(tot > 0)).astype("float64")
@@ -222,20 +229,67 @@ def by_circle(per_person: pd.DataFrame, circle: pd.Series) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class ModeCounts:
+    """Person-days by mode (:func:`mode_days`), the sums :class:`ModeBalance` is made of:
+    ``window`` = offline and online person-days in the window, then in the window before (int64
+    array of 4); ``months`` = ``offline`` and ``online`` person-days per calendar month with
+    contact (index: the month). Sums over people, so the counts of some people's rows can be
+    taken out and put back (:meth:`replaced`)."""
+
+    window: np.ndarray
+    months: pd.DataFrame
+
+    def replaced(self, old: ModeCounts, new: ModeCounts) -> ModeCounts:
+        """These counts with ``old`` (some people's rows as they were) taken out and ``new``
+        (the same people's rows now) put in."""
+        months = self.months.sub(old.months, fill_value=0).add(new.months, fill_value=0)
+        return ModeCounts(
+            window=self.window - old.window + new.window, months=months.astype("int64")
+        )
+
+
+@dataclass(frozen=True)
 class ModeBalance:
     """The figures of :class:`Balance` that come from the interactions alone (not from the
-    circles): ``offline_share``, ``trend`` and ``monthly``, as there."""
+    circles): ``offline_share``, ``trend`` and ``monthly``, as there; ``counts``, the sums they
+    are made of (:class:`ModeCounts`)."""
 
     offline_share: float
     trend: float
     monthly: pd.DataFrame
+    counts: ModeCounts
 
 
 def mode_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> ModeBalance:
     """The in-person share in the window, its trend and the months (:class:`ModeBalance`)."""
+    return modes_of(mode_counts(prepared, as_of, window_days))
+
+
+def mode_counts(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> ModeCounts:
+    """The person-days of :func:`mode_days` counted by mode: in the window, in the window
+    before it and per calendar month (:class:`ModeCounts`)."""
     md = mode_days(prepared)
-    share, trend = overall(prepared, as_of, window_days, md)
-    return ModeBalance(offline_share=share, trend=trend, monthly=monthly(prepared, md))
+    today = day_number(as_of)
+    d = md["day"].to_numpy()
+    off = md["offline"].to_numpy()
+    now = off[d > today - window_days]
+    before = off[(d > today - 2 * window_days) & (d <= today - window_days)]
+    window = np.array(
+        [now.sum(), (~now).sum(), before.sum(), (~before).sum()], dtype="int64"
+    )  # fmt: skip
+    return ModeCounts(window=window, months=_month_counts(md))
+
+
+def modes_of(counts: ModeCounts) -> ModeBalance:
+    """:class:`ModeBalance` from its counts: the share in the window, the trend, the months."""
+    off_now, on_now, off_before, on_before = (int(v) for v in counts.window)
+    share_now = _share(off_now, on_now)
+    return ModeBalance(
+        offline_share=share_now,
+        trend=share_now - _share(off_before, on_before),
+        monthly=_months(counts.months),
+        counts=counts,
+    )
 
 
 def balance(
