@@ -72,7 +72,14 @@ def test_louvain_finds_two_cliques_deterministically():
     assert communities(edges.iloc[::-1].reset_index(drop=True)) == found
 
 
-def test_structural_measures_equal_networkx():
+@pytest.mark.parametrize("lookup", ["table", "search"])
+def test_structural_measures_equal_networkx(lookup, monkeypatch):
+    """Both ways of finding the edge that closes a triangle (a table of every pair for a few
+    thousand people, a binary search beyond) give NetworkX's measures."""
+    import analysis.metrics.graph as graph
+
+    if lookup == "search":
+        monkeypatch.setattr(graph, "_DENSE_LOOKUP_MAX", 0)
     g = nx.les_miserables_graph()
     edges = pd.DataFrame(
         [(min(a, b), max(a, b), d["weight"]) for a, b, d in g.edges(data=True)],

@@ -266,11 +266,14 @@ def communities(edges: pd.DataFrame) -> list[list[str]]:
     if edges.empty:
         return []
     nodes = sorted(set(edges["u"]).union(edges["v"]))
-    index = {n: i for i, n in enumerate(nodes)}
-    g = igraph.Graph(
-        n=len(nodes),
-        edges=[(index[u], index[v]) for u, v in zip(edges["u"], edges["v"], strict=True)],
+    index = pd.Index(nodes, dtype=object)
+    ends = np.column_stack(
+        [
+            index.get_indexer(edges["u"].to_numpy(dtype=object)),
+            index.get_indexer(edges["v"].to_numpy(dtype=object)),
+        ]
     )
+    g = igraph.Graph(n=len(nodes), edges=ends.tolist())
     g.es["weight"] = edges["weight"].astype("float64").tolist()
     with _IGRAPH_RNG:
         igraph.set_random_number_generator(random.Random(C.LOUVAIN_SEED))
@@ -280,6 +283,12 @@ def communities(edges: pd.DataFrame) -> list[list[str]]:
             igraph.set_random_number_generator(random)
     groups = [sorted(nodes[i] for i in c) for c in found if len(c) >= 2]
     return sorted(groups, key=lambda c: (-len(c), c[0]))
+
+
+_DENSE_LOOKUP_MAX = 2**22
+"""Up to this many (person, person) pairs, :func:`structural` finds each two-step path's
+closing edge in a table of every pair (32 MB at most) rather than by binary search: about
+2,000 people. Either way gives the same result."""
 
 
 def structural(edges: pd.DataFrame) -> pd.DataFrame:
@@ -328,8 +337,14 @@ def structural(edges: pd.DataFrame) -> pd.DataFrame:
     # closing a triangle: (i, j) an edge too (directed keys are sorted, as the edges are)
     keys = src * n + dst
     wanted = src[first] * n + dst[second]
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    tri = np.flatnonzero(keys[at] == wanted)
+    if n * n <= _DENSE_LOOKUP_MAX:  # the edge at each (i, j), looked up in a table
+        edge_at = np.full(n * n, -1, dtype=np.int64)
+        edge_at[keys] = np.arange(len(keys))
+        at = edge_at[wanted]
+        tri = np.flatnonzero(at >= 0)
+    else:  # too many nodes for a table: searched for in the sorted keys
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        tri = np.flatnonzero(keys[at] == wanted)
     first, second, at = first[tri], second[tri], at[tri]
     a, b = src[first], dst[second]
     indirect = np.bincount(at, weights=p[first] * p[second], minlength=len(src))
