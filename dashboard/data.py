@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from platformdirs import user_cache_dir
@@ -411,24 +412,32 @@ def people_found(key: str, _run: Run) -> pd.DataFrame:
     res = _run.resolution
     people = res.people[~res.people["non_person"].astype(bool)]
     names = [r.file for r in _run.dataset.reports]
-    pairs = res.interactions[["person_id", "source"]].dropna().drop_duplicates()
+    # the distinct (person, file) pairs of the interactions, as codes: no million-row strings
+    pid_codes, pids = pd.factorize(res.interactions["person_id"].to_numpy(dtype=object))
+    src_codes, srcs = pd.factorize(res.interactions["source"].to_numpy(dtype=object))
+    both = (pid_codes >= 0) & (src_codes >= 0)
+    width = max(len(srcs), 1)
+    pairs = np.unique(pid_codes[both].astype(np.int64) * width + src_codes[both])
+    file_of = [_file_of(str(src), names) for src in srcs]
     from_contact: dict[str, set[str]] = {}
-    for pid, src in zip(pairs["person_id"].astype(str), pairs["source"].astype(str), strict=True):
-        from_contact.setdefault(pid, set()).add(_file_of(src, names))
-    an = _run.analysis.people.set_index("person_id")
+    for pair in pairs.tolist():
+        from_contact.setdefault(str(pids[pair // width]), set()).add(file_of[pair % width])
+    an = _run.analysis.people
+    records = dict(zip(an["person_id"], an["interactions"], strict=True))
+    status = dict(zip(an["person_id"], an["status"], strict=True))
     rows = []
     for r in people.sort_values("name", kind="stable").itertuples(index=False):
         pid = str(r.person_id)
         files = {_file_of(str(s), names) for s in (r.sources or ())}
         files |= from_contact.get(pid, set())
-        known = pid in an.index
+        known = pid in records
         rows.append(
             {
                 "person_id": pid,
                 "Name": str(r.name) or "(no name)",
                 "Found in": ", ".join(sorted(files)),
-                "Contact records": int(an.at[pid, "interactions"] or 0) if known else 0,
-                "Status": words.status_label(an.at[pid, "status"]) if known else "",
+                "Contact records": int(records[pid] or 0) if known else 0,
+                "Status": words.status_label(status[pid]) if known else "",
             }
         )
     return pd.DataFrame(
