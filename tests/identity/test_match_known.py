@@ -23,4 +23,3 @@ def test_logged_contact_is_matched_through_each_resolutions_own_identities():
         matched = match_known(logged, two.identities, "DE")
         assert matched["person_id"].tolist() == [person_of(two, "b2")]
         assert match_known(logged, one.identities, "DE") is None
-
