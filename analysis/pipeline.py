@@ -141,13 +141,12 @@ def import_files(
     extends: dict[int, str] = {}  # newer exports of stored logs: only their new rows are read
     for src in sources:
         opts = options(src) if callable(options) else (options or ImportOptions())
-        if store.has_file(src.digest):
-            started.append((src, opts, None))
-            continue
-        appended = store.read_appended(src, opts)
+        appended = store.read_appended(src, opts)  # None for a file stored already
         if appended is not None:
             extends[len(started)] = appended[1]
             started.append((src, opts, _ready(appended[0])))
+        elif store.has_file(src.digest):
+            started.append((src, opts, None))
         else:
             started.append((src, opts, begin_import(src, opts)))
     # files read here first, while the background ones (a big vCard) go on meanwhile

@@ -28,6 +28,7 @@ registered in :mod:`analysis.importers` (``IMPORTERS``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +50,22 @@ class SourceFile:
         """SHA-256 of the content: the file's identity (the same export under another name is
         the same file)."""
         return hashlib.sha256(self.data).hexdigest()
+
+    def prefix_digests(self, sizes: Iterable[int]) -> dict[int, str]:
+        """SHA-256 of the first ``size`` bytes of the content, for each of ``sizes``: one pass
+        over the bytes, which gives :attr:`digest` too when it is not known yet (a newer
+        export of a stored log is recognised by its head; a 50 MB log is then hashed once, not
+        twice)."""
+        view = memoryview(self.data)
+        h, at, out = hashlib.sha256(), 0, {}
+        for size in sorted(set(sizes)):
+            h.update(view[at:size])
+            at = size
+            out[size] = h.copy().hexdigest()
+        if "digest" not in self.__dict__:
+            h.update(view[at:])
+            self.__dict__["digest"] = h.hexdigest()  # as cached_property keeps it
+        return out
 
     @classmethod
     def from_path(cls, path: str) -> SourceFile:

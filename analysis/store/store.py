@@ -553,11 +553,11 @@ class Store:
         transaction, so two processes importing overlapping exports never store a record twice.
         """
         options = options or ImportOptions()
-        if self.has_file(source.digest):
-            return self._known_file(source)
-        appended = self.read_appended(source, options)
+        appended = self.read_appended(source, options)  # None for a file stored already
         if appended is not None:
             return self.add_parsed(source, options, appended[0], extends=appended[1])
+        if self.has_file(source.digest):
+            return self._known_file(source)
         return self.add_parsed(source, options, import_file(source, options))
 
     def add_parsed(
@@ -596,8 +596,9 @@ class Store:
         """A newer export of an interaction log this store holds (the stored file's bytes
         followed by more rows, read with the same ``options``), read for its new rows only:
         ``(result, the stored file's digest)`` for :meth:`add_parsed`, or None when ``source``
-        is no such export or reading the new rows alone could differ from reading it whole
-        (:func:`analysis.importers.interactions_csv.read_appended`)."""
+        is no such export, is stored already, or reading the new rows alone could differ from
+        reading it whole (:func:`analysis.importers.interactions_csv.read_appended`). The heads
+        and the whole file are hashed in one pass (:meth:`SourceFile.prefix_digests`)."""
         rows = self.conn.execute(
             "SELECT f.digest, length(d.data) + COALESCE(p.size, 0) AS total FROM files f"
             " JOIN file_data d ON d.digest = f.digest LEFT JOIN file_prefix p"
@@ -612,9 +613,12 @@ class Store:
                 return None
         except CloseknitError:
             return None
+        heads = source.prefix_digests(size for _, size in rows)
+        if self.has_file(source.digest):
+            return None
         for digest, size in rows:
             # a file's digest is the SHA-256 of its bytes: its bytes need not be read back
-            if hashlib.sha256(memoryview(source.data)[:size]).hexdigest() != digest:
+            if heads[size] != digest:
                 continue
             old = self._extended(digest)
             if old is None:
