@@ -294,7 +294,7 @@ def resolution_from_store(
     base = recent.resolution if recent is not None else None
     cached = None if base is not None else store.load_resolution(key)
     if cached is not None:
-        imported = _with_matches(store.interactions(logged=False), cached["matches"])
+        imported = _with_matches(*store.interactions_and_who(logged=False), cached["matches"])
         base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES}, interactions=imported)
     elif base is None:
         base = resolve(
@@ -381,10 +381,20 @@ def _matches_of(interactions: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates("who", ignore_index=True)
 
 
-def _with_matches(interactions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+def _with_matches(
+    interactions: pd.DataFrame, who: pd.Categorical | None, matches: pd.DataFrame
+) -> pd.DataFrame:
     """``interactions`` plus ``person_id`` and ``matched_by`` from ``matches``
-    (:func:`_matches_of` of their resolution): the same frame identity resolution returned."""
-    codes, uniques = pd.factorize(interactions["who"].to_numpy(dtype=object), use_na_sentinel=False)
+    (:func:`_matches_of` of their resolution): the same frame identity resolution returned.
+    ``who``: the interactions' ``who`` as a categorical (:meth:`Store.interactions_and_who`),
+    or None to code it here."""
+    if who is None:
+        codes, uniques = pd.factorize(
+            interactions["who"].to_numpy(dtype=object), use_na_sentinel=False
+        )
+    else:  # a missing who (code -1) is one more value, as factorize keeps it
+        uniques = np.append(np.asarray(who.categories, dtype=object), None)
+        codes = np.where(who.codes < 0, len(uniques) - 1, who.codes)
     table = matches.set_index(pd.Index(matches["who"].to_numpy(dtype=object), dtype=object))
     found = table.reindex(pd.Index(np.asarray(uniques, dtype=object), dtype=object))
     pid = found["person_id"].to_numpy(dtype=object, copy=True)

@@ -13,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -365,3 +366,23 @@ def test_a_store_in_memory_gives_the_contacts_a_store_on_disk_reads_back(tmp_pat
     assert [type(v) for v in kept["related"].explode().dropna()] == [
         type(v) for v in read_back["related"].explode().dropna()
     ]
+
+
+def test_the_who_of_stored_interactions_comes_back_coded_as_the_interactions_hold_it(tmp_path):
+    """``interactions_and_who`` gives, beside the interactions, their ``who`` as a categorical
+    read from how the store keeps it (each identity once): the same values row for row, in a
+    store on disk and in memory, over several files and logged contact."""
+    root = Path(__file__).resolve().parents[1] / "data" / "samples"
+    files = [SourceFile.from_path(str(root / n)) for n in ("interactions.csv", "calendar.ics")]
+    files.append(SourceFile.from_path(str(root / "whatsapp_family.txt")))
+    options = ImportOptions(region="DE", timezone="Europe/Berlin")
+    with Store(":memory:") as memory, Store(tmp_path / "s.sqlite3") as disk:
+        for store in (memory, disk):
+            for f in files:
+                store.add_file(f, options)
+            store.log_contact("Someone New", "call", pd.Timestamp("2026-01-02", tz="UTC"))
+            for logged in (False, True):
+                frame, who = store.interactions_and_who(logged)
+                assert len(who) == len(frame) > 5_000
+                assert list(np.asarray(who, dtype=object)) == frame["who"].tolist()
+                assert len(who.categories) == frame["who"].nunique() < len(frame) / 5

@@ -50,7 +50,18 @@ def _dictionary(column: pd.Series) -> pd.Categorical:
 
 
 def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
+    """The interaction batch and its content keys stored by :func:`batch_to_blob`."""
+    frame, keys, _ = blob_to_batch_and_who(blob)
+    return frame, keys
+
+
+def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, np.ndarray, pd.Categorical]:
+    """:func:`blob_to_batch` and the batch's ``who`` as the categorical it is stored as (each
+    distinct identity once: what identity matching reads, without hashing every row)."""
     raw = pd.read_parquet(io.BytesIO(blob))
+    who = raw["who"].array
+    if not isinstance(who, pd.Categorical):  # as written, always; any other reader: coded
+        who = pd.Categorical(raw["who"].astype(object))
     frame = interactions_frame(
         raw["timestamp"],
         raw["who"].astype(object),
@@ -61,7 +72,7 @@ def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
         raw["note"].astype(object),
         raw["source"].astype(object),
     )
-    return frame, raw["ikey"].to_numpy(dtype=np.uint64)
+    return frame, raw["ikey"].to_numpy(dtype=np.uint64), who
 
 
 def frame_to_blob(frame: pd.DataFrame) -> bytes:

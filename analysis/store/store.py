@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 from platformdirs import user_data_dir
 
 from analysis.engine import Overrides
@@ -56,7 +57,12 @@ from analysis.model import (
 )
 from analysis.occasions import KINDS as OCCASION_KINDS
 from analysis.occasions import FollowUp, Occasion
-from analysis.store.frames import batch_to_blob, blob_to_batch, frame_from_blob, frame_to_blob
+from analysis.store.frames import (
+    batch_to_blob,
+    blob_to_batch_and_who,
+    frame_from_blob,
+    frame_to_blob,
+)
 
 STORE_ENV = "CLOSEKNIT_STORE"
 STORE_FILE = "closeknit.sqlite3"
@@ -941,14 +947,35 @@ class Store:
     def interactions(self, logged: bool = True) -> pd.DataFrame:
         """Every stored interaction, imported and (with ``logged``) logged, as an interactions
         DataFrame."""
-        frames = []
+        return self.interactions_and_who(logged)[0]
+
+    def interactions_and_who(self, logged: bool = True) -> tuple[pd.DataFrame, pd.Categorical]:
+        """:meth:`interactions` and their ``who`` as a categorical (the same values, each
+        distinct identity coded once), read from how the store keeps them rather than by
+        hashing a million strings again."""
+        frames, whos = [], []
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY file_digest"
         ):
-            frames.append(self._batches[digest][0] if self.in_memory else blob_to_batch(blob)[0])
+            if self.in_memory:
+                frame = self._batches[digest][0]
+                who = pd.Categorical(frame["who"].to_numpy(dtype=object))
+            else:
+                frame, _, who = blob_to_batch_and_who(blob)
+            frames.append(frame)
+            whos.append(who)
         if logged:
             frames.append(self.logged_interactions())
-        return concat_interactions(frames)
+            whos.append(pd.Categorical(frames[-1]["who"].to_numpy(dtype=object)))
+        # as concat_interactions leaves out empty frames; categories as plain objects, so that
+        # stored (Arrow) and made (inferred) ones can be joined
+        whos = [
+            pd.Categorical.from_codes(w.codes, pd.Index(np.asarray(w.categories, dtype=object)))
+            for f, w in zip(frames, whos, strict=True)
+            if len(f)
+        ]
+        who = union_categoricals(whos) if whos else pd.Categorical([])
+        return concat_interactions(frames), who
 
     def counts(self) -> dict[str, int]:
         """Row counts, for tests and the Data page."""
