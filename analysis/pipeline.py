@@ -393,7 +393,9 @@ def _with_matches(
             interactions["who"].to_numpy(dtype=object), use_na_sentinel=False
         )
     else:  # a missing who (code -1) is one more value, as factorize keeps it
-        uniques = np.append(np.asarray(who.categories, dtype=object), None)
+        uniques = np.append(
+            np.asarray(who.categories, dtype=object), np.array([None], dtype=object)
+        )
         codes = np.where(who.codes < 0, len(uniques) - 1, who.codes)
     table = matches.set_index(pd.Index(matches["who"].to_numpy(dtype=object), dtype=object))
     found = table.reindex(pd.Index(np.asarray(uniques, dtype=object), dtype=object))
