@@ -47,7 +47,17 @@ from analysis.metrics.ties import channel_profile
 from analysis.normalize import looks_like_phone, normalize_email, normalize_name, normalize_phone
 from analysis.occasions import Occasion, occasions_from_people
 
-__all__ = ["FACTS_KEPT", "UPDATE_MAX_SHARE", "Facts", "as_texts", "facts_of"]
+__all__ = [
+    "FACTS_KEPT",
+    "UPDATE_MAX_SHARE",
+    "Facts",
+    "as_texts",
+    "facts_for_day",
+    "facts_of",
+    "keep_facts",
+    "kept_facts",
+    "people_with",
+]
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,8 @@ class Facts:
     derived from (compared by identity), ``selves`` the user's own person_ids and
     ``rows`` the interactions analysed (coded, the user's own left out), whose per-person
     digests (:func:`_fingerprints`) are made the first time a later call compares with them:
-    a one-shot run never pays for them."""
+    a one-shot run never pays for them. ``complete``: every row with a time lies on or before
+    the as-of date, so a later date analyses the same rows (:func:`facts_for_day`)."""
 
     people: pd.DataFrame
     me_card: dict[str, list]
@@ -75,12 +86,15 @@ class Facts:
     occasions: list[Occasion]
     source_people: pd.DataFrame
     selves: frozenset[str]
-    rows: pd.DataFrame
+    rows: pd.DataFrame | None
+    complete: bool = False
     digests: dict = field(default_factory=dict, compare=False)
 
     def fingerprints(self) -> pd.DataFrame:
-        """:func:`_fingerprints` of ``rows``, made once."""
+        """:func:`_fingerprints` of ``rows``, made once (facts read back from the store come
+        with them, and without the rows)."""
         if "prints" not in self.digests:
+            assert self.rows is not None, "facts without rows come with their fingerprints"
             self.digests["prints"] = _fingerprints(self.rows)
         return self.digests["prints"]
 
@@ -132,6 +146,72 @@ def facts_of(
     return facts
 
 
+def kept_facts(
+    facts_key: str,
+    as_of: pd.Timestamp,
+    window_days: int,
+    timezone: str | None,
+    me: tuple[str, ...],
+) -> Facts | None:
+    """The facts :func:`facts_of` keeps under these inputs, or None."""
+    with _FACTS_LOCK:
+        return _FACTS.get((facts_key, as_of.value, window_days, timezone, me))
+
+
+def keep_facts(
+    facts: Facts,
+    people: pd.DataFrame,
+    interactions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    timezone: str | None,
+    me: tuple[str, ...],
+    facts_key: str,
+) -> bool:
+    """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
+    ``timezone`` and ``me`` on an earlier or the same date, and complete (every row with a
+    time analysed), as read back from the store -- for ``as_of``: the figures that depend on
+    the date are computed again (:func:`facts_for_day`), and :func:`facts_of` then finds them.
+    False, and nothing kept, when ``interactions`` hold a row after ``as_of`` (that day's
+    analysed rows could differ) or the facts are not complete."""
+    if not facts.complete or not _all_on_or_before(interactions, as_of):
+        return False
+    day = facts_for_day(dataclasses.replace(facts, source_people=people), as_of, window_days)
+    key = (facts_key, as_of.value, window_days, timezone, me)
+    with _FACTS_LOCK:
+        _FACTS[key] = day
+        _FACTS.move_to_end(key)
+        while len(_FACTS) > FACTS_KEPT:
+            _FACTS.popitem(last=False)
+    return True
+
+
+def facts_for_day(facts: Facts, as_of: pd.Timestamp, window_days: int) -> Facts:
+    """``facts`` (complete: every row with a time on or before ``as_of`` too) as of
+    ``as_of``: the analysed rows, roles, reciprocity, channels, structure and occasions do not
+    depend on the date; each person's contact figures, the balance and the contact days in the
+    window are computed again from the rows."""
+    prepared = facts.prepared
+    return dataclasses.replace(
+        facts,
+        stats=person_stats(prepared, as_of),
+        person_balance=person_balance(prepared, as_of, window_days),
+        modes=mode_balance(prepared, as_of, window_days),
+        in_window=_contact_days_in_window(prepared, as_of, window_days),
+        digests=dict(facts.digests),
+    )
+
+
+def _all_on_or_before(interactions: pd.DataFrame, as_of: pd.Timestamp) -> bool:
+    """True when no row of ``interactions`` has a time after the as-of date (the rows
+    :func:`analysis.metrics.cadence.prepare` keeps are then those of any later date too)."""
+    ts = interactions["timestamp"]
+    if not len(ts):
+        return True
+    last = pd.to_datetime(ts, utc=True).max()
+    return bool(pd.isna(last) or last < as_of + pd.Timedelta(days=1))
+
+
 def _coded(interactions: pd.DataFrame) -> pd.DataFrame:
     """``interactions`` with an ``event_id`` column ("" when absent) and ``person_id`` as
     :func:`analysis.metrics.cadence.person_codes`."""
@@ -180,6 +260,7 @@ def _compute_facts(
         source_people=source_people,
         selves=frozenset(selves),
         rows=interactions,
+        complete=_all_on_or_before(interactions, as_of),
     )
 
 
@@ -253,7 +334,9 @@ def _updated_facts(
     )
     changed = prints.index[differs]
     if len(changed) == 0:
-        return dataclasses.replace(kept, rows=coded, digests={"prints": prints})
+        return dataclasses.replace(
+            kept, rows=coded, complete=_all_on_or_before(coded, as_of), digests={"prints": prints}
+        )
     if len(changed) > UPDATE_MAX_SHARE * len(prints):
         return None
     prev = kept.prepared
@@ -324,6 +407,7 @@ def _updated_facts(
             kept.in_window, _contact_days_in_window(part, as_of, window_days), changed, cats
         ),
         rows=coded,
+        complete=_all_on_or_before(coded, as_of),
         digests={"prints": prints},
     )
 
@@ -362,6 +446,20 @@ def _spliced(kept: _Frame, part: _Frame, changed: pd.Index, order: pd.Index) -> 
 def _complete_people(people: pd.DataFrame, interactions: pd.DataFrame) -> pd.DataFrame:
     """People with defaults for optional columns, plus a bare row for any person_id that occurs
     in the interactions but not in ``people`` (so no contact is silently dropped)."""
+    pid = interactions["person_id"]
+    if isinstance(pid.dtype, pd.CategoricalDtype):  # person_codes: the ids that occur, once
+        codes = pid.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(pid.cat.categories)) > 0
+        seen = {str(p) for p in np.asarray(pid.cat.categories, dtype=object)[used]}
+    else:
+        seen = {str(p) for p in pd.unique(pid.dropna().to_numpy(dtype=object))}
+    return people_with(people, seen)
+
+
+def people_with(people: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
+    """``people`` with defaults for optional columns, plus a bare row (named by its id) for
+    each person_id of ``seen`` it does not hold, sorted by person_id: the people table of
+    :class:`Facts` (the ids of its bare rows are all it keeps of the interactions)."""
     people = people.copy()
     people["person_id"] = pd.Series(
         [str(p) for p in people["person_id"]], index=people.index, dtype=object
@@ -370,13 +468,6 @@ def _complete_people(people: pd.DataFrame, interactions: pd.DataFrame) -> pd.Dat
         dup = people.loc[people["person_id"].duplicated(), "person_id"].iloc[0]
         raise ValueError(f"people frame has duplicate person_id {dup!r}")
     known = set(people["person_id"])
-    pid = interactions["person_id"]
-    if isinstance(pid.dtype, pd.CategoricalDtype):  # person_codes: the ids that occur, once
-        codes = pid.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(pid.cat.categories)) > 0
-        seen = {str(p) for p in np.asarray(pid.cat.categories, dtype=object)[used]}
-    else:
-        seen = {str(p) for p in pd.unique(pid.dropna().to_numpy(dtype=object))}
     extra = sorted(set(seen) - known)
     if extra:
         people = pd.concat(

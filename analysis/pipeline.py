@@ -40,6 +40,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
+from analysis.facts import Facts, keep_facts, kept_facts
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.identity.matching import match_known
@@ -54,8 +55,9 @@ from analysis.identity.overlaps import (
 from analysis.importers import IMPORTERS, begin_import, detect, head_text
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.importers.csvsniff import describe_columns
+from analysis.metrics.cadence import as_of_timestamp
 from analysis.model import concat_interactions
-from analysis.store import ImportOutcome, PersonEdit, Store, snapshot
+from analysis.store import ImportOutcome, PersonEdit, Store, facts_snapshot, snapshot
 from analysis.store.store import MEMORY
 
 ProgressFn = Callable[[int, int, str], None]
@@ -456,15 +458,71 @@ def analyse_resolved(
     blob = store.load_analysis(akey) if use_cache and overrides is None else None
     if blob is not None:
         return Run(dataset, resolution, snapshot.loads(blob), overlaps)
+    day = _day(as_of)
+    kept = _FactsKey(rkey, as_of_timestamp(day), window_days, options)
+    if use_cache and not store.in_memory:
+        _recall_facts(store, kept, resolution)
     result = _analyze_with_groups(
-        store, resolution, _day(as_of), user_overrides, window_days, options, rkey
+        store, resolution, day, user_overrides, window_days, options, rkey
     )
     if use_cache and overrides is None:
         if save_later and not store.in_memory:
             _later(_save_analysis, store.path, akey, result)
         else:
             store.save_analysis(akey, snapshot.dumps(result))
+    if use_cache and not store.in_memory and not store.has_facts(kept.digest):
+        made = kept_facts(*kept.lookup)
+        if made is not None and made.complete:
+            if save_later:
+                _later(_save_facts, store.path, kept.digest, made)
+            else:
+                store.save_facts(kept.digest, facts_snapshot.dumps(made))
     return Run(dataset, resolution, result, overlaps)
+
+
+@dataclass(frozen=True)
+class _FactsKey:
+    """Where the engine's facts of one analysis are kept: in the process
+    (:func:`analysis.facts.kept_facts`, by ``lookup``) and in the store (by ``digest``: the
+    resolution key, the time zone and the user, not the day, which the facts kept in the store
+    do not depend on)."""
+
+    data_key: str
+    as_of: pd.Timestamp
+    window_days: int
+    options: ImportOptions
+
+    @property
+    def lookup(self) -> tuple[str, pd.Timestamp, int, str | None, tuple[str, ...]]:
+        o = self.options
+        return (self.data_key, self.as_of, int(self.window_days), o.timezone, tuple(o.me))
+
+    @property
+    def digest(self) -> str:
+        o = self.options
+        text = repr((self.data_key, o.timezone, tuple(o.me), facts_snapshot.FORMAT))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
+    """When the process keeps no facts for this analysis, those the store kept for the same
+    data (on an earlier day) are made the facts of this day (:func:`analysis.facts.keep_facts`:
+    only when no interaction lies after the day). A snapshot that cannot be read is left
+    alone: the engine computes the facts afresh."""
+    if kept_facts(*key.lookup) is not None:
+        return
+    blob = store.load_facts(key.digest)
+    if blob is None:
+        return
+    try:
+        facts = facts_snapshot.loads(blob, resolution.people)
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
+        return
+    data_key, as_of, window_days, timezone, me = key.lookup
+    keep_facts(
+        facts, resolution.people, resolution.interactions, as_of, window_days, timezone, me,
+        data_key,
+    )  # fmt: skip
 
 
 SAVE_AFTER_QUIET_S = 2.0
@@ -592,6 +650,18 @@ def _save_resolution(path: object, key: str, frames: dict[str, pd.DataFrame]) ->
     try:
         with Store(path) as store:  # type: ignore[arg-type]
             store.save_resolution(key, frames)
+    except (StoreError, sqlite3.Error, OSError):
+        pass
+
+
+def _save_facts(path: object, key: str, facts: Facts) -> None:
+    """Write ``facts`` to the store at ``path`` under ``key`` (on a thread of its own, as
+    :func:`_save_analysis`)."""
+    if not Path(str(path)).exists():
+        return
+    try:
+        with Store(path) as store:  # type: ignore[arg-type]
+            store.save_facts(key, facts_snapshot.dumps(facts))
     except (StoreError, sqlite3.Error, OSError):
         pass
 

@@ -179,3 +179,76 @@ def test_on_every_life_a_logged_call_updates_the_kept_facts_to_the_fresh_result(
     kept = engine.analyze(people, logged, facts_key=f"{life.name}-1", **settings)
     assert fresh_runs == [], "the logged call was recomputed for that person alone"
     _same_analysis(kept, engine.analyze(people, logged, **settings))
+
+
+def _fresh_caches():
+    """A new process: no facts, no network structure kept."""
+    import analysis.facts as facts
+    import analysis.metrics.graph as graph
+
+    facts._FACTS.clear()
+    graph._STRUCTURES.clear()
+
+
+@pytest.mark.parametrize("life_of", lives.LIVES, ids=lambda f: f.__name__)
+def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, monkeypatch):
+    """The facts kept in the store on one day, read back in a new process on the next day
+    and six weeks on, give exactly a fresh run of that day (its contact figures and balance
+    computed again, the rest read back), with each life's own edits."""
+    import pandas as pd
+
+    import analysis.engine as engine
+    import analysis.facts as facts
+    from analysis.store import facts_snapshot
+
+    life = life_of()
+    settings = {"overrides": life.overrides, "timezone": life.timezone, "me": life.me}
+    people, rows = life.people, life.interactions
+    # the day of the life, or of its last row if later: facts kept for a day hold every row
+    day = max(pd.Timestamp(life.as_of, tz="UTC"), rows["timestamp"].max().normalize())
+    computed = []
+    real = facts._compute_facts
+    _fresh_caches()
+    engine.analyze(people, rows, as_of=day, facts_key="k", **settings)
+    made = facts.kept_facts("k", day, 90, life.timezone, tuple(life.me))
+    assert made is not None and made.complete
+    blob = facts_snapshot.dumps(made)
+    for later in (day + pd.Timedelta(days=1), day + pd.Timedelta(days=42)):
+        _fresh_caches()
+        fresh = engine.analyze(people, rows, as_of=later, **settings)
+        _fresh_caches()
+        back = facts_snapshot.loads(blob, people)
+        assert facts.keep_facts(back, people, rows, later, 90, life.timezone, tuple(life.me), "k")
+        monkeypatch.setattr(
+            facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
+        )
+        kept = engine.analyze(people, rows, as_of=later, facts_key="k", **settings)
+        monkeypatch.setattr(facts, "_compute_facts", real)
+        assert computed == [], "the facts were read back, not computed"
+        _same_analysis(kept, fresh)
+
+
+def test_facts_are_not_read_back_for_a_day_whose_rows_differ():
+    """A row after the day the facts were kept for (an earlier day asked for, or contact
+    dated ahead) could change the analysed rows: those facts are not used."""
+    import pandas as pd
+
+    import analysis.engine as engine
+    import analysis.facts as facts
+    from analysis.store import facts_snapshot
+
+    life = lives.LIVES[0]()
+    people, rows = life.people, life.interactions
+    day = max(pd.Timestamp(life.as_of, tz="UTC"), rows["timestamp"].max().normalize())
+    _fresh_caches()
+    engine.analyze(people, rows, as_of=day, facts_key="k", timezone=life.timezone, me=life.me)
+    made = facts.kept_facts("k", day, 90, life.timezone, tuple(life.me))
+    back = facts_snapshot.loads(facts_snapshot.dumps(made), people)
+    earlier = day - pd.Timedelta(days=30)
+    assert not facts.keep_facts(back, people, rows, earlier, 90, life.timezone, life.me, "k")
+    ahead = pd.concat(
+        [rows, rows.iloc[[-1]].assign(timestamp=day + pd.Timedelta(days=3))], ignore_index=True
+    )
+    _fresh_caches()
+    engine.analyze(people, ahead, as_of=day, facts_key="k2", timezone=life.timezone, me=life.me)
+    assert not facts.kept_facts("k2", day, 90, life.timezone, tuple(life.me)).complete

@@ -303,3 +303,31 @@ def test_another_version_of_closeknit_never_reads_the_stored_analysis(store, mon
     other_r, other_a = run_keys(store, AS_OF)
     assert (other_r, other_a) != (rkey, akey)
     assert store.load_analysis(other_a) is None  # computed again, not read back
+
+
+def test_a_new_days_start_reads_the_facts_kept_and_gives_that_days_fresh_analysis(
+    store, monkeypatch
+):
+    """The store keeps the engine's facts that do not depend on the day; a restart on a later
+    day (nothing kept in the process) reads them back instead of computing them, and its
+    analysis is exactly the one computed from scratch for that day."""
+    import analysis.facts as facts
+    import analysis.metrics.graph as graph
+    from analysis.store import snapshot
+
+    inter = analysis_from_store(store, as_of=AS_OF).resolution.interactions
+    first = max(AS_OF, inter["timestamp"].max().tz_localize(None).normalize())
+    analysis_from_store(store, as_of=first)  # a day holding every row: its facts are kept
+    assert store.conn.execute("SELECT COUNT(*) FROM facts_cache").fetchone()[0] == 1
+    later = first + pd.Timedelta(days=3)
+    fresh = analysis_from_store(store, as_of=later, use_cache=False)
+    computed = []
+    real = facts._compute_facts
+    monkeypatch.setattr(
+        facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
+    )
+    for cache in (facts._FACTS, graph._STRUCTURES, pipeline._RECENT):  # a new process
+        cache.clear()
+    kept = analysis_from_store(store, as_of=later)
+    assert computed == []
+    assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)

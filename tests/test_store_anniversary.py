@@ -42,6 +42,7 @@ def as_version_9(path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE contacts SET record = json_remove(record, '$.anniversary')")
     conn.execute("DROP TABLE file_prefix")  # what version 11 added
+    conn.execute("DROP TABLE facts_cache")  # what version 12 added
     conn.execute("ALTER TABLE interaction_batches DROP COLUMN keys")
     conn.execute("PRAGMA user_version = 9")
     conn.commit()

@@ -222,6 +222,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX file_prefix_base ON file_prefix(base);
     """,
+    # 12: the engine's facts that do not depend on the day, so a new day's start need not
+    # order a million rows again (analysis.store.facts_snapshot)
+    """
+    CREATE TABLE facts_cache (
+        key TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -849,6 +858,7 @@ class Store:
     def _clear_caches(self) -> None:
         self.conn.execute("DELETE FROM resolution_cache")
         self.conn.execute("DELETE FROM analysis_cache")
+        self.conn.execute("DELETE FROM facts_cache")
 
     def _interaction_keys_by_file(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(content keys, the batch that stored each as an index into the third, the digests
@@ -1294,6 +1304,25 @@ class Store:
         with self._transaction():
             self.conn.execute("DELETE FROM analysis_cache")
             self.conn.execute("INSERT INTO analysis_cache VALUES (?,?,?)", (key, _now(), data))
+
+    def save_facts(self, key: str, data: bytes) -> None:
+        """Keep one facts snapshot (:mod:`analysis.store.facts_snapshot`) under ``key``,
+        replacing any."""
+        with self._transaction():
+            self.conn.execute("DELETE FROM facts_cache")
+            self.conn.execute("INSERT INTO facts_cache VALUES (?,?,?)", (key, _now(), data))
+
+    def load_facts(self, key: str) -> bytes | None:
+        """The facts snapshot saved under ``key``, or None."""
+        row = self.conn.execute("SELECT data FROM facts_cache WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def has_facts(self, key: str) -> bool:
+        """Whether a facts snapshot is saved under ``key`` (without reading it)."""
+        return (
+            self.conn.execute("SELECT 1 FROM facts_cache WHERE key=?", (key,)).fetchone()
+            is not None
+        )
 
     def load_analysis(self, key: str) -> bytes | None:
         """The snapshot saved under ``key``, or None when anything it depends on changed."""

@@ -1,0 +1,205 @@
+"""The engine's facts that do not depend on the day, as bytes and back, so the store can keep
+them for a new day's start.
+
+:class:`analysis.facts.Facts` holds what the engine derives from the data alone. Most of it --
+the analysed rows, the roles, reciprocity, channels, the network's structure -- is the same on
+any later date as long as no row lies after the date it was made for (``Facts.complete``); a new
+day recomputes only each person's contact figures and the balance
+(:func:`analysis.facts.facts_for_day`). Kept under the pipeline's resolution key and the
+settings they depend on, they spare a restart on a new day ordering a million rows again.
+
+The analysed rows are written as integer codes with their categories, the other frames as
+Parquet (:func:`analysis.store.frames.frame_to_blob`), everything else as JSON. No pickle: a
+store file never runs code when it is read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.facts import Facts, people_with
+from analysis.metrics.balance import ModeBalance, ModeCounts
+from analysis.metrics.graph import Structure
+from analysis.occasions import occasions_from_people
+from analysis.store.frames import frame_from_blob, frame_to_blob
+
+FORMAT = 1
+"""Version of this encoding; a blob of another version is never read."""
+
+_INDEXED = ("reciprocity", "channels")
+"""The per-person frames (indexed by person_id) kept as they are."""
+
+
+def dumps(facts: Facts) -> bytes:
+    """The day-independent part of ``facts`` (complete ones: see the module) as bytes."""
+    edges, communities, measures = facts.structure
+    given = {str(p) for p in facts.source_people["person_id"]}
+    bare = sorted(set(facts.people["person_id"]) - given)  # ids only the interactions name
+    blobs: dict[str, bytes] = {
+        "prepared": _rows_blob(facts.prepared),
+        "edges": frame_to_blob(edges),
+        "measures": _indexed_blob(measures),
+        "prints": _indexed_blob(facts.fingerprints()),
+        **{name: _indexed_blob(getattr(facts, name)) for name in _INDEXED},
+    }
+    head = {
+        "format": FORMAT,
+        "me_card": facts.me_card,
+        "selves": sorted(facts.selves),
+        "bare": bare,
+        "communities": [list(c) for c in communities],
+        "roles": _roles_json(facts.roles),
+        "card_roles": _roles_json(facts.card_roles),
+        "categories": _categories_of(facts.prepared),
+        "index_kind": {
+            name: _index_kind(frame.index)
+            for name, frame in (
+                ("measures", measures),
+                ("prints", facts.fingerprints()),
+                *((name, getattr(facts, name)) for name in _INDEXED),
+            )
+        },
+        "frames": [[name, len(blob)] for name, blob in blobs.items()],
+    }
+    text = json.dumps(head, ensure_ascii=False).encode()
+    return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
+
+
+def loads(data: bytes, people: pd.DataFrame) -> Facts:
+    """The facts written by :func:`dumps` for ``people`` (the resolution's people frame they
+    were made from), without the figures that depend on the day (empty:
+    :func:`analysis.facts.keep_facts` computes them for the day asked for) and without the
+    interactions (their per-person fingerprints come with them). Raises ``ValueError`` for
+    another format."""
+    n = int.from_bytes(data[:8], "big")
+    head = json.loads(data[8 : 8 + n])
+    if head.get("format") != FORMAT:
+        raise ValueError(f"facts snapshot format {head.get('format')!r}, expected {FORMAT}")
+    blobs, pos = {}, 8 + n
+    for name, size in head["frames"]:
+        blobs[name] = data[pos : pos + size]
+        pos += size
+    source_people = people
+    people = people_with(people, set(head["bare"]))
+    selves = frozenset(head["selves"])
+    if selves:
+        people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
+    me_card = head["me_card"]
+    if "related" in me_card:  # (type, name) pairs
+        me_card["related"] = [tuple(r) for r in me_card["related"]]
+    empty = pd.DataFrame()
+    return Facts(
+        people=people,
+        me_card=me_card,
+        prepared=_rows_from(blobs["prepared"], head["categories"]),
+        stats=empty,
+        card_roles=_roles_from(head["card_roles"]),
+        roles=_roles_from(head["roles"]),
+        reciprocity=_indexed_from(blobs["reciprocity"], head["index_kind"]["reciprocity"]),
+        channels=_indexed_from(blobs["channels"], head["index_kind"]["channels"]),
+        person_balance=empty,
+        modes=ModeBalance(float("nan"), float("nan"), empty, ModeCounts(np.zeros(4), empty)),
+        in_window=pd.Series(dtype="int64"),
+        structure=tuple(
+            Structure(
+                frame_from_blob(blobs["edges"]),
+                [list(c) for c in head["communities"]],
+                _indexed_from(blobs["measures"], head["index_kind"]["measures"]),
+            )
+        ),
+        occasions=occasions_from_people(people),
+        source_people=source_people,
+        selves=selves,
+        rows=None,
+        complete=True,
+        digests={"prints": _indexed_from(blobs["prints"], head["index_kind"]["prints"])},
+    )
+
+
+def _categories_of(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Each categorical column's categories, their dtype and whether they are ordered."""
+    return {
+        col: {
+            "values": [str(c) for c in rows[col].cat.categories],
+            "object": rows[col].cat.categories.dtype == object,
+            "ordered": bool(rows[col].cat.ordered),
+        }
+        for col in rows.columns
+        if isinstance(rows[col].dtype, pd.CategoricalDtype)
+    }
+
+
+def _rows_blob(rows: pd.DataFrame) -> bytes:
+    """The analysed rows as Parquet: categorical columns as their integer codes."""
+    out = pd.DataFrame(
+        {
+            col: rows[col].cat.codes.to_numpy()
+            if isinstance(rows[col].dtype, pd.CategoricalDtype)
+            else rows[col].reset_index(drop=True)
+            for col in rows.columns
+        }
+    )
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
+def _rows_from(blob: bytes, categories: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    raw = pd.read_parquet(io.BytesIO(blob))
+    for col, cat in categories.items():
+        values = cat["values"]
+        index = pd.Index(values, dtype=object) if cat["object"] else pd.Index(values)
+        raw[col] = pd.Categorical.from_codes(
+            raw[col].to_numpy(), dtype=pd.CategoricalDtype(index, ordered=cat["ordered"])
+        )
+    return raw
+
+
+def _index_kind(index: pd.Index) -> str:
+    """How :func:`_indexed_from` rebuilds ``index``: ``range`` (a RangeIndex: an empty frame
+    made without ids), ``object`` (ids of the object dtype) or ``text`` (pandas' own)."""
+    if isinstance(index, pd.RangeIndex):
+        return "range"
+    return "object" if index.dtype == object else "text"
+
+
+def _indexed_blob(frame: pd.DataFrame) -> bytes:
+    """A frame indexed by person_id, the index kept as its first column."""
+    if isinstance(frame.index, pd.RangeIndex):
+        return frame_to_blob(frame)
+    name = frame.index.name or "person_id"
+    return frame_to_blob(frame.rename_axis(name).reset_index())
+
+
+def _indexed_from(blob: bytes, kind: str) -> pd.DataFrame:
+    frame = frame_from_blob(blob)
+    if kind == "range":
+        return frame
+    first = frame.columns[0]
+    ids = frame[first].to_numpy(dtype=object)
+    index = (
+        pd.Index(ids, dtype=object, name=first) if kind == "object" else pd.Index(ids, name=first)
+    )
+    return frame.drop(columns=first).set_axis(index, axis=0)
+
+
+def _roles_json(roles: pd.Series) -> dict[str, Any]:
+    """Roles per person (a Series of tuples) as JSON."""
+    return {
+        "name": roles.name,
+        "index_name": roles.index.name,
+        "ids": [str(p) for p in roles.index],
+        "roles": [list(r) for r in roles],
+    }
+
+
+def _roles_from(data: dict[str, Any]) -> pd.Series:
+    index = pd.Index(data["ids"], dtype=object, name=data["index_name"])
+    return pd.Series(
+        [tuple(r) for r in data["roles"]], index=index, name=data["name"], dtype=object
+    )
