@@ -331,3 +331,15 @@ def test_a_new_days_start_reads_the_facts_kept_and_gives_that_days_fresh_analysi
     kept = analysis_from_store(store, as_of=later)
     assert computed == []
     assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)
+
+
+def test_removing_a_file_empties_every_cache(store):
+    """The Data page's promise: a removed file leaves nothing behind in a cache (the
+    resolution, the analysis and the engine's facts kept for a restart)."""
+    inter = analysis_from_store(store, as_of=AS_OF).resolution.interactions
+    analysis_from_store(store, as_of=max(AS_OF, inter["timestamp"].max().tz_localize(None)))
+    tables = ("resolution_cache", "analysis_cache", "facts_cache")
+    count = "SELECT COUNT(*) FROM {}"
+    assert all(store.conn.execute(count.format(t)).fetchone()[0] == 1 for t in tables)
+    store.remove_file(store.files()["digest"].iloc[0])
+    assert all(store.conn.execute(count.format(t)).fetchone()[0] == 0 for t in tables)
