@@ -396,24 +396,29 @@ such key; it reads back as "") and the same record read again now have the same 
 export adds only what is new, as before."""
 
 
-def _owners(keys: np.ndarray, stored: np.ndarray, stored_from: np.ndarray) -> np.ndarray:
-    """Per key, ``stored_from`` of a stored key equal to it (the first in sorted order), or -1
-    when no stored key is: one sort of the stored keys and one binary search per key."""
+def _owners(keys: np.ndarray, stored: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per key, the batch (its index; batch ``b`` holds ``stored[starts[b]:starts[b + 1]]``)
+    of a stored key equal to it (the first in sorted order), or -1 when no stored key is: one
+    sort of the stored keys and one binary search per key."""
     if len(stored) == 0 or len(keys) == 0:
         return np.full(len(keys), -1, dtype=np.int64)
+
+    def batch_of(positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(starts, positions, side="right") - 1
+
     if len(keys) * 16 < len(stored):  # a few new keys (a newer export): look each stored one up
         uniq, inverse = np.unique(keys, return_inverse=True)
         pos = pd.Index(uniq).get_indexer(stored)  # a hash table of the few: -1 when absent
         hits = np.flatnonzero(pos >= 0)  # stored positions, ascending
         first = np.full(len(uniq), -1, dtype=np.int64)
         first[pos[hits][::-1]] = hits[::-1]  # the earliest stored position of each key wins
-        owner = np.where(first >= 0, stored_from[np.maximum(first, 0)], -1)
+        owner = np.where(first >= 0, batch_of(np.maximum(first, 0)), -1)
         return owner[inverse.reshape(-1)]
     order = np.argsort(stored, kind="stable")
     ordered = stored[order]
     pos = np.clip(np.searchsorted(ordered, keys), 0, len(ordered) - 1)
     found = ordered[pos] == keys
-    return np.where(found, stored_from[order][pos], -1)
+    return np.where(found, batch_of(order[pos]), -1)
 
 
 def contact_key(row: dict) -> str:
@@ -729,8 +734,8 @@ class Store:
         export of that stored file of which ``result`` holds the appended rows only."""
         report = result.report
         inter = result.interactions
-        stored_keys, stored_from, digests = self._interaction_keys_by_file()
-        owner = _owners(keys, stored_keys, stored_from)  # -1: a new record
+        stored_keys, starts, digests = self._interaction_keys_by_file()
+        owner = _owners(keys, stored_keys, starts)  # -1: a new record
         new = owner < 0
         added = inter[new]
         dup = int((~new).sum())
@@ -861,29 +866,28 @@ class Store:
         self.conn.execute("DELETE FROM facts_cache")
 
     def _interaction_keys_by_file(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(content keys, the batch that stored each as an index into the third, the digests
-        of the files of the stored batches) over every stored batch."""
+        """(content keys, where each stored batch's keys start among them, the digests of the
+        files of the stored batches) over every stored batch."""
         keys: list[np.ndarray] = []
-        owners: list[np.ndarray] = []
         digests: list[str] = []
         for digest, raw in self.conn.execute(
             "SELECT file_digest, keys FROM interaction_batches ORDER BY rowid"
         ):
             if self.in_memory:
                 k = self._batches[digest][1]
-            elif raw is not None:
-                k = np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+            elif raw is not None:  # little-endian uint64: read in place, not copied
+                k = np.frombuffer(raw, dtype="<u8").astype(np.uint64, copy=False)
             else:  # a batch stored before the keys were kept beside it
                 (blob,) = self.conn.execute(
                     "SELECT data FROM interaction_batches WHERE file_digest=?", (digest,)
                 ).fetchone()
                 k = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"].to_numpy(np.uint64)
             keys.append(k)
-            owners.append(np.full(len(k), len(digests), dtype=np.int64))
             digests.append(str(digest))
         if not keys:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), []
-        return np.concatenate(keys), np.concatenate(owners), digests
+        starts = np.cumsum([0] + [len(k) for k in keys[:-1]]).astype(np.int64)
+        return (keys[0] if len(keys) == 1 else np.concatenate(keys)), starts, digests
 
     def files(self) -> pd.DataFrame:
         """Imported files: digest, name, label, imported_at, the counts of their import report
