@@ -170,13 +170,23 @@ def keep_facts(
 ) -> bool:
     """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
     ``timezone`` and ``me`` on an earlier or the same date, and complete (every row with a
-    time analysed), as read back from the store -- for ``as_of``: the figures that depend on
-    the date are computed again (:func:`facts_for_day`), and :func:`facts_of` then finds them.
-    False, and nothing kept, when ``interactions`` hold a row after ``as_of`` (that day's
-    analysed rows could differ) or the facts are not complete."""
+    time analysed), as read back from the store without the analysed rows -- for ``as_of``:
+    the rows are ordered again and the figures that depend on the date computed again
+    (:func:`facts_for_day`); :func:`facts_of` then finds them. False, and nothing kept, when
+    ``interactions`` hold a row after ``as_of`` (that day's analysed rows could differ) or the
+    facts are not complete."""
     if not facts.complete or not _all_on_or_before(interactions, as_of):
         return False
-    day = facts_for_day(dataclasses.replace(facts, source_people=people), as_of, window_days)
+    coded = _coded(interactions)
+    if facts.selves:
+        coded = coded.loc[~coded["person_id"].isin(facts.selves)]
+    day = facts_for_day(
+        dataclasses.replace(
+            facts, source_people=people, prepared=prepare(coded, as_of), rows=coded, digests={}
+        ),
+        as_of,
+        window_days,
+    )
     key = (facts_key, as_of.value, window_days, timezone, me)
     with _FACTS_LOCK:
         _FACTS[key] = day

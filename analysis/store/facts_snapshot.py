@@ -1,21 +1,21 @@
 """The engine's facts that do not depend on the day, as bytes and back, so the store can keep
 them for a new day's start.
 
-:class:`analysis.facts.Facts` holds what the engine derives from the data alone. Most of it --
-the analysed rows, the roles, reciprocity, channels, the network's structure -- is the same on
-any later date as long as no row lies after the date it was made for (``Facts.complete``); a new
-day recomputes only each person's contact figures and the balance
-(:func:`analysis.facts.facts_for_day`). Kept under the pipeline's resolution key and the
-settings they depend on, they spare a restart on a new day ordering a million rows again.
+:class:`analysis.facts.Facts` holds what the engine derives from the data alone. Much of it --
+the roles cards and habits give, reciprocity, channels, the network's structure -- is the same
+on any later date as long as no row lies after the date it was made for (``Facts.complete``).
+Kept under the pipeline's resolution key and the settings they depend on, they spare a
+restart on a new day deriving them again; the analysed rows are ordered again and each
+person's contact figures and the balance computed for the day
+(:func:`analysis.facts.keep_facts`). The rows themselves are not kept: writing a million of
+them after every logged contact would cost the dashboard more than ordering them once a day.
 
-The analysed rows are written as integer codes with their categories, the other frames as
-Parquet (:func:`analysis.store.frames.frame_to_blob`), everything else as JSON. No pickle: a
-store file never runs code when it is read.
+Frames are written as Parquet (:func:`analysis.store.frames.frame_to_blob`), everything else as
+JSON. No pickle: a store file never runs code when it is read.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -41,10 +41,8 @@ def dumps(facts: Facts) -> bytes:
     given = {str(p) for p in facts.source_people["person_id"]}
     bare = sorted(set(facts.people["person_id"]) - given)  # ids only the interactions name
     blobs: dict[str, bytes] = {
-        "prepared": _rows_blob(facts.prepared),
         "edges": frame_to_blob(edges),
         "measures": _indexed_blob(measures),
-        "prints": _indexed_blob(facts.fingerprints()),
         **{name: _indexed_blob(getattr(facts, name)) for name in _INDEXED},
     }
     head = {
@@ -55,12 +53,10 @@ def dumps(facts: Facts) -> bytes:
         "communities": [list(c) for c in communities],
         "roles": _roles_json(facts.roles),
         "card_roles": _roles_json(facts.card_roles),
-        "categories": _categories_of(facts.prepared),
         "index_kind": {
             name: _index_kind(frame.index)
             for name, frame in (
                 ("measures", measures),
-                ("prints", facts.fingerprints()),
                 *((name, getattr(facts, name)) for name in _INDEXED),
             )
         },
@@ -72,10 +68,9 @@ def dumps(facts: Facts) -> bytes:
 
 def loads(data: bytes, people: pd.DataFrame) -> Facts:
     """The facts written by :func:`dumps` for ``people`` (the resolution's people frame they
-    were made from), without the figures that depend on the day (empty:
-    :func:`analysis.facts.keep_facts` computes them for the day asked for) and without the
-    interactions (their per-person fingerprints come with them). Raises ``ValueError`` for
-    another format."""
+    were made from), without the analysed rows and the figures that depend on the day (empty:
+    :func:`analysis.facts.keep_facts` makes them for the day asked for). Raises
+    ``ValueError`` for another format."""
     n = int.from_bytes(data[:8], "big")
     head = json.loads(data[8 : 8 + n])
     if head.get("format") != FORMAT:
@@ -96,7 +91,7 @@ def loads(data: bytes, people: pd.DataFrame) -> Facts:
     return Facts(
         people=people,
         me_card=me_card,
-        prepared=_rows_from(blobs["prepared"], head["categories"]),
+        prepared=empty,
         stats=empty,
         card_roles=_roles_from(head["card_roles"]),
         roles=_roles_from(head["roles"]),
@@ -117,47 +112,7 @@ def loads(data: bytes, people: pd.DataFrame) -> Facts:
         selves=selves,
         rows=None,
         complete=True,
-        digests={"prints": _indexed_from(blobs["prints"], head["index_kind"]["prints"])},
     )
-
-
-def _categories_of(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Each categorical column's categories, their dtype and whether they are ordered."""
-    return {
-        col: {
-            "values": [str(c) for c in rows[col].cat.categories],
-            "object": rows[col].cat.categories.dtype == object,
-            "ordered": bool(rows[col].cat.ordered),
-        }
-        for col in rows.columns
-        if isinstance(rows[col].dtype, pd.CategoricalDtype)
-    }
-
-
-def _rows_blob(rows: pd.DataFrame) -> bytes:
-    """The analysed rows as Parquet: categorical columns as their integer codes."""
-    out = pd.DataFrame(
-        {
-            col: rows[col].cat.codes.to_numpy()
-            if isinstance(rows[col].dtype, pd.CategoricalDtype)
-            else rows[col].reset_index(drop=True)
-            for col in rows.columns
-        }
-    )
-    buf = io.BytesIO()
-    out.to_parquet(buf, index=False, compression="zstd")
-    return buf.getvalue()
-
-
-def _rows_from(blob: bytes, categories: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    raw = pd.read_parquet(io.BytesIO(blob))
-    for col, cat in categories.items():
-        values = cat["values"]
-        index = pd.Index(values, dtype=object) if cat["object"] else pd.Index(values)
-        raw[col] = pd.Categorical.from_codes(
-            raw[col].to_numpy(), dtype=pd.CategoricalDtype(index, ordered=cat["ordered"])
-        )
-    return raw
 
 
 def _index_kind(index: pd.Index) -> str:
