@@ -72,14 +72,13 @@ def test_louvain_finds_two_cliques_deterministically():
     assert communities(edges.iloc[::-1].reset_index(drop=True)) == found
 
 
-@pytest.mark.parametrize("lookup", ["table", "search"])
-def test_structural_measures_equal_networkx(lookup, monkeypatch):
-    """Both ways of finding the edge that closes a triangle (a table of every pair for a few
-    thousand people, a binary search beyond) give NetworkX's measures."""
+@pytest.mark.parametrize("chunk", [2**18, 40, 1])
+def test_structural_measures_equal_networkx(chunk, monkeypatch):
+    """Burt's measures give NetworkX's, whether the two-step paths are gone over at once or
+    a few nodes' at a time (one node's at a time at the least)."""
     import analysis.metrics.graph as graph
 
-    if lookup == "search":
-        monkeypatch.setattr(graph, "_DENSE_LOOKUP_MAX", 0)
+    monkeypatch.setattr(graph, "_PATHS_PER_CHUNK", chunk)
     g = nx.les_miserables_graph()
     edges = pd.DataFrame(
         [(min(a, b), max(a, b), d["weight"]) for a, b, d in g.edges(data=True)],
