@@ -91,10 +91,10 @@ class Facts:
     digests: dict = field(default_factory=dict, compare=False)
 
     def fingerprints(self) -> pd.DataFrame:
-        """:func:`_fingerprints` of ``rows``, made once (facts read back from the store come
-        with them, and without the rows)."""
+        """:func:`_fingerprints` of ``rows``, made once. (Facts read back from the store have
+        no rows until :func:`keep_facts` gives them the day's.)"""
         if "prints" not in self.digests:
-            assert self.rows is not None, "facts without rows come with their fingerprints"
+            assert self.rows is not None, "facts read back are kept (keep_facts) before use"
             self.digests["prints"] = _fingerprints(self.rows)
         return self.digests["prints"]
 
