@@ -51,14 +51,23 @@ def _dictionary(column: pd.Series) -> pd.Categorical:
 
 def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
     """The interaction batch and its content keys stored by :func:`batch_to_blob`."""
-    frame, keys, _ = blob_to_batch_and_who(blob)
-    return frame, keys
+    frame, _ = blob_to_batch_and_who(blob)
+    keys = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"]
+    return frame, keys.to_numpy(dtype=np.uint64)
 
 
-def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, np.ndarray, pd.Categorical]:
-    """:func:`blob_to_batch` and the batch's ``who`` as the categorical it is stored as (each
-    distinct identity once: what identity matching reads, without hashing every row)."""
-    raw = pd.read_parquet(io.BytesIO(blob))
+_BATCH_COLUMNS = (
+    "timestamp", "who", "channel", "direction", "duration_min", "event_id", "note", "source",
+)  # fmt: skip
+"""The columns of a stored batch that make its interactions (the content keys beside them are
+kept apart in the store too, and read from there)."""
+
+
+def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, pd.Categorical]:
+    """The interaction batch stored by :func:`batch_to_blob` (without its content keys) and
+    its ``who`` as the categorical it is stored as (each distinct identity once: what identity
+    matching reads, without hashing every row)."""
+    raw = pd.read_parquet(io.BytesIO(blob), columns=list(_BATCH_COLUMNS))
     who = raw["who"].array
     if not isinstance(who, pd.Categorical):  # as written, always; any other reader: coded
         who = pd.Categorical(raw["who"].astype(object))
@@ -72,7 +81,7 @@ def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, np.ndarray, pd.Cat
         raw["note"].astype(object),
         raw["source"].astype(object),
     )
-    return frame, raw["ikey"].to_numpy(dtype=np.uint64), who
+    return frame, who
 
 
 def frame_to_blob(frame: pd.DataFrame) -> bytes:

@@ -975,7 +975,7 @@ class Store:
                 frame = self._batches[digest][0]
                 who = pd.Categorical(frame["who"].to_numpy(dtype=object))
             else:
-                frame, _, who = blob_to_batch_and_who(blob)
+                frame, who = blob_to_batch_and_who(blob)
             frames.append(frame)
             whos.append(who)
         if logged:
