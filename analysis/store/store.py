@@ -950,10 +950,8 @@ class Store:
                 for col in CONTACT_LIST_COLUMNS:  # lists of its own, as decoding gives
                     frame[col] = pd.Series([list(v) for v in frame[col]], dtype=object)
                 return frame
-        recs = [
-            json.loads(r[0])
-            for r in self.conn.execute("SELECT record FROM contacts ORDER BY contact_id")
-        ]
+        rows = [r[0] for r in self.conn.execute("SELECT record FROM contacts ORDER BY contact_id")]
+        recs = json.loads("[" + ",".join(rows) + "]")  # one parse: half the time of one a record
         for rec in recs:
             rec["related"] = [tuple(x) for x in rec.get("related") or []]
         return contacts_frame(recs) if recs else empty_contacts()
