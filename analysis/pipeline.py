@@ -642,42 +642,32 @@ def saves_after() -> Iterator[None]:
             _SAVER.add(held)
 
 
-def _save_resolution(path: object, key: str, frames: dict[str, pd.DataFrame]) -> None:
-    """Write ``frames`` to the store at ``path`` as the resolution kept under ``key`` (on a
-    thread of its own, as :func:`_save_analysis`)."""
+def _write_cache(path: object, write: Callable[[Store], None]) -> None:
+    """``write(store)`` on the store at ``path``, on a thread of its own (its own connection).
+    A store that cannot be written now only misses this cache, which a restart recomputes:
+    nothing is lost. A store deleted meanwhile is not created again."""
     if not Path(str(path)).exists():
         return
     try:
         with Store(path) as store:  # type: ignore[arg-type]
-            store.save_resolution(key, frames)
+            write(store)
     except (StoreError, sqlite3.Error, OSError):
         pass
+
+
+def _save_resolution(path: object, key: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Write ``frames`` to the store at ``path`` as the resolution kept under ``key``."""
+    _write_cache(path, lambda store: store.save_resolution(key, frames))
 
 
 def _save_facts(path: object, key: str, facts: Facts) -> None:
-    """Write ``facts`` to the store at ``path`` under ``key`` (on a thread of its own, as
-    :func:`_save_analysis`)."""
-    if not Path(str(path)).exists():
-        return
-    try:
-        with Store(path) as store:  # type: ignore[arg-type]
-            store.save_facts(key, facts_snapshot.dumps(facts))
-    except (StoreError, sqlite3.Error, OSError):
-        pass
+    """Write ``facts`` to the store at ``path`` under ``key``."""
+    _write_cache(path, lambda store: store.save_facts(key, facts_snapshot.dumps(facts)))
 
 
 def _save_analysis(path: object, key: str, result: Analysis) -> None:
-    """Write ``result`` to the store at ``path`` as the analysis kept under ``key`` (on a
-    thread of its own: its own connection). A store that cannot be written now only misses
-    this cache, which a restart recomputes: nothing is lost. A store deleted meanwhile is not
-    created again."""
-    if not Path(str(path)).exists():
-        return
-    try:
-        with Store(path) as store:  # type: ignore[arg-type]
-            store.save_analysis(key, snapshot.dumps(result))
-    except (StoreError, sqlite3.Error, OSError):
-        pass
+    """Write ``result`` to the store at ``path`` as the analysis kept under ``key``."""
+    _write_cache(path, lambda store: store.save_analysis(key, snapshot.dumps(result)))
 
 
 def _analyze_with_groups(
