@@ -384,21 +384,14 @@ def _matches_of(interactions: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_matches(
-    interactions: pd.DataFrame, who: pd.Categorical | None, matches: pd.DataFrame
+    interactions: pd.DataFrame, who: pd.Categorical, matches: pd.DataFrame
 ) -> pd.DataFrame:
     """``interactions`` plus ``person_id`` and ``matched_by`` from ``matches``
     (:func:`_matches_of` of their resolution): the same frame identity resolution returned.
-    ``who``: the interactions' ``who`` as a categorical (:meth:`Store.interactions_and_who`),
-    or None to code it here."""
-    if who is None:
-        codes, uniques = pd.factorize(
-            interactions["who"].to_numpy(dtype=object), use_na_sentinel=False
-        )
-    else:  # a missing who (code -1) is one more value, as factorize keeps it
-        uniques = np.append(
-            np.asarray(who.categories, dtype=object), np.array([None], dtype=object)
-        )
-        codes = np.where(who.codes < 0, len(uniques) - 1, who.codes)
+    ``who``: the interactions' ``who`` as a categorical (:meth:`Store.interactions_and_who`)."""
+    # a missing who (code -1) is one more value, looked up as identity resolution kept it
+    uniques = np.append(np.asarray(who.categories, dtype=object), np.array([None], dtype=object))
+    codes = np.where(who.codes < 0, len(uniques) - 1, who.codes)
     table = matches.set_index(pd.Index(matches["who"].to_numpy(dtype=object), dtype=object))
     found = table.reindex(pd.Index(np.asarray(uniques, dtype=object), dtype=object))
     pid = found["person_id"].to_numpy(dtype=object, copy=True)

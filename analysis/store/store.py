@@ -29,7 +29,7 @@ import io
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -419,6 +419,11 @@ def _owners(keys: np.ndarray, stored: np.ndarray, starts: np.ndarray) -> np.ndar
     pos = np.clip(np.searchsorted(ordered, keys), 0, len(ordered) - 1)
     found = ordered[pos] == keys
     return np.where(found, batch_of(order[pos]), -1)
+
+
+def _who_codes(frame: pd.DataFrame) -> pd.Categorical:
+    """The ``who`` of an interactions frame as a categorical."""
+    return pd.Categorical(frame["who"].to_numpy(dtype=object))
 
 
 def contact_key(row: dict) -> str:
@@ -959,35 +964,39 @@ class Store:
     def interactions(self, logged: bool = True) -> pd.DataFrame:
         """Every stored interaction, imported and (with ``logged``) logged, as an interactions
         DataFrame."""
-        return self.interactions_and_who(logged)[0]
+        return concat_interactions(frame for frame, _ in self._batches_read(logged, False))
 
     def interactions_and_who(self, logged: bool = True) -> tuple[pd.DataFrame, pd.Categorical]:
         """:meth:`interactions` and their ``who`` as a categorical (the same values, each
         distinct identity coded once), read from how the store keeps them rather than by
         hashing a million strings again."""
-        frames, whos = [], []
+        read = [(f, w) for f, w in self._batches_read(logged, True) if len(f)]
+        # categories as plain objects, so that stored (Arrow) and made (inferred) ones join
+        whos = [
+            pd.Categorical.from_codes(w.codes, pd.Index(np.asarray(w.categories, dtype=object)))
+            for _, w in read
+            if w is not None
+        ]
+        who = union_categoricals(whos) if whos else pd.Categorical([])
+        return concat_interactions(f for f, _ in read), who
+
+    def _batches_read(
+        self, logged: bool, with_who: bool
+    ) -> Iterator[tuple[pd.DataFrame, pd.Categorical | None]]:
+        """Each stored batch (then, with ``logged``, the logged contact) and, ``with_who``, its
+        ``who`` as a categorical: a stored batch's as Parquet keeps it, others coded here."""
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY file_digest"
         ):
-            if self.in_memory:
-                frame = self._batches[digest][0]
-                who = pd.Categorical(frame["who"].to_numpy(dtype=object))
-            else:
+            if not self.in_memory:
                 frame, who = blob_to_batch_and_who(blob)
-            frames.append(frame)
-            whos.append(who)
+                yield frame, who if with_who else None
+                continue
+            frame = self._batches[digest][0]
+            yield frame, _who_codes(frame) if with_who else None
         if logged:
-            frames.append(self.logged_interactions())
-            whos.append(pd.Categorical(frames[-1]["who"].to_numpy(dtype=object)))
-        # as concat_interactions leaves out empty frames; categories as plain objects, so that
-        # stored (Arrow) and made (inferred) ones can be joined
-        whos = [
-            pd.Categorical.from_codes(w.codes, pd.Index(np.asarray(w.categories, dtype=object)))
-            for f, w in zip(frames, whos, strict=True)
-            if len(f)
-        ]
-        who = union_categoricals(whos) if whos else pd.Categorical([])
-        return concat_interactions(frames), who
+            frame = self.logged_interactions()
+            yield frame, _who_codes(frame) if with_who else None
 
     def counts(self) -> dict[str, int]:
         """Row counts, for tests and the Data page."""
