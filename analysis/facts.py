@@ -121,8 +121,8 @@ def facts_of(
     recomputing those people's figures alone (:func:`_updated_facts`)."""
     if facts_key is None:
         return _compute_facts(people, _coded(interactions), as_of, window_days, timezone, me)
-    settings = (as_of.value, window_days, timezone, me)
-    key = (facts_key, *settings)
+    key = _key(facts_key, as_of, window_days, timezone, me)
+    settings = key[1:]
     with _FACTS_LOCK:
         kept = _FACTS.get(key)
         if kept is not None:
@@ -139,11 +139,28 @@ def facts_of(
         facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
     if facts is None:
         facts = _compute_facts(people, coded, as_of, window_days, timezone, me)
+    _remember(key, facts)
+    return facts
+
+
+def _key(
+    facts_key: str,
+    as_of: pd.Timestamp,
+    window_days: int,
+    timezone: str | None,
+    me: tuple[str, ...],
+) -> tuple:
+    """Where :data:`_FACTS` keeps the facts of these inputs."""
+    return (facts_key, as_of.value, window_days, timezone, me)
+
+
+def _remember(key: tuple, facts: Facts) -> None:
+    """Keep ``facts`` under ``key``, the last :data:`FACTS_KEPT` only."""
     with _FACTS_LOCK:
         _FACTS[key] = facts
+        _FACTS.move_to_end(key)
         while len(_FACTS) > FACTS_KEPT:
             _FACTS.popitem(last=False)
-    return facts
 
 
 def kept_facts(
@@ -155,7 +172,7 @@ def kept_facts(
 ) -> Facts | None:
     """The facts :func:`facts_of` keeps under these inputs, or None."""
     with _FACTS_LOCK:
-        return _FACTS.get((facts_key, as_of.value, window_days, timezone, me))
+        return _FACTS.get(_key(facts_key, as_of, window_days, timezone, me))
 
 
 def keep_facts(
@@ -187,12 +204,7 @@ def keep_facts(
         as_of,
         window_days,
     )
-    key = (facts_key, as_of.value, window_days, timezone, me)
-    with _FACTS_LOCK:
-        _FACTS[key] = day
-        _FACTS.move_to_end(key)
-        while len(_FACTS) > FACTS_KEPT:
-            _FACTS.popitem(last=False)
+    _remember(_key(facts_key, as_of, window_days, timezone, me), day)
     return True
 
 
