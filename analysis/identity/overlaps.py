@@ -50,21 +50,19 @@ _UNKNOWN = DIRECTIONS.index("unknown")
 @dataclass(frozen=True)
 class OverlapPlan:
     """What :func:`merge_overlaps` decides about a frame, by row position: the records merged
-    into another (``drop``; each with its file, ``dropped_source``, the kept record's file,
-    ``known_from``, and its person, ``drop_person``) and the kept records whose fields are
-    filled from their cluster (``keep``, with their ``duration``, ``direction`` and ``note``
-    after filling, and their person, ``keep_person``). Clusters never span two people, so the
-    decisions about one person's records depend on that person's records alone."""
+    into another (``drop``; each with its file, ``dropped_source``, and the kept record's
+    file, ``known_from``) and the kept records whose fields are filled from their cluster
+    (``keep``, with their ``duration``, ``direction`` and ``note`` after filling). Clusters
+    never span two people, so the decisions about one person's records depend on that person's
+    records alone."""
 
     drop: np.ndarray
     dropped_source: np.ndarray
     known_from: np.ndarray
-    drop_person: np.ndarray
     keep: np.ndarray
     duration: np.ndarray
     direction: np.ndarray
     note: np.ndarray
-    keep_person: np.ndarray
 
     def without_rows(self, rows: np.ndarray) -> OverlapPlan:
         """This plan without its decisions about the records at the positions ``rows``."""
@@ -72,8 +70,7 @@ class OverlapPlan:
         keep = ~np.isin(self.keep, rows)
         return OverlapPlan(
             self.drop[drop], self.dropped_source[drop], self.known_from[drop],
-            self.drop_person[drop], self.keep[keep], self.duration[keep],
-            self.direction[keep], self.note[keep], self.keep_person[keep],
+            self.keep[keep], self.duration[keep], self.direction[keep], self.note[keep],
         )  # fmt: skip
 
     def moved(self, positions: np.ndarray) -> OverlapPlan:
@@ -90,7 +87,7 @@ class OverlapPlan:
 
 def _no_plan() -> OverlapPlan:
     ints, objs = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    return OverlapPlan(ints, objs, objs, objs, ints, np.zeros(0, dtype="float64"), objs, objs, objs)
+    return OverlapPlan(ints, objs, objs, ints, np.zeros(0, dtype="float64"), objs, objs)
 
 
 def empty_overlaps() -> pd.DataFrame:
@@ -209,7 +206,7 @@ def overlap_plan(interactions: pd.DataFrame, window_min: float = OVERLAP_WINDOW_
     others = pd.unique(pids.to_numpy(dtype=object)[idx[src != largest]])
     mine = pids.isin(others).to_numpy()[idx]
     idx, src = idx[mine], src[mine]
-    pid, person = pd.factorize(pids.to_numpy(dtype=object)[idx])
+    pid = pd.factorize(pids.to_numpy(dtype=object)[idx])[0]
     seen = np.zeros((int(pid.max()) + 1, int(src.max()) + 1), dtype=bool)
     seen[pid, src] = True
     several = seen.sum(axis=1) > 1
@@ -277,17 +274,14 @@ def overlap_plan(interactions: pd.DataFrame, window_min: float = OVERLAP_WINDOW_
     dropped = np.ones(len(rows), dtype=bool)
     dropped[keep_pos] = False
     sources = _strings(frame["source"])
-    who = np.asarray(person, dtype=object)[p[multi]]
     return OverlapPlan(
         drop=idx[rows[dropped]],
         dropped_source=sources[dropped],
         known_from=sources[keep_of[clus[dropped]]],
-        drop_person=who[dropped],
         keep=idx[rows[keep_pos]],
         duration=np.where(np.isnan(cur_dur), best_dur, cur_dur),
         direction=np.asarray(new_dir, dtype=object),
         note=np.asarray(new_note, dtype=object),
-        keep_person=who[keep_pos],
     )
 
 
