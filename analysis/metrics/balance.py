@@ -200,14 +200,8 @@ def overall(
 ) -> tuple[float, float]:
     """``(offline_share in the window, trend)``; trend = share now minus share in the window
     before (NaN when either window has no contact)."""
-    today = day_number(as_of)
     md = mode_days(prepared) if md is None else md
-    d = md["day"].to_numpy()
-    now = md["offline"].to_numpy()[d > today - window_days]
-    before = md["offline"].to_numpy()[(d > today - 2 * window_days) & (d <= today - window_days)]
-    share_now = _share(now.sum(), (~now).sum())
-    share_before = _share(before.sum(), (~before).sum())
-    return share_now, share_now - share_before
+    return _shares(_window_counts(md, as_of, window_days))
 
 
 def by_circle(per_person: pd.DataFrame, circle: pd.Series) -> pd.DataFrame:
@@ -269,26 +263,32 @@ def mode_counts(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -
     """The person-days of :func:`mode_days` counted by mode: in the window, in the window
     before it and per calendar month (:class:`ModeCounts`)."""
     md = mode_days(prepared)
+    return ModeCounts(window=_window_counts(md, as_of, window_days), months=_month_counts(md))
+
+
+def _window_counts(md: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> np.ndarray:
+    """Offline and online person-days of :func:`mode_days` in the window, then in the window
+    before it (int64 array of 4)."""
     today = day_number(as_of)
     d = md["day"].to_numpy()
     off = md["offline"].to_numpy()
     now = off[d > today - window_days]
     before = off[(d > today - 2 * window_days) & (d <= today - window_days)]
-    window = np.array(
-        [now.sum(), (~now).sum(), before.sum(), (~before).sum()], dtype="int64"
-    )  # fmt: skip
-    return ModeCounts(window=window, months=_month_counts(md))
+    return np.array([now.sum(), (~now).sum(), before.sum(), (~before).sum()], dtype="int64")
+
+
+def _shares(window: np.ndarray) -> tuple[float, float]:
+    """``(offline share in the window, trend)`` from :func:`_window_counts`."""
+    off_now, on_now, off_before, on_before = (int(v) for v in window)
+    share_now = _share(off_now, on_now)
+    return share_now, share_now - _share(off_before, on_before)
 
 
 def modes_of(counts: ModeCounts) -> ModeBalance:
     """:class:`ModeBalance` from its counts: the share in the window, the trend, the months."""
-    off_now, on_now, off_before, on_before = (int(v) for v in counts.window)
-    share_now = _share(off_now, on_now)
+    share, trend = _shares(counts.window)
     return ModeBalance(
-        offline_share=share_now,
-        trend=share_now - _share(off_before, on_before),
-        monthly=_months(counts.months),
-        counts=counts,
+        offline_share=share, trend=trend, monthly=_months(counts.months), counts=counts
     )
 
 
