@@ -16,7 +16,6 @@ JSON. No pickle: a store file never runs code when it is read.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,7 @@ from analysis.facts import Facts, people_with
 from analysis.metrics.balance import ModeBalance, ModeCounts
 from analysis.metrics.graph import Structure
 from analysis.occasions import occasions_from_people
-from analysis.store.frames import frame_from_blob, frame_to_blob
+from analysis.store.frames import frame_from_blob, frame_to_blob, pack, unpack
 
 FORMAT = 1
 """Version of this encoding; a blob of another version is never read."""
@@ -60,10 +59,8 @@ def dumps(facts: Facts) -> bytes:
                 *((name, getattr(facts, name)) for name in _INDEXED),
             )
         },
-        "frames": [[name, len(blob)] for name, blob in blobs.items()],
     }
-    text = json.dumps(head, ensure_ascii=False).encode()
-    return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
+    return pack(head, blobs)
 
 
 def loads(data: bytes, people: pd.DataFrame) -> Facts:
@@ -71,14 +68,7 @@ def loads(data: bytes, people: pd.DataFrame) -> Facts:
     were made from), without the analysed rows and the figures that depend on the day (empty:
     :func:`analysis.facts.keep_facts` makes them for the day asked for). Raises
     ``ValueError`` for another format."""
-    n = int.from_bytes(data[:8], "big")
-    head = json.loads(data[8 : 8 + n])
-    if head.get("format") != FORMAT:
-        raise ValueError(f"facts snapshot format {head.get('format')!r}, expected {FORMAT}")
-    blobs, pos = {}, 8 + n
-    for name, size in head["frames"]:
-        blobs[name] = data[pos : pos + size]
-        pos += size
+    head, blobs = unpack(data, "facts snapshot", FORMAT)
     source_people = people
     people = people_with(people, set(head["bare"]))
     selves = frozenset(head["selves"])

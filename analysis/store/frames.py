@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -137,3 +138,27 @@ def frame_from_blob(blob: bytes) -> pd.DataFrame:
                 values.where(values.notna(), None), index=frame.index, dtype=object
             )
     return frame
+
+
+def pack(head: dict[str, Any], blobs: dict[str, bytes]) -> bytes:
+    """A snapshot's bytes: an 8-byte length, a JSON header (``head`` with each blob's name and
+    size under ``frames``), then the blobs."""
+    text = json.dumps(
+        {**head, "frames": [[name, len(blob)] for name, blob in blobs.items()]},
+        ensure_ascii=False,
+    ).encode()
+    return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
+
+
+def unpack(data: bytes, what: str, version: int) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """``(head, blobs)`` of bytes written by :func:`pack`. Raises ``ValueError`` when the
+    header's ``format`` is not ``version`` (``what``: the snapshot's name, for the message)."""
+    n = int.from_bytes(data[:8], "big")
+    head = json.loads(data[8 : 8 + n])
+    if head.get("format") != version:
+        raise ValueError(f"{what} format {head.get('format')!r}, expected {version}")
+    blobs, pos = {}, 8 + n
+    for name, size in head["frames"]:
+        blobs[name] = data[pos : pos + size]
+        pos += size
+    return head, blobs

@@ -8,7 +8,6 @@ it is first used, as after a fresh analysis. No pickle: a store file never runs 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -17,7 +16,7 @@ from analysis.engine import Analysis
 from analysis.metrics.balance import Balance
 from analysis.metrics.outside import Outside
 from analysis.report import plain
-from analysis.store.frames import frame_from_blob, frame_to_blob
+from analysis.store.frames import frame_from_blob, frame_to_blob, pack, unpack
 
 FORMAT = 2
 """Version of this encoding; part of the cache key, so an older snapshot is never read."""
@@ -50,10 +49,8 @@ def dumps(analysis: Analysis) -> bytes:
             "roles_missing": list(analysis.outside.roles_missing),
         },
         "communities": [list(c) for c in analysis.communities],
-        "frames": [[name, len(blob)] for name, blob in blobs.items()],
     }
-    text = json.dumps(head, ensure_ascii=False).encode()
-    return len(text).to_bytes(8, "big") + text + b"".join(blobs.values())
+    return pack(head, blobs)
 
 
 def _num(x: Any) -> float | None:
@@ -63,14 +60,8 @@ def _num(x: Any) -> float | None:
 
 def loads(data: bytes) -> Analysis:
     """The analysis written by :func:`dumps`. Raises ``ValueError`` for another format."""
-    n = int.from_bytes(data[:8], "big")
-    head = json.loads(data[8 : 8 + n])
-    if head.get("format") != FORMAT:
-        raise ValueError(f"analysis snapshot format {head.get('format')!r}, expected {FORMAT}")
-    frames, pos = {}, 8 + n
-    for name, size in head["frames"]:
-        frames[name] = frame_from_blob(data[pos : pos + size])
-        pos += size
+    head, blobs = unpack(data, "analysis snapshot", FORMAT)
+    frames = {name: frame_from_blob(blob) for name, blob in blobs.items()}
     bal, out = head["balance"], head["outside"]
     return Analysis(
         as_of=pd.Timestamp(head["as_of"]),
