@@ -17,8 +17,6 @@ figures alone (:func:`_updated_facts`), whenever that gives exactly a fresh comp
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -26,6 +24,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from analysis.kept import Kept
 from analysis.metrics.balance import (
     ModeBalance,
     mode_balance,
@@ -102,8 +101,7 @@ class Facts:
 FACTS_KEPT = 2
 """How many :class:`Facts` :func:`analysis.engine.analyze` keeps by ``facts_key`` (the user's and the sample's)."""
 
-_FACTS: OrderedDict[tuple, Facts] = OrderedDict()
-_FACTS_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+_FACTS: Kept[Facts] = Kept(FACTS_KEPT)
 
 
 def facts_of(
@@ -123,23 +121,21 @@ def facts_of(
         return _compute_facts(people, _coded(interactions), as_of, window_days, timezone, me)
     key = _key(facts_key, as_of, window_days, timezone, me)
     settings = key[1:]
-    with _FACTS_LOCK:
-        kept = _FACTS.get(key)
-        if kept is not None:
-            _FACTS.move_to_end(key)
-            return kept
-        near = [
-            f
-            for k, f in reversed(_FACTS.items())
-            if k[1:] == settings and f.source_people is people
-        ]
+    kept = _FACTS.get(key)
+    if kept is not None:
+        return kept
+    near = [
+        f
+        for k, f in _FACTS.newest_first()
+        if k[1:] == settings and f.source_people is people  # type: ignore[index]
+    ]
     facts = None
     coded = _coded(interactions)
     if near:
         facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
     if facts is None:
         facts = _compute_facts(people, coded, as_of, window_days, timezone, me)
-    _remember(key, facts)
+    _FACTS.put(key, facts)
     return facts
 
 
@@ -154,15 +150,6 @@ def _key(
     return (facts_key, as_of.value, window_days, timezone, me)
 
 
-def _remember(key: tuple, facts: Facts) -> None:
-    """Keep ``facts`` under ``key``, the last :data:`FACTS_KEPT` only."""
-    with _FACTS_LOCK:
-        _FACTS[key] = facts
-        _FACTS.move_to_end(key)
-        while len(_FACTS) > FACTS_KEPT:
-            _FACTS.popitem(last=False)
-
-
 def kept_facts(
     facts_key: str,
     as_of: pd.Timestamp,
@@ -171,8 +158,7 @@ def kept_facts(
     me: tuple[str, ...],
 ) -> Facts | None:
     """The facts :func:`facts_of` keeps under these inputs, or None."""
-    with _FACTS_LOCK:
-        return _FACTS.get(_key(facts_key, as_of, window_days, timezone, me))
+    return _FACTS.get(_key(facts_key, as_of, window_days, timezone, me))
 
 
 def keep_facts(
@@ -204,7 +190,7 @@ def keep_facts(
         as_of,
         window_days,
     )
-    _remember(_key(facts_key, as_of, window_days, timezone, me), day)
+    _FACTS.put(_key(facts_key, as_of, window_days, timezone, me), day)
     return True
 
 

@@ -27,7 +27,6 @@ import json
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from analysis.identity.overlaps import (
 from analysis.importers import IMPORTERS, begin_import, detect, head_text
 from analysis.importers.base import FileReport, ImportOptions, ImportResult, SourceFile
 from analysis.importers.csvsniff import describe_columns
+from analysis.kept import Kept
 from analysis.metrics.cadence import as_of_timestamp
 from analysis.model import concat_interactions
 from analysis.store import ImportOutcome, PersonEdit, Store, facts_snapshot, snapshot
@@ -292,7 +292,7 @@ def resolution_from_store(
         resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
         return dataset, resolution, overlaps
     key = store.data_key(options.region, decisions, resolver_key(), logged=False)
-    recent = _recalled(key)
+    recent = _RECENT.get(key)
     base = recent.resolution if recent is not None else None
     cached = None if base is not None else store.load_resolution(key)
     if cached is not None:
@@ -314,7 +314,7 @@ def resolution_from_store(
             store.save_resolution(key, kept)
     if recent is None:
         recent = _Recent(base, overlap_plan(base.interactions))
-        _remember(key, recent)
+        _RECENT.put(key, recent)
     resolution, plan = base, recent.plan
     logged = store.logged_interactions()
     if len(logged):
@@ -343,33 +343,14 @@ class _Recent:
     plan: OverlapPlan
 
 
-_RECENT: OrderedDict[str, _Recent] = OrderedDict()
+RECENT_RESOLUTIONS = 2
+"""How many resolutions :data:`_RECENT` keeps (the user's store and the sample's)."""
+
+_RECENT: Kept[_Recent] = Kept(RECENT_RESOLUTIONS)
 """The imports' resolutions used last in this process, by their key (which digests every input:
 the files and the options each was read with, the decisions, the region), so that a rerun of
 the dashboard after logging contact or an edit does not read a million interactions back from
 the store, nor merge their overlaps again. Never mutated: every step builds new frames."""
-
-RECENT_RESOLUTIONS = 2
-"""How many resolutions :data:`_RECENT` keeps (the user's store and the sample's)."""
-
-
-_RECENT_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
-
-
-def _recalled(key: str) -> _Recent | None:
-    with _RECENT_LOCK:
-        found = _RECENT.get(key)
-        if found is not None:
-            _RECENT.move_to_end(key)
-        return found
-
-
-def _remember(key: str, recent: _Recent) -> None:
-    with _RECENT_LOCK:
-        _RECENT[key] = recent
-        _RECENT.move_to_end(key)
-        while len(_RECENT) > RECENT_RESOLUTIONS:
-            _RECENT.popitem(last=False)
 
 
 MATCH_COLUMNS = ("who", "person_id", "matched_by")

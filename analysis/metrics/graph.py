@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.kept import Kept
 from analysis.normalize import normalize_name
 
 ME = "me"
@@ -385,8 +385,7 @@ class Structure(NamedTuple):
 STRUCTURES_KEPT = 2
 """How many structures :func:`network_structure` keeps (the user's network and the sample's)."""
 
-_STRUCTURES: OrderedDict[bytes, Structure] = OrderedDict()
-_STRUCTURES_LOCK = threading.Lock()  # the dashboard runs each browser session on a thread
+_STRUCTURES: Kept[Structure] = Kept(STRUCTURES_KEPT)
 
 
 def network_structure(
@@ -409,17 +408,11 @@ def network_structure(
     node_set = set(node_list)
     ev = _event_rows(prepared, node_set)
     key = _structure_key(people, ev, node_list)
-    with _STRUCTURES_LOCK:
-        kept = _STRUCTURES.get(key)
-        if kept is not None:
-            _STRUCTURES.move_to_end(key)
+    kept = _STRUCTURES.get(key)
     if kept is None:
         edges = _edges_of(people, ev, node_set)
         kept = Structure(edges, communities(edges), structural(edges))
-        with _STRUCTURES_LOCK:
-            _STRUCTURES[key] = kept
-            while len(_STRUCTURES) > STRUCTURES_KEPT:
-                _STRUCTURES.popitem(last=False)
+        _STRUCTURES.put(key, kept)
     return Structure(kept.edges, [list(c) for c in kept.communities], kept.measures)
 
 
