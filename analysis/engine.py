@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.facts import as_texts, facts_of
+from analysis.facts import FactsSettings, as_texts, facts_of
 from analysis.metrics.balance import (
     Balance,
     balance,
@@ -185,7 +185,8 @@ def analyze(
     for col in ("person_id", "timestamp", "channel", "mode", "direction"):
         if col not in interactions.columns:
             raise ValueError(f"interactions frame lacks column {col!r}")
-    facts = facts_of(people, interactions, as_of_ts, window_days, timezone, tuple(me), facts_key)
+    settings = FactsSettings(as_of_ts, window_days, timezone, tuple(me))
+    facts = facts_of(people, interactions, settings, facts_key)
     people, me_card, stats = facts.people, facts.me_card, facts.stats
     today = day_number(as_of_ts)
     sidx = stats.index

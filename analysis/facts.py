@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,7 @@ __all__ = [
     "FACTS_KEPT",
     "UPDATE_MAX_SHARE",
     "Facts",
+    "FactsSettings",
     "as_texts",
     "facts_for_day",
     "facts_of",
@@ -98,6 +99,18 @@ class Facts:
         return self.digests["prints"]
 
 
+class FactsSettings(NamedTuple):
+    """What :class:`Facts` depend on besides the data: the as-of date (a UTC timestamp, as
+    :func:`analysis.metrics.cadence.as_of_timestamp` gives), the window of the balance in days,
+    the user's time zone (IANA name, for the work pattern) and the user's own names, addresses
+    and numbers (``ImportOptions.me``)."""
+
+    as_of: pd.Timestamp
+    window_days: int
+    timezone: str | None
+    me: tuple[str, ...]
+
+
 FACTS_KEPT = 2
 """How many :class:`Facts` :func:`analysis.engine.analyze` keeps by ``facts_key`` (the user's and the sample's)."""
 
@@ -107,10 +120,7 @@ _FACTS: Kept[Facts] = Kept(FACTS_KEPT)
 def facts_of(
     people: pd.DataFrame,
     interactions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
+    settings: FactsSettings,
     facts_key: str | None,
 ) -> Facts:
     """:func:`_compute_facts`, kept under ``facts_key`` and the other inputs when a key is
@@ -118,66 +128,46 @@ def facts_of(
     same people and settings in the rows of a few people only is derived from those facts,
     recomputing those people's figures alone (:func:`_updated_facts`)."""
     if facts_key is None:
-        return _compute_facts(people, _coded(interactions), as_of, window_days, timezone, me)
-    key = _key(facts_key, as_of, window_days, timezone, me)
-    settings = key[1:]
+        return _compute_facts(people, _coded(interactions), settings)
+    key = (facts_key, settings)
     kept = _FACTS.get(key)
     if kept is not None:
         return kept
     near = [
         f
         for k, f in _FACTS.newest_first()
-        if k[1:] == settings and f.source_people is people  # type: ignore[index]
+        if k[1] == settings and f.source_people is people  # type: ignore[index]
     ]
     facts = None
     coded = _coded(interactions)
     if near:
-        facts = _updated_facts(near[0], coded, as_of, window_days, timezone, me)
+        facts = _updated_facts(near[0], coded, settings)
     if facts is None:
-        facts = _compute_facts(people, coded, as_of, window_days, timezone, me)
+        facts = _compute_facts(people, coded, settings)
     _FACTS.put(key, facts)
     return facts
 
 
-def _key(
-    facts_key: str,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-) -> tuple:
-    """Where :data:`_FACTS` keeps the facts of these inputs."""
-    return (facts_key, as_of.value, window_days, timezone, me)
-
-
-def kept_facts(
-    facts_key: str,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-) -> Facts | None:
+def kept_facts(facts_key: str, settings: FactsSettings) -> Facts | None:
     """The facts :func:`facts_of` keeps under these inputs, or None."""
-    return _FACTS.get(_key(facts_key, as_of, window_days, timezone, me))
+    return _FACTS.get((facts_key, settings))
 
 
 def keep_facts(
     facts: Facts,
     people: pd.DataFrame,
     interactions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
+    settings: FactsSettings,
     facts_key: str,
 ) -> bool:
     """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
-    ``timezone`` and ``me`` on an earlier or the same date, and complete (every row with a
-    time analysed), as read back from the store without the analysed rows -- for ``as_of``:
-    the rows are ordered again and the figures that depend on the date computed again
-    (:func:`facts_for_day`); :func:`facts_of` then finds them. False, and nothing kept, when
-    ``interactions`` hold a row after ``as_of`` (that day's analysed rows could differ) or the
-    facts are not complete."""
+    ``settings``' time zone and user on an earlier or the same date, and complete (every row
+    with a time analysed), as read back from the store without the analysed rows -- for the
+    settings' date: the rows are ordered again and the figures that depend on the date computed
+    again (:func:`facts_for_day`); :func:`facts_of` then finds them. False, and nothing kept,
+    when ``interactions`` hold a row after that date (that day's analysed rows could differ) or
+    the facts are not complete."""
+    as_of = settings.as_of
     if not facts.complete or not _all_on_or_before(interactions, as_of):
         return False
     coded = _coded(interactions)
@@ -188,9 +178,9 @@ def keep_facts(
             facts, source_people=people, prepared=prepare(coded, as_of), rows=coded, digests={}
         ),
         as_of,
-        window_days,
+        settings.window_days,
     )
-    _FACTS.put(_key(facts_key, as_of, window_days, timezone, me), day)
+    _FACTS.put((facts_key, settings), day)
     return True
 
 
@@ -229,15 +219,11 @@ def _coded(interactions: pd.DataFrame) -> pd.DataFrame:
 
 
 def _compute_facts(
-    people: pd.DataFrame,
-    interactions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
+    people: pd.DataFrame, interactions: pd.DataFrame, settings: FactsSettings
 ) -> Facts:
     """The edit-free part of :func:`analysis.engine.analyze` (see :class:`Facts`), from
     ``interactions`` coded by :func:`_coded`."""
+    as_of, window_days, timezone, me = settings
     source_people = people
     people = _complete_people(people, interactions)
     me_card: dict[str, list] = {}
@@ -318,19 +304,13 @@ def _fingerprints(interactions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _updated_facts(
-    kept: Facts,
-    coded: pd.DataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    timezone: str | None,
-    me: tuple[str, ...],
-) -> Facts | None:
+def _updated_facts(kept: Facts, coded: pd.DataFrame, settings: FactsSettings) -> Facts | None:
     """``kept`` brought up to the interactions ``coded`` (of the same people and settings),
     recomputing the figures of the people whose rows differ and only theirs; None when that
     does not give exactly a fresh computation's result: people came or went, a share of them
     over :data:`UPDATE_MAX_SHARE` changed, or a changed person's shared events differ (an
     event's size counts everyone in it)."""
+    as_of, window_days, timezone, me = settings
     if kept.selves:
         coded = coded.loc[~coded["person_id"].isin(kept.selves)]
     prints = _fingerprints(coded)

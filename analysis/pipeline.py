@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
-from analysis.facts import Facts, keep_facts, kept_facts
+from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
 from analysis.identity.matching import match_known
@@ -433,7 +433,10 @@ def analyse_resolved(
     if blob is not None:
         return Run(dataset, resolution, snapshot.loads(blob), overlaps)
     day = _day(as_of)
-    kept = _FactsKey(rkey, as_of_timestamp(day), window_days, options)
+    kept = _FactsKey(
+        rkey,
+        FactsSettings(as_of_timestamp(day), int(window_days), options.timezone, tuple(options.me)),
+    )
     if use_cache and not store.in_memory:
         _recall_facts(store, kept, resolution)
     result = _analyze_with_groups(
@@ -445,7 +448,7 @@ def analyse_resolved(
         else:
             store.save_analysis(akey, snapshot.dumps(result))
     if use_cache and not store.in_memory and not store.has_facts(kept.digest):
-        made = kept_facts(*kept.lookup)
+        made = kept_facts(kept.data_key, kept.settings)
         if made is not None and made.complete:
             if save_later:
                 _later(_save_facts, store.path, kept.digest, made)
@@ -456,25 +459,18 @@ def analyse_resolved(
 
 @dataclass(frozen=True)
 class _FactsKey:
-    """Where the engine's facts of one analysis are kept: in the process
-    (:func:`analysis.facts.kept_facts`, by ``lookup``) and in the store (by ``digest``: the
-    resolution key, the time zone and the user, not the day, which the facts kept in the store
-    do not depend on)."""
+    """Where the engine's facts of one analysis are kept: in the process under the resolution
+    key and the settings (:func:`analysis.facts.kept_facts`) and in the store by ``digest``
+    (the resolution key, the time zone and the user, not the day, which the facts kept in the
+    store do not depend on)."""
 
     data_key: str
-    as_of: pd.Timestamp
-    window_days: int
-    options: ImportOptions
-
-    @property
-    def lookup(self) -> tuple[str, pd.Timestamp, int, str | None, tuple[str, ...]]:
-        o = self.options
-        return (self.data_key, self.as_of, int(self.window_days), o.timezone, tuple(o.me))
+    settings: FactsSettings
 
     @property
     def digest(self) -> str:
-        o = self.options
-        text = repr((self.data_key, o.timezone, tuple(o.me), facts_snapshot.FORMAT))
+        s = self.settings
+        text = repr((self.data_key, s.timezone, s.me, facts_snapshot.FORMAT))
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -483,7 +479,7 @@ def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
     data (on an earlier day) are made the facts of this day (:func:`analysis.facts.keep_facts`:
     only when no interaction lies after the day). A snapshot that cannot be read is left
     alone: the engine computes the facts afresh."""
-    if kept_facts(*key.lookup) is not None:
+    if kept_facts(key.data_key, key.settings) is not None:
         return
     blob = store.load_facts(key.digest)
     if blob is None:
@@ -492,11 +488,7 @@ def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
         facts = facts_snapshot.loads(blob, resolution.people)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
         return
-    data_key, as_of, window_days, timezone, me = key.lookup
-    keep_facts(
-        facts, resolution.people, resolution.interactions, as_of, window_days, timezone, me,
-        data_key,
-    )  # fmt: skip
+    keep_facts(facts, resolution.people, resolution.interactions, key.settings, key.data_key)
 
 
 SAVE_AFTER_QUIET_S = 2.0

@@ -181,6 +181,13 @@ def test_on_every_life_a_logged_call_updates_the_kept_facts_to_the_fresh_result(
     _same_analysis(kept, engine.analyze(people, logged, **settings))
 
 
+def _settings(day, life):
+    """The facts' settings of an analysis of ``life`` on ``day`` (90-day window, as analyze)."""
+    from analysis.facts import FactsSettings
+
+    return FactsSettings(day, 90, life.timezone, tuple(life.me))
+
+
 def _fresh_caches():
     """A new process: no facts, no network structure kept."""
     import analysis.facts as facts
@@ -210,7 +217,7 @@ def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, 
     real = facts._compute_facts
     _fresh_caches()
     engine.analyze(people, rows, as_of=day, facts_key="k", **settings)
-    made = facts.kept_facts("k", day, 90, life.timezone, tuple(life.me))
+    made = facts.kept_facts("k", _settings(day, life))
     assert made is not None and made.complete
     blob = facts_snapshot.dumps(made)
     for later in (day + pd.Timedelta(days=1), day + pd.Timedelta(days=42)):
@@ -218,7 +225,7 @@ def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, 
         fresh = engine.analyze(people, rows, as_of=later, **settings)
         _fresh_caches()
         back = facts_snapshot.loads(blob, people)
-        assert facts.keep_facts(back, people, rows, later, 90, life.timezone, tuple(life.me), "k")
+        assert facts.keep_facts(back, people, rows, _settings(later, life), "k")
         monkeypatch.setattr(
             facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
         )
@@ -242,13 +249,13 @@ def test_facts_are_not_read_back_for_a_day_whose_rows_differ():
     day = max(pd.Timestamp(life.as_of, tz="UTC"), rows["timestamp"].max().normalize())
     _fresh_caches()
     engine.analyze(people, rows, as_of=day, facts_key="k", timezone=life.timezone, me=life.me)
-    made = facts.kept_facts("k", day, 90, life.timezone, tuple(life.me))
+    made = facts.kept_facts("k", _settings(day, life))
     back = facts_snapshot.loads(facts_snapshot.dumps(made), people)
     earlier = day - pd.Timedelta(days=30)
-    assert not facts.keep_facts(back, people, rows, earlier, 90, life.timezone, life.me, "k")
+    assert not facts.keep_facts(back, people, rows, _settings(earlier, life), "k")
     ahead = pd.concat(
         [rows, rows.iloc[[-1]].assign(timestamp=day + pd.Timedelta(days=3))], ignore_index=True
     )
     _fresh_caches()
     engine.analyze(people, ahead, as_of=day, facts_key="k2", timezone=life.timezone, me=life.me)
-    assert not facts.kept_facts("k2", day, 90, life.timezone, tuple(life.me)).complete
+    assert not facts.kept_facts("k2", _settings(day, life)).complete
