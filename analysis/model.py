@@ -157,15 +157,15 @@ def interactions_frame(
     ts = pd.to_datetime(timestamp, utc=True)
     n = len(ts) if hasattr(ts, "__len__") else 1
     frame = pd.DataFrame({"timestamp": ts})
-    frame["who"] = _col(who, n, object)
+    frame["who"] = _col(who, n, object, frame.index)
     frame["channel"] = _categorical(channel, n, CHANNEL_DTYPE, "channel")
     codes = (frame["channel"].cat.codes.to_numpy() != 0).astype("int8")
     frame["mode"] = pd.Categorical.from_codes(codes, dtype=MODE_DTYPE)
     frame["direction"] = _categorical(direction, n, DIRECTION_DTYPE, "direction")
-    frame["duration_min"] = _col(duration_min, n, "float64")
-    frame["event_id"] = _col(event_id, n, object)
-    frame["note"] = _col(note, n, object)
-    frame["source"] = _col(source, n, object)
+    frame["duration_min"] = _col(duration_min, n, "float64", frame.index)
+    frame["event_id"] = _col(event_id, n, object, frame.index)
+    frame["note"] = _col(note, n, object, frame.index)
+    frame["source"] = _col(source, n, object, frame.index)
     return frame[list(INTERACTION_COLUMNS)]
 
 
@@ -202,24 +202,27 @@ def concat_contacts(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _col(values: Any, n: int, dtype: Any) -> pd.Series:
+def _col(values: Any, n: int, dtype: Any, index: pd.Index) -> pd.Series:
     if isinstance(values, str) or not hasattr(values, "__len__"):
-        return pd.Series([values] * n, dtype=dtype)
-    if isinstance(values, pd.Series):
-        values = values.to_numpy()
-    elif not isinstance(values, np.ndarray):
+        return pd.Series([values] * n, dtype=dtype, index=index)
+    if isinstance(values, pd.Series):  # shared until either side is written to (copy on write)
+        return values.set_axis(index).astype(dtype)
+    if not isinstance(values, np.ndarray):  # made here, so not copied again
         values = np.asarray(list(values), dtype=object if dtype is object else None)
-    return pd.Series(values, dtype=dtype)
+        return pd.Series(values, dtype=dtype, index=index, copy=False)
+    return pd.Series(values, dtype=dtype, index=index)
 
 
 def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        recoded = pd.Categorical(values, dtype=dtype)  # by categories, not row by row
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # recoded by category
+        cats = pd.Index(np.asarray(values.dtype.categories, dtype=object))
         known = set(dtype.categories)
-        wrong = sorted(str(c) for c in pd.Categorical(values).categories if c not in known)
+        wrong = sorted(str(c) for c in cats if c not in known)
         if wrong:
             raise ValueError(f"unknown {name} value(s): {', '.join(wrong[:5])}")
-        return pd.Series(recoded)
+        codes = np.asarray(values.cat.codes if isinstance(values, pd.Series) else values.codes)
+        new = np.append(dtype.categories.get_indexer(cats), -1)[codes]  # -1: missing
+        return pd.Series(pd.Categorical.from_codes(new, dtype=dtype))
     if isinstance(values, str):
         values = [values] * n
     cat = pd.Categorical(values, dtype=dtype)

@@ -121,7 +121,8 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
             "day": tsv_sorted // _DAY_NS,  # floor division: the UTC day, before 1970 too
             "event_size": size[order],
             "duration_min": dur[order],
-        }
+        },
+        copy=False,  # every column is made here: copying a million rows again costs fresh memory
     )
     return out
 
