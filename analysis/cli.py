@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import checkin, occasions, pipeline
+from analysis import checkin, occasions, pipeline, runtime
 from analysis import constants as C
 from analysis.errors import CloseknitError
 from analysis.exports import people_csv, reminders_ics, report_html
@@ -546,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Every failure is one line on stderr saying what happened and what to do
     (exit status 2); no traceback reaches the user."""
+    runtime.use_small_pages()
     args = build_parser().parse_args(argv)
     if args.func in (cmd_import, cmd_analyze, cmd_today) and not args.files and not args.store:
         build_parser().error("give at least one FILE, or --store PATH")

@@ -1,11 +1,15 @@
 """Run one benchmark phase in a fresh subprocess and read back its time and peak memory.
 
 Each phase runs alone in its own interpreter, so its peak resident memory (ru_maxrss) is its own.
+Every phase, closeknit's and its floor's alike, runs as closeknit's programs run: without numpy's
+hugepage hints (:func:`analysis.runtime.use_small_pages`), so that both sides of a ratio run under
+the same setting.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +24,7 @@ def run_phase(script: Path, phase: str, *args: str, repeat: int = 3) -> dict:
             check=True,
             capture_output=True,
             text=True,
+            env={**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"},
         ).stdout
         res = json.loads(out.strip().splitlines()[-1])
         if best is None or res["seconds"] < best["seconds"]:
