@@ -14,7 +14,8 @@ import streamlit as st
 from analysis import runtime
 from dashboard import data, group_filter, practice, state, ui
 
-runtime.use_small_pages()  # before any analysis: see the function
+runtime.use_small_pages()  # before any analysis: see the functions
+runtime.collect_less_often()  # once per process
 
 # A local file: a material-icon or emoji favicon would be fetched from the internet.
 ICON = Path(__file__).resolve().parent / "app_pages" / "icon.png"

@@ -547,6 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Every failure is one line on stderr saying what happened and what to do
     (exit status 2); no traceback reaches the user."""
     runtime.use_small_pages()
+    runtime.collect_less_often()
     args = build_parser().parse_args(argv)
     if args.func in (cmd_import, cmd_analyze, cmd_today) and not args.files and not args.store:
         build_parser().error("give at least one FILE, or --store PATH")

@@ -1,13 +1,15 @@
 """Process-wide settings that closeknit's own programs apply when they start.
 
 The command line (:func:`analysis.cli.main`) and the dashboard (``app.py``) call
-:func:`use_small_pages` first thing. The library never calls it on import: a program that
-imports :mod:`analysis` for its own use keeps its own settings.
+:func:`use_small_pages` and :func:`collect_less_often` first thing. The library never calls them
+on import: a program that imports :mod:`analysis` for its own use keeps its own settings.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 
 import numpy as np
 
@@ -51,4 +53,44 @@ def use_small_pages() -> bool:
     if setter is None:  # pragma: no cover - a numpy without the switch gives no hint either
         return True
     setter(False)
+    return True
+
+
+COLLECT_AFTER = 10_000
+"""Allocations of container objects (lists, tuples, dicts ...) between two collections of the
+youngest generation of Python's cycle collector, instead of Python's 700. Judgement call: a
+reader of a million rows makes containers by the hundred thousand, nearly all of them kept, and
+at 700 the collector walked them again and again (measured: 0.13 s of a 1.8 s new-day start,
+0.54 s of a 7 s ``analyze``; 0.02 s with this and :func:`gc.freeze`). The older generations keep
+Python's ratios (10 and 10), so a full collection still follows about every million."""
+
+_COLLECTOR_SET = threading.Lock()
+_collector_set = False
+
+
+def collect_less_often() -> bool:
+    """Make Python's cycle collector cheaper for closeknit's work, once per process: the
+    objects alive now (the modules imported) are moved out of its sight for good
+    (:func:`gc.freeze`: they are never garbage) and the youngest generation is collected every
+    :data:`COLLECT_AFTER` container allocations. Objects are still freed as soon as nothing
+    refers to them; only garbage in reference cycles waits longer.
+
+    Returns
+    -------
+    bool
+        True when this call set the collector, False when an earlier call had.
+
+    References
+    ----------
+    Python documentation, "gc: Garbage Collector interface" (``freeze``, ``set_threshold``);
+    the CPython developer guide, "Garbage collector design" (generations and thresholds).
+    """
+    global _collector_set
+    with _COLLECTOR_SET:
+        if _collector_set:
+            return False
+        _collector_set = True
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(COLLECT_AFTER, older, oldest)
     return True

@@ -1,9 +1,10 @@
 """Run one benchmark phase in a fresh subprocess and read back its time and peak memory.
 
 Each phase runs alone in its own interpreter, so its peak resident memory (ru_maxrss) is its own.
-Every phase, closeknit's and its floor's alike, runs as closeknit's programs run: without numpy's
-hugepage hints (:func:`analysis.runtime.use_small_pages`), so that both sides of a ratio run under
-the same setting.
+Every phase, closeknit's and its floor's alike, runs as closeknit's programs run (the command line
+and the dashboard): without numpy's hugepage hints and with Python's cycle collector set as they
+set it (:mod:`analysis.runtime`, :func:`as_closeknit_runs`), so that both sides of a ratio run
+under the same settings.
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+
+def as_closeknit_runs() -> None:
+    """The process settings closeknit's programs apply at start (:mod:`analysis.runtime`),
+    applied by each phase before its work, the floors' included."""
+    from analysis import runtime
+
+    runtime.use_small_pages()
+    runtime.collect_less_often()
 
 
 def run_phase(script: Path, phase: str, *args: str, repeat: int = 3) -> dict:

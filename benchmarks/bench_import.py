@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
-from _measure import report_phase, run_phase  # noqa: E402
+from _measure import as_closeknit_runs, report_phase, run_phase  # noqa: E402
 
 VCARD_WORKLOADS = (("photo-less", "plain.vcf", 0.0), ("10% photos", "photos.vcf", 0.1))
 """(label, file name, share of cards with a 30 KB photo) of the two vCard workloads."""
@@ -84,6 +84,7 @@ def main() -> None:
     ap.add_argument("--dir")
     args = ap.parse_args()
     if args.phase:
+        as_closeknit_runs()
         d = Path(args.dir)
         phase(args.phase, d / args.vcf, d / "log.csv")
         return

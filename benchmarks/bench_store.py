@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
-from _measure import report_phase, run_phase  # noqa: E402
+from _measure import as_closeknit_runs, report_phase, run_phase  # noqa: E402
 
 AS_OF = "2026-11-01"
 
@@ -86,6 +86,7 @@ def main() -> None:
     ap.add_argument("--dir")
     args = ap.parse_args()
     if args.phase:
+        as_closeknit_runs()
         phase(args.phase, Path(args.dir))
         return
     with tempfile.TemporaryDirectory() as tmp:

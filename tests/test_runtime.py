@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +50,43 @@ def test_the_command_line_turns_them_off_before_any_work(hints_restored, capsys)
 def test_the_dashboard_turns_them_off(hints_restored):
     AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not _hinting()
+
+
+@pytest.fixture
+def collector_restored(monkeypatch):
+    """Python's collector thresholds as they were, and :func:`runtime.collect_less_often` not
+    yet called in this process."""
+    before = gc.get_threshold()
+    monkeypatch.setattr(runtime, "_collector_set", False)
+    yield
+    gc.set_threshold(*before)
+
+
+def test_collect_less_often_sets_the_collector_once_per_process(collector_restored):
+    gc.set_threshold(700, 10, 10)
+    assert runtime.collect_less_often()
+    assert gc.get_threshold() == (runtime.COLLECT_AFTER, 10, 10)
+    assert gc.get_freeze_count() > 0  # the modules imported so far: out of the collector's sight
+    gc.set_threshold(700, 10, 10)
+    assert not runtime.collect_less_often()  # a dashboard rerun changes nothing
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_garbage_in_cycles_is_still_collected(collector_restored):
+    runtime.collect_less_often()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    del a, b
+    gc.collect()
+    assert gone() is None
+
+
+def test_the_command_line_sets_the_collector(collector_restored):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert gc.get_threshold()[0] == runtime.COLLECT_AFTER
