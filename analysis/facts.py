@@ -88,14 +88,27 @@ class Facts:
     selves: frozenset[str]
     rows: pd.DataFrame | None
     complete: bool = False
+    raw: pd.DataFrame | None = None
     digests: dict = field(default_factory=dict, compare=False)
 
+    def analysed_rows(self) -> pd.DataFrame:
+        """``rows``; for facts read back from the store (:func:`keep_facts`), which keep the
+        interactions as given (``raw``) rather than coded, coded the first time a later call
+        compares with them."""
+        if self.rows is not None:
+            return self.rows
+        if "rows" not in self.digests:
+            assert self.raw is not None, "facts read back are kept (keep_facts) before use"
+            coded = _coded(self.raw)
+            if self.selves:
+                coded = coded.loc[~coded["person_id"].isin(self.selves)]
+            self.digests["rows"] = coded
+        return self.digests["rows"]
+
     def fingerprints(self) -> pd.DataFrame:
-        """:func:`_fingerprints` of ``rows``, made once. (Facts read back from the store have
-        no rows until :func:`keep_facts` gives them the day's.)"""
+        """:func:`_fingerprints` of :meth:`analysed_rows`, made once."""
         if "prints" not in self.digests:
-            assert self.rows is not None, "facts read back are kept (keep_facts) before use"
-            self.digests["prints"] = _fingerprints(self.rows)
+            self.digests["prints"] = _fingerprints(self.analysed_rows())
         return self.digests["prints"]
 
 
@@ -162,24 +175,28 @@ def keep_facts(
 ) -> bool:
     """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
     ``settings``' time zone and user on an earlier or the same date, and complete (every row
-    with a time analysed), as read back from the store without the analysed rows -- for the
-    settings' date: the rows are ordered again and the figures that depend on the date computed
-    again (:func:`facts_for_day`); :func:`facts_of` then finds them. False, and nothing kept,
-    when ``interactions`` hold a row after that date (that day's analysed rows could differ) or
-    the facts are not complete."""
+    with a time analysed), as read back from the store -- for the settings' date: the figures
+    that depend on the date are computed again (:func:`facts_for_day`) from the analysed rows
+    read back (facts read back without them have the rows ordered again);
+    :func:`facts_of` then finds them. ``interactions`` are coded for a later comparison only
+    when one comes (:meth:`Facts.analysed_rows`). False, and nothing kept, when
+    ``interactions`` hold a row after that date (that day's analysed rows could differ) or the
+    facts are not complete."""
     as_of = settings.as_of
     if not facts.complete or not _all_on_or_before(interactions, as_of):
         return False
-    coded = _coded(interactions)
-    if facts.selves:
-        coded = coded.loc[~coded["person_id"].isin(facts.selves)]
-    day = facts_for_day(
-        dataclasses.replace(
+    if len(facts.prepared.columns):  # read back with the analysed rows: not ordered again
+        kept = dataclasses.replace(
+            facts, source_people=people, rows=None, raw=interactions, digests={}
+        )
+    else:
+        coded = _coded(interactions)
+        if facts.selves:
+            coded = coded.loc[~coded["person_id"].isin(facts.selves)]
+        kept = dataclasses.replace(
             facts, source_people=people, prepared=prepare(coded, as_of), rows=coded, digests={}
-        ),
-        as_of,
-        settings.window_days,
-    )
+        )
+    day = facts_for_day(kept, as_of, settings.window_days)
     _FACTS.put((facts_key, settings), day)
     return True
 

@@ -201,7 +201,8 @@ def _fresh_caches():
 def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, monkeypatch):
     """The facts kept in the store on one day, read back in a new process on the next day
     and six weeks on, give exactly a fresh run of that day (its contact figures and balance
-    computed again, the rest read back), with each life's own edits."""
+    computed again, the rest read back: the analysed rows are neither coded nor ordered
+    again), with each life's own edits."""
     import pandas as pd
 
     import analysis.engine as engine
@@ -225,7 +226,10 @@ def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, 
         fresh = engine.analyze(people, rows, as_of=later, **settings)
         _fresh_caches()
         back = facts_snapshot.loads(blob, people)
-        assert facts.keep_facts(back, people, rows, _settings(later, life), "k")
+        with monkeypatch.context() as m:
+            m.setattr(facts, "prepare", _must_not_run("ordering the rows again"))
+            m.setattr(facts, "_coded", _must_not_run("coding the interactions"))
+            assert facts.keep_facts(back, people, rows, _settings(later, life), "k")
         monkeypatch.setattr(
             facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
         )
@@ -233,6 +237,61 @@ def test_facts_read_back_from_the_store_give_a_later_days_fresh_result(life_of, 
         monkeypatch.setattr(facts, "_compute_facts", real)
         assert computed == [], "the facts were read back, not computed"
         _same_analysis(kept, fresh)
+
+
+def _must_not_run(what):
+    def fail(*args, **kwargs):
+        raise AssertionError(f"{what} on a new day, though the store kept the rows")
+
+    return fail
+
+
+@pytest.mark.parametrize("life_of", lives.LIVES, ids=lambda f: f.__name__)
+def test_contact_logged_after_a_new_days_start_gives_the_fresh_result(life_of, monkeypatch):
+    """After facts read back from the store are kept for a new day (their interactions not
+    yet coded), logging contact updates them from those interactions, coded then (the user's
+    own rows left out, as always): the same result as a fresh run over every row, without
+    computing every person's facts again."""
+    import pandas as pd
+
+    import analysis.engine as engine
+    import analysis.facts as facts
+    from analysis.model import concat_interactions, interactions_frame
+    from analysis.store import facts_snapshot
+
+    life = life_of()
+    settings = {"overrides": life.overrides, "timezone": life.timezone, "me": life.me}
+    people, rows = life.people, life.interactions
+    day = max(pd.Timestamp(life.as_of, tz="UTC"), rows["timestamp"].max().normalize())
+    selves = facts._selves(facts.people_with(people, set()), life.me)
+    if not selves:  # the user's own card, as a phone's "My card" export adds it
+        people = facts.people_with(people, {"p-self"})
+        people.loc[people["person_id"] == "p-self", "name"] = life.me[0]
+        selves = {"p-self"}
+    note = interactions_frame(pd.Series([day - pd.Timedelta(days=2)]), ["me"], "message")
+    rows = concat_interactions([rows, note.assign(person_id=min(selves))])  # a note to self
+    _fresh_caches()
+    engine.analyze(people, rows, as_of=day, facts_key="k", **settings)
+    blob = facts_snapshot.dumps(facts.kept_facts("k", _settings(day, life)))
+    later = day + pd.Timedelta(days=3)
+    _fresh_caches()
+    assert facts.keep_facts(
+        facts_snapshot.loads(blob, people), people, rows, _settings(later, life), "k"
+    )
+    engine.analyze(people, rows, as_of=later, facts_key="k", **settings)
+    who = rows["person_id"].dropna().iloc[-1]
+    call = interactions_frame(pd.Series([later + pd.Timedelta(hours=9)]), [None], "call")
+    logged = concat_interactions([rows, call.assign(person_id=who)])
+    real, computed = facts._compute_facts, []
+    monkeypatch.setattr(
+        facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
+    )
+    kept = engine.analyze(people, logged, as_of=later, facts_key="k+call", **settings)
+    monkeypatch.setattr(facts, "_compute_facts", real)
+    assert computed == [], "the kept facts were brought up to date, not computed again"
+    _fresh_caches()
+    fresh = engine.analyze(people, logged, as_of=later, **settings)
+    _same_analysis(kept, fresh)
 
 
 def test_facts_are_not_read_back_for_a_day_whose_rows_differ():

@@ -30,6 +30,7 @@ Rules and constants are listed in docs/metrics.md (rule ids in brackets); consta
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -103,28 +104,79 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         if has_dur
         else np.full(len(codes), np.nan)
     )
-    pcode = codes[order].astype("int64", copy=False)
-    tsv_sorted = tsv[order]
-    out = pd.DataFrame(
+    return analysed_frame(
+        AnalysedColumns(
+            pcode=codes[order],
+            ids=uniques,
+            timestamp_ns=tsv[order],
+            channel=ch[order],
+            direction=di[order],
+            event=ev_codes[order],
+            events=np.asarray(ev_uniques, dtype=object),
+            event_size=size[order],
+            duration_min=dur[order],
+        )
+    )
+
+
+class AnalysedColumns(NamedTuple):
+    """The analysed rows (:func:`prepare`) as plain arrays, in their order: ``pcode`` (codes
+    into ``ids``, the person ids sorted as text), ``timestamp_ns`` (UTC nanoseconds),
+    ``channel`` and ``direction`` (codes of :data:`~analysis.model.CHANNEL_DTYPE` and
+    :data:`~analysis.model.DIRECTION_DTYPE`), ``event`` (codes into ``events``, "" = no
+    event), ``event_size`` and ``duration_min``. The store keeps them so (no objects per row)."""
+
+    pcode: np.ndarray
+    ids: np.ndarray
+    timestamp_ns: np.ndarray
+    channel: np.ndarray
+    direction: np.ndarray
+    event: np.ndarray
+    events: np.ndarray
+    event_size: np.ndarray
+    duration_min: np.ndarray
+
+
+def analysed_columns(prepared: pd.DataFrame) -> AnalysedColumns:
+    """The arrays :func:`analysed_frame` makes ``prepared`` (a :func:`prepare` frame) from."""
+    return AnalysedColumns(
+        pcode=prepared["pcode"].to_numpy(),
+        ids=np.asarray(prepared["person_id"].cat.categories, dtype=object),
+        timestamp_ns=prepared["timestamp"].array.asi8,
+        channel=prepared["channel"].cat.codes.to_numpy(),
+        direction=prepared["direction"].cat.codes.to_numpy(),
+        event=prepared["event_id"].cat.codes.to_numpy(),
+        events=np.asarray(prepared["event_id"].cat.categories, dtype=object),
+        event_size=prepared["event_size"].to_numpy(),
+        duration_min=prepared["duration_min"].to_numpy(),
+    )
+
+
+def analysed_frame(cols: AnalysedColumns) -> pd.DataFrame:
+    """The frame :func:`prepare` returns, from its columns as arrays (:class:`AnalysedColumns`):
+    the one place its columns and dtypes are made, for rows ordered here or read back."""
+    pcode = np.asarray(cols.pcode).astype("int64", copy=False)
+    tsv = np.asarray(cols.timestamp_ns).astype("int64", copy=False)
+    ch = np.asarray(cols.channel).astype("int8", copy=False)
+    return pd.DataFrame(
         {
             "person_id": pd.Categorical.from_codes(
-                pcode, categories=pd.Index(uniques, dtype=object)
+                pcode, categories=pd.Index(np.asarray(cols.ids, dtype=object), dtype=object)
             ),
-            "timestamp": pd.DatetimeIndex(tsv_sorted.view("datetime64[ns]")).tz_localize("UTC"),
-            "channel": pd.Categorical.from_codes(ch[order], dtype=CHANNEL_DTYPE),
-            "mode": pd.Categorical.from_codes((ch[order] != 0).astype("int8"), dtype=MODE_DTYPE),
-            "direction": pd.Categorical.from_codes(di[order], dtype=DIRECTION_DTYPE),
+            "timestamp": pd.DatetimeIndex(tsv.view("datetime64[ns]")).tz_localize("UTC"),
+            "channel": pd.Categorical.from_codes(ch, dtype=CHANNEL_DTYPE),
+            "mode": pd.Categorical.from_codes((ch != 0).astype("int8"), dtype=MODE_DTYPE),
+            "direction": pd.Categorical.from_codes(cols.direction, dtype=DIRECTION_DTYPE),
             "event_id": pd.Categorical.from_codes(
-                ev_codes[order], categories=pd.Index(np.asarray(ev_uniques, dtype=object))
+                cols.event, categories=pd.Index(np.asarray(cols.events, dtype=object))
             ),
             "pcode": pcode,
-            "day": tsv_sorted // _DAY_NS,  # floor division: the UTC day, before 1970 too
-            "event_size": size[order],
-            "duration_min": dur[order],
+            "day": tsv // _DAY_NS,  # floor division: the UTC day, before 1970 too
+            "event_size": np.asarray(cols.event_size).astype("int64", copy=False),
+            "duration_min": np.asarray(cols.duration_min).astype("float64", copy=False),
         },
-        copy=False,  # every column is made here: copying a million rows again costs fresh memory
+        copy=False,  # every column is made for it: copying a million rows again costs fresh memory
     )
-    return out
 
 
 def person_codes(person_id: pd.Series) -> pd.Series:
