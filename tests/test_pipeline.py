@@ -333,6 +333,39 @@ def test_a_new_days_start_reads_the_facts_kept_and_gives_that_days_fresh_analysi
     assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)
 
 
+def test_a_new_days_start_after_logged_contact_reads_the_updated_rows_back(store, monkeypatch):
+    """Contact logged on one day brings the kept facts up to date (not computed again) and
+    they are kept in the store with their analysed rows; a restart on a later day reads those
+    rows back (nothing ordered again) and gives exactly that day's analysis from scratch."""
+    import analysis.facts as facts
+    import analysis.metrics.graph as graph
+    from analysis.store import snapshot
+
+    inter = analysis_from_store(store, as_of=AS_OF).resolution.interactions
+    first = max(AS_OF, inter["timestamp"].max().tz_localize(None).normalize())
+    run = analysis_from_store(store, as_of=first)
+    for name in run.analysis.people["name"].head(3):  # each call updates the kept facts
+        store.log_contact(str(name), "call", pd.Timestamp(first, tz="UTC") + pd.Timedelta(hours=9))
+        analysis_from_store(store, as_of=first)
+    later = first + pd.Timedelta(days=5)
+    fresh = analysis_from_store(store, as_of=later, use_cache=False)
+    for cache in (facts._FACTS, graph._STRUCTURES, pipeline._RECENT):  # a new process
+        cache.clear()
+    computed = []
+    real = facts._compute_facts
+    monkeypatch.setattr(
+        facts, "_compute_facts", lambda *a, **k: (computed.append(1), real(*a, **k))[1]
+    )
+
+    def no_ordering(*args, **kwargs):
+        raise AssertionError("the rows kept with the facts were ordered again")
+
+    monkeypatch.setattr(facts, "prepare", no_ordering)
+    kept = analysis_from_store(store, as_of=later)
+    assert computed == []
+    assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)
+
+
 def test_removing_a_file_empties_every_cache(store):
     """The Data page's promise: a removed file leaves nothing behind in a cache (the
     resolution, the analysis and the engine's facts kept for a restart)."""
