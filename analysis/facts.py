@@ -466,8 +466,9 @@ def people_with(people: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
     each person_id of ``seen`` it does not hold, sorted by person_id: the people table of
     :class:`Facts` (the ids of its bare rows are all it keeps of the interactions)."""
     people = people.copy()
+    ids = people["person_id"].to_numpy(dtype=object)  # plain objects: iterated at C speed
     people["person_id"] = pd.Series(
-        [str(p) for p in people["person_id"]], index=people.index, dtype=object
+        [p if type(p) is str else str(p) for p in ids], index=people.index, dtype=object
     )
     if people["person_id"].duplicated().any():
         dup = people.loc[people["person_id"].duplicated(), "person_id"].iloc[0]

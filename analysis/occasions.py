@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
@@ -51,8 +52,10 @@ class FollowUp:
     done: bool = False
 
 
+@lru_cache(maxsize=65_536)
 def parse_yearly(value: str) -> tuple[int | None, int, int] | None:
     """``(year or None, month, day)`` from ``YYYY-MM-DD`` or ``--MM-DD``; None when not a date.
+    Cached: an address book repeats its dates (a day of the year, a few decades).
 
     >>> parse_yearly("1990-02-28")
     (1990, 2, 28)
@@ -98,7 +101,9 @@ def occasions_from_people(people: pd.DataFrame) -> list[Occasion]:
     for k, kind in enumerate(BOOK_KINDS):
         if kind not in people.columns:
             continue
-        for row, (pid, raw) in enumerate(zip(people["person_id"], people[kind], strict=True)):
+        ids = people["person_id"].to_numpy(dtype=object)  # plain objects: iterated at C speed
+        values = people[kind].to_numpy(dtype=object)
+        for row, (pid, raw) in enumerate(zip(ids, values, strict=True)):
             parsed = parse_yearly(raw) if isinstance(raw, str) else None
             if parsed:
                 year, month, day = parsed

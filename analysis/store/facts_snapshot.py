@@ -29,7 +29,7 @@ from analysis.metrics.balance import ModeBalance, ModeCounts
 from analysis.metrics.cadence import AnalysedColumns, analysed_columns, analysed_frame
 from analysis.metrics.graph import Structure
 from analysis.occasions import occasions_from_people
-from analysis.store.frames import frame_from_blob, frame_to_blob, pack, unpack
+from analysis.store.frames import arrays_from_blob, frame_from_blob, frame_to_blob, pack, unpack
 
 FORMAT = 2
 """Version of this encoding; a blob of another version is never read."""
@@ -139,12 +139,12 @@ def _analysed_blobs(prepared: pd.DataFrame) -> dict[str, bytes]:
 
 
 def _analysed_from(blobs: dict[str, bytes]) -> pd.DataFrame:
-    rows = frame_from_blob(blobs["analysed"])
+    rows = arrays_from_blob(blobs["analysed"])
     return analysed_frame(
         AnalysedColumns(
             ids=frame_from_blob(blobs["analysed_ids"])["id"].to_numpy(dtype=object),
             events=frame_from_blob(blobs["analysed_events"])["id"].to_numpy(dtype=object),
-            **{name: rows[name].to_numpy() for name in _ANALYSED_DTYPES},
+            **{name: rows[name] for name in _ANALYSED_DTYPES},
         )
     )
 
