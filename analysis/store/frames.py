@@ -70,7 +70,9 @@ def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, pd.Categorical]:
     """The interaction batch stored by :func:`batch_to_blob` (without its content keys) and
     its ``who`` as the categorical it is stored as (each distinct identity once: what identity
     matching reads, without hashing every row)."""
-    raw = pd.read_parquet(io.BytesIO(blob), columns=list(_BATCH_COLUMNS))
+    # column by column: a DataFrame of them all would copy a million rows into its blocks
+    table = pq.read_table(pa.BufferReader(blob), columns=list(_BATCH_COLUMNS))
+    raw = {name: table.column(name).to_pandas() for name in _BATCH_COLUMNS}
     who = raw["who"].array
     if not isinstance(who, pd.Categorical):  # as written, always; any other reader: coded
         who = pd.Categorical(raw["who"].astype(object))
