@@ -54,9 +54,9 @@ def _dictionary(column: pd.Series) -> pd.Categorical:
 
 def blob_to_batch(blob: bytes) -> tuple[pd.DataFrame, np.ndarray]:
     """The interaction batch and its content keys stored by :func:`batch_to_blob`."""
-    frame, _ = blob_to_batch_and_who(blob)
-    keys = pd.read_parquet(io.BytesIO(blob), columns=["ikey"])["ikey"]
-    return frame, keys.to_numpy(dtype=np.uint64)
+    table = pq.read_table(pa.BufferReader(blob))
+    frame, _ = _batch_of(table)
+    return frame, table.column("ikey").to_numpy().astype(np.uint64, copy=False)
 
 
 _BATCH_COLUMNS = (
@@ -70,8 +70,13 @@ def blob_to_batch_and_who(blob: bytes) -> tuple[pd.DataFrame, pd.Categorical]:
     """The interaction batch stored by :func:`batch_to_blob` (without its content keys) and
     its ``who`` as the categorical it is stored as (each distinct identity once: what identity
     matching reads, without hashing every row)."""
-    # column by column: a DataFrame of them all would copy a million rows into its blocks
-    table = pq.read_table(pa.BufferReader(blob), columns=list(_BATCH_COLUMNS))
+    return _batch_of(pq.read_table(pa.BufferReader(blob), columns=list(_BATCH_COLUMNS)))
+
+
+def _batch_of(table: pa.Table) -> tuple[pd.DataFrame, pd.Categorical]:
+    """The interactions of a stored batch read as a Parquet table, and their ``who`` as a
+    categorical. Column by column: a DataFrame of them all would copy a million rows into its
+    blocks first."""
     raw = {name: table.column(name).to_pandas() for name in _BATCH_COLUMNS}
     who = raw["who"].array
     if not isinstance(who, pd.Categorical):  # as written, always; any other reader: coded
