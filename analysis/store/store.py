@@ -1312,21 +1312,20 @@ class Store:
 
     def save_analysis(self, key: str, data: bytes) -> None:
         """Keep one analysis snapshot (:mod:`analysis.store.snapshot`) under ``key``, replacing any."""
-        with self._transaction():
-            self.conn.execute("DELETE FROM analysis_cache")
-            self.conn.execute("INSERT INTO analysis_cache VALUES (?,?,?)", (key, _now(), data))
+        self._replace_cached("analysis_cache", key, data)
+
+    def load_analysis(self, key: str) -> bytes | None:
+        """The snapshot saved under ``key``, or None when anything it depends on changed."""
+        return self._cached("analysis_cache", key)
 
     def save_facts(self, key: str, data: bytes) -> None:
         """Keep one facts snapshot (:mod:`analysis.store.facts_snapshot`) under ``key``,
         replacing any."""
-        with self._transaction():
-            self.conn.execute("DELETE FROM facts_cache")
-            self.conn.execute("INSERT INTO facts_cache VALUES (?,?,?)", (key, _now(), data))
+        self._replace_cached("facts_cache", key, data)
 
     def load_facts(self, key: str) -> bytes | None:
         """The facts snapshot saved under ``key``, or None."""
-        row = self.conn.execute("SELECT data FROM facts_cache WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
+        return self._cached("facts_cache", key)
 
     def has_facts(self, key: str) -> bool:
         """Whether a facts snapshot is saved under ``key`` (without reading it)."""
@@ -1335,9 +1334,15 @@ class Store:
             is not None
         )
 
-    def load_analysis(self, key: str) -> bytes | None:
-        """The snapshot saved under ``key``, or None when anything it depends on changed."""
-        row = self.conn.execute("SELECT data FROM analysis_cache WHERE key=?", (key,)).fetchone()
+    def _replace_cached(self, table: str, key: str, data: bytes) -> None:
+        """``data`` as the one entry of the cache ``table`` (one of the store's own tables)."""
+        with self._transaction():
+            self.conn.execute(f"DELETE FROM {table}")  # table: a name of ours, never input
+            self.conn.execute(f"INSERT INTO {table} VALUES (?,?,?)", (key, _now(), data))
+
+    def _cached(self, table: str, key: str) -> bytes | None:
+        """The entry of the cache ``table`` under ``key``, or None."""
+        row = self.conn.execute(f"SELECT data FROM {table} WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     # -- settings ----------------------------------------------------------------------------
