@@ -175,27 +175,16 @@ def keep_facts(
 ) -> bool:
     """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
     ``settings``' time zone and user on an earlier or the same date, and complete (every row
-    with a time analysed), as read back from the store -- for the settings' date: the figures
-    that depend on the date are computed again (:func:`facts_for_day`) from the analysed rows
-    read back (facts read back without them have the rows ordered again);
-    :func:`facts_of` then finds them. ``interactions`` are coded for a later comparison only
-    when one comes (:meth:`Facts.analysed_rows`). False, and nothing kept, when
-    ``interactions`` hold a row after that date (that day's analysed rows could differ) or the
-    facts are not complete."""
+    with a time analysed), as read back from the store with their analysed rows -- for the
+    settings' date: the figures that depend on the date are computed again from those rows
+    (:func:`facts_for_day`); :func:`facts_of` then finds them. ``interactions`` are coded for
+    a later comparison only when one comes (:meth:`Facts.analysed_rows`). False, and nothing
+    kept, when ``interactions`` hold a row after that date (that day's analysed rows could
+    differ) or the facts are not complete."""
     as_of = settings.as_of
     if not facts.complete or not _all_on_or_before(interactions, as_of):
         return False
-    if len(facts.prepared.columns):  # read back with the analysed rows: not ordered again
-        kept = dataclasses.replace(
-            facts, source_people=people, rows=None, raw=interactions, digests={}
-        )
-    else:
-        coded = _coded(interactions)
-        if facts.selves:
-            coded = coded.loc[~coded["person_id"].isin(facts.selves)]
-        kept = dataclasses.replace(
-            facts, source_people=people, prepared=prepare(coded, as_of), rows=coded, digests={}
-        )
+    kept = dataclasses.replace(facts, source_people=people, rows=None, raw=interactions, digests={})
     day = facts_for_day(kept, as_of, settings.window_days)
     _FACTS.put((facts_key, settings), day)
     return True
