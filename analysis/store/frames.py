@@ -98,13 +98,15 @@ def frame_to_blob(frame: pd.DataFrame) -> bytes:
     """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
     stored as JSON text and restored by :func:`frame_from_blob`."""
     out = frame.reset_index(drop=True).copy()
-    json_cols = []
+    json_cols, tuple_cols = [], []
     # one encoder for every value (json.dumps makes one a call), as json.dumps would encode
     enc = json.JSONEncoder(ensure_ascii=False, default=str)
     for col in out.columns:
-        if out[col].dtype == object and any(
-            isinstance(v, (list, tuple)) for v in out[col].head(200)
-        ):
+        head = out[col].head(200)
+        if out[col].dtype == object and any(isinstance(v, (list, tuple)) for v in head):
+            # lists of tuples (a person's related names): read back as tuples again
+            if any(isinstance(x, tuple) for v in head if isinstance(v, list) for x in v):
+                tuple_cols.append(col)
             out[col] = ["[]" if type(v) is list and not v else enc.encode(v) for v in out[col]]
             json_cols.append(col)
     object_cols = [c for c in out.columns if out[c].dtype == object and c not in json_cols]
@@ -112,23 +114,79 @@ def frame_to_blob(frame: pd.DataFrame) -> bytes:
         out[col] = out[col].astype("category")
     buf = io.BytesIO()
     out.to_parquet(buf, index=False, compression="zstd")
-    tuple_cols = [
-        c
-        for c in json_cols
-        if any(isinstance(x, tuple) for v in out[c].head(200) for x in json.loads(v))
-    ]
     head = json.dumps({"json": json_cols, "tuples": tuple_cols, "object": object_cols}).encode()
     return len(head).to_bytes(4, "big") + head + buf.getvalue()
 
 
 def frame_from_blob(blob: bytes) -> pd.DataFrame:
     """The DataFrame written by :func:`frame_to_blob`, with its list columns and its object
-    (string) columns as they were."""
+    (string) columns as they were.
+
+    The text and list columns are decoded from Arrow directly (a dictionary's values once,
+    then taken by the codes); only the other columns go through ``pandas.read_parquet``, which
+    restores their dtypes (nullable integers, time zones) from the pandas metadata. Building
+    pandas categoricals of the text columns first checked every category's uniqueness and
+    then undid them again: half the time of reading a resolution back."""
     n = int.from_bytes(blob[:4], "big")
     head = json.loads(blob[4 : 4 + n])
-    frame = pd.read_parquet(io.BytesIO(blob[4 + n :]))
+    data = pa.BufferReader(blob[4 + n :])
+    as_text = [*head["json"], *head["object"]]
+    table = pq.read_table(data, columns=as_text) if as_text else None
+    if table is not None and not all(_decodable(table.column(c).type) for c in head["object"]):
+        return _frame_from_pandas(blob[4 + n :], head)
+    names = pq.read_schema(pa.BufferReader(blob[4 + n :])).names
+    rest = [c for c in names if c not in as_text]
+    if rest or table is None:
+        frame = pd.read_parquet(io.BytesIO(blob[4 + n :]), columns=rest)
+    else:
+        frame = pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    if table is None:
+        return frame
+    columns: dict[str, Any] = {c: frame[c] for c in rest}
     for col in head["json"]:
-        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")  # one parse a column
+        texts = table.column(col).to_numpy(zero_copy_only=False)
+        values = json.loads("[" + ",".join(texts) + "]")  # one parse a column
+        if col in head.get("tuples", ()):
+            values = [[tuple(x) for x in v] for v in values]
+        columns[col] = pd.Series(values, index=frame.index, dtype=object)
+    for col in head["object"]:
+        columns[col] = pd.Series(_objects(table.column(col)), index=frame.index, dtype=object)
+    return pd.DataFrame({c: columns[c] for c in names}, index=frame.index, copy=False)
+
+
+def _decodable(kind: pa.DataType) -> bool:
+    """Whether :func:`_objects` reads a column of this Arrow type as ``frame_to_blob`` wrote
+    it: a dictionary of text or numbers, or plain text."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """An Arrow column as an object array of its values, None where missing."""
+    parts = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            values = np.append(
+                np.asarray(chunk.dictionary.to_pylist(), dtype=object),
+                np.array([None], dtype=object),
+            )
+            # a missing value takes the trailing None
+            codes = chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            parts.append(values[codes])
+        else:
+            parts.append(np.asarray(chunk.to_pylist(), dtype=object))
+    if not parts:
+        return np.empty(0, dtype=object)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _frame_from_pandas(parquet: bytes, head: dict[str, Any]) -> pd.DataFrame:
+    """:func:`frame_from_blob` through ``pandas.read_parquet`` whole: for a text column of a
+    type :func:`_objects` does not read."""
+    frame = pd.read_parquet(io.BytesIO(parquet))
+    for col in head["json"]:
+        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")
         if col in head.get("tuples", ()):
             values = [[tuple(x) for x in v] for v in values]
         frame[col] = values
