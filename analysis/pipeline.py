@@ -211,12 +211,26 @@ def dataset_from_store(store: Store) -> Dataset:
     return Dataset(store.contacts(), store.interactions(), store.reports())
 
 
+def _dataset_and_who(store: Store) -> tuple[Dataset, pd.Categorical]:
+    """:func:`dataset_from_store` and its interactions' ``who`` as a categorical, as the
+    store keeps it (:meth:`Store.interactions_and_who`): identity resolution then matches the
+    distinct identities without hashing every row again."""
+    interactions, who = store.interactions_and_who()
+    return Dataset(store.contacts(), interactions, store.reports()), who
+
+
 def resolve_dataset(
-    dataset: Dataset, region: str, decisions: MergeDecisions
+    dataset: Dataset,
+    region: str,
+    decisions: MergeDecisions,
+    who: pd.Categorical | None = None,
 ) -> tuple[Resolution, pd.DataFrame]:
     """Identity resolution, then records of one event from different files merged into one.
-    Returns the resolution (its ``interactions`` already merged) and the overlaps frame."""
-    resolution = resolve(dataset.contacts, dataset.interactions, region=region, decisions=decisions)
+    Returns the resolution (its ``interactions`` already merged) and the overlaps frame.
+    ``who``: the interactions' ``who`` as a categorical, when the caller has it."""
+    resolution = resolve(
+        dataset.contacts, dataset.interactions, region=region, decisions=decisions, who=who
+    )
     merged, overlaps = merge_overlaps(resolution.interactions)
     resolution = dataclasses.replace(resolution, interactions=merged)
     return resolution, overlaps
@@ -288,8 +302,8 @@ def resolution_from_store(
     options = store.import_options()
     decisions = store.decisions()
     if not use_cache:
-        dataset = dataset_from_store(store)
-        resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
+        dataset, who = _dataset_and_who(store)
+        resolution, overlaps = resolve_dataset(dataset, options.region, decisions, who)
         return dataset, resolution, overlaps
     key = store.data_key(options.region, decisions, resolver_key(), logged=False)
     recent = _RECENT.get(key)
@@ -299,11 +313,9 @@ def resolution_from_store(
         imported = _with_matches(*store.interactions_and_who(logged=False), cached["matches"])
         base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES}, interactions=imported)
     elif base is None:
+        interactions, who = store.interactions_and_who(logged=False)
         base = resolve(
-            store.contacts(),
-            store.interactions(logged=False),
-            region=options.region,
-            decisions=decisions,
+            store.contacts(), interactions, region=options.region, decisions=decisions, who=who
         )
     if cached is None and not store.has_resolution(key):  # kept for the next cold start
         frames = {k: getattr(base, k) for k in _RESOLUTION_FRAMES}
@@ -320,8 +332,8 @@ def resolution_from_store(
     if len(logged):
         matched = match_known(logged, base.identities, options.region)
         if matched is None:  # logged by a name no single contact has: resolve it all
-            dataset = dataset_from_store(store)
-            resolution, overlaps = resolve_dataset(dataset, options.region, decisions)
+            dataset, who = _dataset_and_who(store)
+            resolution, overlaps = resolve_dataset(dataset, options.region, decisions, who)
             return dataset, resolution, overlaps
         resolution = dataclasses.replace(
             base, interactions=concat_interactions([base.interactions, matched])

@@ -130,12 +130,14 @@ def match_interactions(
     links: dict[Group, str],
     adopt: bool,
     index: dict[str, dict[str, set[str]]] | None = None,
+    who: pd.Categorical | None = None,
 ) -> Matched:
     """Attach every interaction to a person (rules in the module docstring); ``index`` is
-    :func:`contact_index` of ``book`` when the caller has it already."""
+    :func:`contact_index` of ``book`` and ``who`` the interactions' ``who`` as a categorical,
+    when the caller has them already."""
     if index is None:
         index = contact_index(book, person_of_node)
-    codes, uniques = _factorize(interactions["who"])
+    codes, uniques = _factorize(interactions["who"] if who is None else pd.Series(who, copy=False))
     m = len(uniques)
     pid = np.full(m, None, dtype=object)
     by = np.full(m, "", dtype=object)
@@ -215,10 +217,11 @@ def identities_frame(
     """What :func:`match_identity` needs, as a frame to keep with a resolution: one row per
     (kind, key, person_id) of the contact index, ``kind`` ``link:<kind>`` for the user's links
     and ``id`` for the person_ids of contacts."""
+    # sets in sorted order: the same rows in every process (str hashes differ between them)
     rows = [(kind, key, pid) for kind, keys in index.items() for key, pids in keys.items()
-            for pid in pids]  # fmt: skip
+            for pid in sorted(pids)]  # fmt: skip
     rows += [(f"link:{kind}", key, pid) for (kind, key), pid in links.items()]
-    rows += [("id", pid, pid) for pid in known_ids]
+    rows += [("id", pid, pid) for pid in sorted(known_ids)]
     return pd.DataFrame(
         {c: pd.Series([r[i] for r in rows], dtype=object) for i, c in enumerate(IDENTITY_COLUMNS)}
     )
@@ -287,8 +290,9 @@ def _factorize(who: pd.Series) -> tuple[np.ndarray, list]:
     A categorical column gives its codes for free; missing values are one more value (None)."""
     if isinstance(who.dtype, pd.CategoricalDtype):
         codes, used = pd.factorize(who.cat.codes.to_numpy())
-        categories = who.cat.categories
-        return codes, [categories[c] if c >= 0 else None for c in used]
+        # code -1 (missing) picks the trailing None
+        categories = np.append(np.asarray(who.cat.categories, dtype=object), [None])
+        return codes, categories[used].tolist()
     codes, uniques = pd.factorize(who, use_na_sentinel=False)
     return codes, list(uniques)
 

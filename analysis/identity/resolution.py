@@ -100,6 +100,7 @@ def resolve(
     region: str = "US",
     decisions: MergeDecisions | None = None,
     adopt_unmatched_names: bool = True,
+    who: pd.Categorical | None = None,
 ) -> Resolution:
     """Merge contact records into people and attach every interaction to a person.
 
@@ -108,12 +109,20 @@ def resolve(
     ``decisions`` are the user's confirmed/rejected merges and links; with
     ``adopt_unmatched_names`` a name that matches no contact becomes a person of its own. The
     rules are in the modules named in this module's docstring. The result does not depend on the
-    order of the rows.
+    order of the rows. ``who``, when the caller has it, is the interactions' ``who`` column as a
+    categorical (row for row; each distinct identity coded once, as the store keeps them).
     """
     region = check_region(region)
+    if who is not None and len(who) != len(interactions):
+        raise ValueError(f"who has {len(who)} rows, the interactions {len(interactions)}")
     with _gc_paused():
         return _resolve(
-            contacts, interactions, region, decisions or MergeDecisions(), adopt_unmatched_names
+            contacts,
+            interactions,
+            region,
+            decisions or MergeDecisions(),
+            adopt_unmatched_names,
+            who,
         )
 
 
@@ -138,6 +147,7 @@ def _resolve(
     region: str,
     decisions: MergeDecisions,
     adopt: bool,
+    who: pd.Categorical | None,
 ) -> Resolution:
     book = ContactBook.build(contacts, region)
     ignored: list[str] = []
@@ -158,7 +168,9 @@ def _resolve(
 
     links = link_keys(book, person_of_node, decisions.links, region, ignored)
     index = contact_index(book, person_of_node)
-    matched = match_interactions(book, person_of_node, interactions, region, links, adopt, index)
+    matched = match_interactions(
+        book, person_of_node, interactions, region, links, adopt, index, who
+    )
     lookalikes = identity_lookalikes(matched.chat_only_names(), book, person_of_node, people)
     unmatched = unmatched_frame(matched, lookalikes)
     adopted = adopted_frame(matched)

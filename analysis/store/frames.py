@@ -15,15 +15,18 @@ import pyarrow.parquet as pq
 from analysis.model import interactions_frame
 
 
-def batch_to_blob(frame: pd.DataFrame, keys: np.ndarray) -> bytes:
+def batch_to_blob(
+    frame: pd.DataFrame, keys: np.ndarray, who: pd.Categorical | None = None
+) -> bytes:
     """An interaction batch and its content keys as Parquet bytes: the text columns
     dictionary-encoded (a million rows hold some thousands of identities), missing values kept
-    missing, every other value as its ``str``."""
+    missing, every other value as its ``str``. ``who``: the frame's ``who`` as a categorical,
+    when the caller has it (its distinct values are not looked for again)."""
     out = pd.DataFrame(
         {
             # the column itself: to_numpy() of a tz-aware column is a Timestamp object per row
             "timestamp": frame["timestamp"].reset_index(drop=True),
-            "who": _dictionary(frame["who"]),
+            "who": _dictionary(frame["who"] if who is None else pd.Series(who, copy=False)),
             "channel": _dictionary(frame["channel"]),
             "direction": _dictionary(frame["direction"]),
             "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
@@ -42,8 +45,11 @@ def _dictionary(column: pd.Series) -> pd.Categorical:
     """``column`` as a categorical of strings: each distinct value once (``str`` of it), missing
     values missing. The same column ``astype(str).astype("category")`` gave, without turning
     every row into a string first."""
-    values = column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        used = column.array.remove_unused_categories()
+        codes, uniques = used.codes, np.asarray(used.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object))
     names = pd.Index([str(u) for u in uniques], dtype=object)
     if not names.is_unique:  # 1 and "1" in one column: one category, as astype(str) makes it
         names, inverse = np.unique(np.asarray(names, dtype=object), return_inverse=True)

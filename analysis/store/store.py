@@ -335,7 +335,7 @@ def _options_json(options: ImportOptions) -> str:
     return json.dumps(dataclasses.asdict(options), sort_keys=True, default=list)
 
 
-def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
+def interaction_keys(interactions: pd.DataFrame, who: pd.Categorical | None = None) -> np.ndarray:
     """A 64-bit content key per interaction: the same contact event in two exports of one source
     (time to the minute, identity as written, channel, direction, event) gets the same key.
 
@@ -343,14 +343,20 @@ def interaction_keys(interactions: pd.DataFrame) -> np.ndarray:
     minute), ``who`` (stripped, case-folded), ``channel``, ``direction`` and ``event`` (as
     strings), which stores written by earlier versions hold. It is computed here column by
     column over each column's distinct values (a 1,000,000-row log has some thousands of
-    identities), then combined exactly as pandas combines a frame's columns."""
+    identities), then combined exactly as pandas combines a frame's columns. ``who``, when
+    given, is :func:`who_categorical` of the frame's ``who`` (its distinct values found
+    already)."""
     if not len(interactions):
         return np.zeros(0, dtype=np.uint64)
     # nanoseconds whatever unit the importer's parser chose (pandas infers s/ms/us/ns)
     minutes = pd.DatetimeIndex(interactions["timestamp"]).floor("min").as_unit("ns").asi8
+    if who is not None and not (who.codes < 0).any():  # a missing value: hashed as before
+        who_hashes = _hashed_text(np.asarray(who.categories, dtype=object), fold=True)[who.codes]
+    else:
+        who_hashes = _hash_strings(interactions["who"], fold=True)
     columns = [
         pd.util.hash_array(minutes),
-        _hash_strings(interactions["who"], fold=True),
+        who_hashes,
         _hash_strings(interactions["channel"]),
         _hash_strings(interactions["direction"]),
         _hash_strings(interactions["event_id"]),
@@ -366,10 +372,16 @@ def _hash_strings(column: pd.Series, fold: bool = False) -> np.ndarray:
         column if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
     )
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    return _hashed_text(np.asarray(uniques, dtype=object), fold)[codes]
+
+
+def _hashed_text(values: np.ndarray, fold: bool) -> np.ndarray:
+    """``pandas.util.hash_array`` of each of ``values`` (distinct values, as objects) as
+    ``astype(str)`` makes it, stripped and case-folded with ``fold``."""
+    text = pd.Series(values, dtype=object).astype(str)
     if fold:
         text = text.str.strip().str.casefold()
-    return pd.util.hash_array(text.to_numpy(dtype=object))[codes]
+    return pd.util.hash_array(text.to_numpy(dtype=object))
 
 
 def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
@@ -421,9 +433,15 @@ def _owners(keys: np.ndarray, stored: np.ndarray, starts: np.ndarray) -> np.ndar
     return np.where(found, batch_of(order[pos]), -1)
 
 
-def _who_codes(frame: pd.DataFrame) -> pd.Categorical:
-    """The ``who`` of an interactions frame as a categorical."""
-    return pd.Categorical(frame["who"].to_numpy(dtype=object))
+def who_categorical(who: pd.Series) -> pd.Categorical:
+    """The ``who`` column of an interactions frame as a categorical: each distinct identity once
+    (in the order first seen), missing values missing. Made once when a file is stored, it
+    serves the content keys (:func:`interaction_keys`), the batch kept in memory and identity
+    matching, each of which would otherwise hash a million strings again."""
+    codes, uniques = pd.factorize(who.to_numpy(dtype=object))
+    return pd.Categorical.from_codes(
+        codes, pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    )
 
 
 def contact_key(row: dict) -> str:
@@ -488,7 +506,8 @@ class Store:
         and what to do: a corrupt file, a newer schema, a read-only file or folder, a store
         another process holds locked for longer than ``timeout`` seconds."""
         self.in_memory = str(path) == MEMORY
-        self._batches: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
+        # in memory: digest -> (interactions, content keys, their ``who`` as a categorical)
+        self._batches: dict[str, tuple[pd.DataFrame, np.ndarray, pd.Categorical]] = {}
         """In-memory stores keep interaction batches as frames (digest -> frame, keys)."""
         self._contacts: dict[str, pd.DataFrame | None] = {}
         """In-memory stores keep each file's stored contacts as a frame too (digest -> the
@@ -599,7 +618,8 @@ class Store:
         count as already known from it, as when the whole file is read."""
         if result.report is None:
             result.report = FileReport(source.name, "unknown", "unknown", error="no report")
-        keys = interaction_keys(result.interactions)
+        who = who_categorical(result.interactions["who"])
+        keys = interaction_keys(result.interactions, who)
         with self._transaction():
             if self.has_file(source.digest):  # another process stored it meanwhile
                 known = True
@@ -608,7 +628,7 @@ class Store:
                 outcome = None
             else:
                 known = False
-                outcome = self._write_file(source, options, result, keys, extends)
+                outcome = self._write_file(source, options, result, keys, who, extends)
         if known:
             return self._known_file(source)
         if outcome is None:
@@ -733,10 +753,12 @@ class Store:
         options: ImportOptions,
         result,
         keys: np.ndarray,
+        who: pd.Categorical,
         extends: str | None = None,
     ) -> ImportOutcome:
         """Store one parsed file (inside the caller's transaction); with ``extends``, a newer
-        export of that stored file of which ``result`` holds the appended rows only."""
+        export of that stored file of which ``result`` holds the appended rows only. ``keys``
+        and ``who``: the content keys and :func:`who_categorical` of its interactions."""
         report = result.report
         inter = result.interactions
         stored_keys, starts, digests = self._interaction_keys_by_file()
@@ -804,10 +826,11 @@ class Store:
             self._contacts[source.digest] = _as_read_back(result.contacts[kept]) if whole else None
         if len(added):
             if self.in_memory:  # kept as frames: no Parquet round trip for a store that dies
-                self._batches[source.digest] = (added.reset_index(drop=True), keys[new])
+                added_who = who if new.all() else who[new].remove_unused_categories()
+                self._batches[source.digest] = (added.reset_index(drop=True), keys[new], added_who)
                 blob = b""
             else:
-                blob = batch_to_blob(added, keys[new])
+                blob = batch_to_blob(added, keys[new], who[new])
             self.conn.execute(
                 "INSERT INTO interaction_batches VALUES (?,?,?,?)",
                 (source.digest, int(len(added)), blob, keys[new].astype("<u8").tobytes()),
@@ -834,14 +857,15 @@ class Store:
             result = import_file(src, opts)
             if result.report is None:
                 result.report = FileReport(src.name, "unknown", "unknown", error="no report")
-            keys = interaction_keys(result.interactions)
+            who = who_categorical(result.interactions["who"])
+            keys = interaction_keys(result.interactions, who)
             with self._transaction():
                 rowid = self.conn.execute(
                     "SELECT rowid, imported_at FROM files WHERE digest=?", (src.digest,)
                 ).fetchone()
                 self._keep_whole_what_extends(src.digest)
                 self.conn.execute("DELETE FROM files WHERE digest=?", (src.digest,))
-                outcome = self._write_file(src, opts, result, keys)
+                outcome = self._write_file(src, opts, result, keys, who)
                 if rowid is not None:  # keep the file's place in the import order
                     self.conn.execute(
                         "UPDATE files SET rowid=?, imported_at=? WHERE digest=?",
@@ -992,11 +1016,11 @@ class Store:
                 frame, who = blob_to_batch_and_who(blob)
                 yield frame, who if with_who else None
                 continue
-            frame = self._batches[digest][0]
-            yield frame, _who_codes(frame) if with_who else None
+            frame, _, who = self._batches[digest]
+            yield frame, who if with_who else None
         if logged:
             frame = self.logged_interactions()
-            yield frame, _who_codes(frame) if with_who else None
+            yield frame, who_categorical(frame["who"]) if with_who else None
 
     def counts(self) -> dict[str, int]:
         """Row counts, for tests and the Data page."""
