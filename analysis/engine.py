@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.deferred import Deferred
 from analysis.facts import FactsSettings, as_texts, facts_of
 from analysis.metrics.balance import (
     Balance,
@@ -133,7 +134,7 @@ class Analysis:
 
 def analyze(
     people: pd.DataFrame,
-    interactions: pd.DataFrame,
+    interactions: pd.DataFrame | Deferred[pd.DataFrame],
     as_of: date | str | pd.Timestamp | None = None,
     overrides: Overrides | None = None,
     window_days: int = 90,
@@ -169,7 +170,9 @@ def analyze(
     reused, so that a snooze, an edit or a second pass with group ceilings does not recompute
     it; new interactions of the same ``people`` frame (the same object, never changed in
     place) that differ for a few people only recompute those people's figures alone (logging a
-    call). The result is the same with or without it.
+    call). The result is the same with or without it. ``interactions`` may be
+    :class:`~analysis.deferred.Deferred`: they are then read only when no facts are kept under
+    the key (a new day's start from the store keeps its facts; the rows stay unread).
 
     Returns an :class:`Analysis`. Pure: the same inputs give the same output, whatever the row
     order.
@@ -182,9 +185,10 @@ def analyze(
     missing = [c for c in ("person_id", "name", "categories") if c not in people.columns]
     if missing:
         raise ValueError(f"people frame lacks column(s): {', '.join(missing)}")
-    for col in ("person_id", "timestamp", "channel", "mode", "direction"):
-        if col not in interactions.columns:
-            raise ValueError(f"interactions frame lacks column {col!r}")
+    if isinstance(interactions, Deferred):
+        interactions = interactions.then(_checked)
+    else:
+        _checked(interactions)
     settings = FactsSettings(as_of_ts, window_days, timezone, tuple(me))
     facts = facts_of(people, interactions, settings, facts_key)
     people, me_card, stats = facts.people, facts.me_card, facts.stats
@@ -492,6 +496,14 @@ def _first_names(people: pd.DataFrame) -> list[str]:
             first = parts[0] if parts else ""
         out.append(first)
     return out
+
+
+def _checked(interactions: pd.DataFrame) -> pd.DataFrame:
+    """``interactions``, after checking they have the columns the engine reads."""
+    for col in ("person_id", "timestamp", "channel", "mode", "direction"):
+        if col not in interactions.columns:
+            raise ValueError(f"interactions frame lacks column {col!r}")
+    return interactions
 
 
 def person_timeline(interactions: pd.DataFrame, person_id: str, freq: str = "MS") -> pd.DataFrame:

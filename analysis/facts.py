@@ -24,6 +24,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from analysis.deferred import Deferred
 from analysis.kept import Kept
 from analysis.metrics.balance import (
     ModeBalance,
@@ -88,7 +89,7 @@ class Facts:
     selves: frozenset[str]
     rows: pd.DataFrame | None
     complete: bool = False
-    raw: pd.DataFrame | None = None
+    raw: pd.DataFrame | Deferred[pd.DataFrame] | None = None
     digests: dict = field(default_factory=dict, compare=False)
 
     def analysed_rows(self) -> pd.DataFrame:
@@ -99,7 +100,7 @@ class Facts:
             return self.rows
         if "rows" not in self.digests:
             assert self.raw is not None, "facts read back are kept (keep_facts) before use"
-            coded = _coded(self.raw)
+            coded = _coded(frame_of(self.raw))
             if self.selves:
                 coded = coded.loc[~coded["person_id"].isin(self.selves)]
             self.digests["rows"] = coded
@@ -130,18 +131,24 @@ FACTS_KEPT = 2
 _FACTS: Kept[Facts] = Kept(FACTS_KEPT)
 
 
+def frame_of(frame: pd.DataFrame | Deferred[pd.DataFrame]) -> pd.DataFrame:
+    """A frame, made now when it was deferred."""
+    return frame.get() if isinstance(frame, Deferred) else frame
+
+
 def facts_of(
     people: pd.DataFrame,
-    interactions: pd.DataFrame,
+    interactions: pd.DataFrame | Deferred[pd.DataFrame],
     settings: FactsSettings,
     facts_key: str | None,
 ) -> Facts:
     """:func:`_compute_facts`, kept under ``facts_key`` and the other inputs when a key is
     given (see :func:`analysis.engine.analyze`). A new key whose interactions differ from kept facts of the
     same people and settings in the rows of a few people only is derived from those facts,
-    recomputing those people's figures alone (:func:`_updated_facts`)."""
+    recomputing those people's figures alone (:func:`_updated_facts`). Deferred
+    ``interactions`` are read only when no facts are kept under the key."""
     if facts_key is None:
-        return _compute_facts(people, _coded(interactions), settings)
+        return _compute_facts(people, _coded(frame_of(interactions)), settings)
     key = (facts_key, settings)
     kept = _FACTS.get(key)
     if kept is not None:
@@ -152,7 +159,7 @@ def facts_of(
         if k[1] == settings and f.source_people is people  # type: ignore[index]
     ]
     facts = None
-    coded = _coded(interactions)
+    coded = _coded(frame_of(interactions))
     if near:
         facts = _updated_facts(near[0], coded, settings)
     if facts is None:
@@ -169,9 +176,10 @@ def kept_facts(facts_key: str, settings: FactsSettings) -> Facts | None:
 def keep_facts(
     facts: Facts,
     people: pd.DataFrame,
-    interactions: pd.DataFrame,
+    interactions: pd.DataFrame | Deferred[pd.DataFrame],
     settings: FactsSettings,
     facts_key: str,
+    last_time: pd.Timestamp | None = None,
 ) -> bool:
     """Keep ``facts`` -- made from ``people`` and ``interactions`` under ``facts_key``,
     ``settings``' time zone and user on an earlier or the same date, and complete (every row
@@ -180,9 +188,14 @@ def keep_facts(
     (:func:`facts_for_day`); :func:`facts_of` then finds them. ``interactions`` are coded for
     a later comparison only when one comes (:meth:`Facts.analysed_rows`). False, and nothing
     kept, when ``interactions`` hold a row after that date (that day's analysed rows could
-    differ) or the facts are not complete."""
+    differ) or the facts are not complete. Deferred ``interactions`` are not read here:
+    ``last_time`` is then their latest timestamp (None: none has one)."""
     as_of = settings.as_of
-    if not facts.complete or not _all_on_or_before(interactions, as_of):
+    if isinstance(interactions, Deferred) and not interactions.ready:
+        last = last_time
+    else:
+        last = _last_of(frame_of(interactions))
+    if not facts.complete or not _on_or_before(last, as_of):
         return False
     kept = dataclasses.replace(facts, source_people=people, rows=None, raw=interactions, digests={})
     day = facts_for_day(kept, as_of, settings.window_days)
@@ -207,13 +220,24 @@ def facts_for_day(facts: Facts, as_of: pd.Timestamp, window_days: int) -> Facts:
 
 
 def _all_on_or_before(interactions: pd.DataFrame, as_of: pd.Timestamp) -> bool:
-    """True when no row of ``interactions`` has a time after the as-of date (the rows
-    :func:`analysis.metrics.cadence.prepare` keeps are then those of any later date too)."""
+    """True when no row of ``interactions`` has a time after the as-of date."""
+    return _on_or_before(_last_of(interactions), as_of)
+
+
+def _on_or_before(last: pd.Timestamp | None, as_of: pd.Timestamp) -> bool:
+    """True when ``last`` (a latest time; None: none) is on or before the as-of date."""
+    return last is None or bool(last < as_of + pd.Timedelta(days=1))
+
+
+def _last_of(interactions: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest time of ``interactions`` (UTC; None when none has one). No row after the
+    as-of date means the rows :func:`analysis.metrics.cadence.prepare` keeps are those of any
+    later date too."""
     ts = interactions["timestamp"]
     if not len(ts):
-        return True
+        return None
     last = pd.to_datetime(ts, utc=True).max()
-    return bool(pd.isna(last) or last < as_of + pd.Timedelta(days=1))
+    return None if pd.isna(last) else last
 
 
 def _coded(interactions: pd.DataFrame) -> pd.DataFrame:

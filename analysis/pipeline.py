@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.deferred import Deferred
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
@@ -299,6 +300,25 @@ def resolution_from_store(
     merged again (:func:`analysis.identity.overlaps.plan_with_added`). Logging contact
     therefore never re-resolves the imports, nor merges all their records again.
     """
+    dataset, resolution, overlaps = _resolved(store, use_cache, save_later)
+    return dataset, resolution, _now(overlaps)
+
+
+Resolved = tuple[Dataset, Resolution, "pd.DataFrame | Deferred[pd.DataFrame]"]
+"""What :func:`_resolved` returns: :func:`resolution_from_store`'s three, the overlaps (and,
+inside the dataset and the resolution, the interactions) possibly still to be read."""
+
+
+def _now(frame: pd.DataFrame | Deferred[pd.DataFrame]) -> pd.DataFrame:
+    """A frame, read now if it was deferred."""
+    return frame.get() if isinstance(frame, Deferred) else frame
+
+
+def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:
+    """:func:`resolution_from_store`, but from a resolution kept in a store on disk the
+    interactions are read back, matched and merged only when first asked for (a
+    :class:`~analysis.deferred.Deferred`): the analysis of a new day needs the kept facts, not
+    the million rows behind them (the pages that show rows ask for them)."""
     options = store.import_options()
     decisions = store.decisions()
     if not use_cache:
@@ -310,8 +330,12 @@ def resolution_from_store(
     base = recent.resolution if recent is not None else None
     cached = None if base is not None else store.load_resolution(key)
     if cached is not None:
-        imported = _with_matches(*store.interactions_and_who(logged=False), cached["matches"])
-        base = Resolution(**{k: cached[k] for k in _RESOLUTION_FRAMES}, interactions=imported)
+        stored = store.stored_interactions(logged=False)
+        base = _ResolutionReadLater(
+            **{k: cached[k] for k in _RESOLUTION_FRAMES},
+            interactions=Deferred(lambda: _with_matches(*stored.read(), cached["matches"])),
+        )
+        base.last_time = stored.last_time
     elif base is None:
         interactions, who = store.interactions_and_who(logged=False)
         base = resolve(
@@ -325,9 +349,17 @@ def resolution_from_store(
         else:
             store.save_resolution(key, kept)
     if recent is None:
-        recent = _Recent(base, overlap_plan(base.interactions))
+        imports = _deferred_interactions(base)
+        if imports.ready:
+            recent = _Recent(
+                base, Deferred.done(overlap_plan(imports.get())), _last_time(imports.get())
+            )
+        else:
+            last = base.last_time if isinstance(base, _ResolutionReadLater) else None
+            recent = _Recent(base, imports.then(overlap_plan), last)
         _RECENT.put(key, recent)
-    resolution, plan = base, recent.plan
+    base_rows = _deferred_interactions(base)
+    rows, plan, last = base_rows, recent.plan, recent.last
     logged = store.logged_interactions()
     if len(logged):
         matched = match_known(logged, base.identities, options.region)
@@ -335,14 +367,78 @@ def resolution_from_store(
             dataset, who = _dataset_and_who(store)
             resolution, overlaps = resolve_dataset(dataset, options.region, decisions, who)
             return dataset, resolution, overlaps
-        resolution = dataclasses.replace(
-            base, interactions=concat_interactions([base.interactions, matched])
+        rows = base_rows.then(lambda imported: concat_interactions([imported, matched]))
+        plan = Deferred(
+            lambda: plan_with_added(recent.plan.get(), rows.get(), len(base_rows.get()))
         )
-        plan = plan_with_added(plan, resolution.interactions, len(base.interactions))
-    merged, overlaps = apply_plan(resolution.interactions, plan)
-    resolution = dataclasses.replace(resolution, interactions=merged)
-    dataset = Dataset(resolution.contacts, resolution.interactions, store.reports())
-    return dataset, resolution, overlaps
+        last = _latest(last, _last_time(matched))
+    others = {f.name: getattr(base, f.name) for f in _OTHER_FIELDS}
+    if base_rows.ready:  # the imports are read already: merged now, as they always were
+        merged_rows, overlaps = apply_plan(rows.get(), plan.get())
+        resolution = Resolution(**others, interactions=merged_rows)
+        return Dataset(resolution.contacts, merged_rows, store.reports()), resolution, overlaps
+    merged = Deferred(lambda: apply_plan(rows.get(), plan.get()))
+    later = _ResolutionReadLater(**others, interactions=merged.then(lambda m: m[0]))
+    later.last_time = last
+    dataset = _DatasetReadLater(later.contacts, later.deferred_interactions, store.reports())
+    return dataset, later, merged.then(lambda m: m[1])
+
+
+def _deferred_interactions(resolution: Resolution) -> Deferred[pd.DataFrame]:
+    """The interactions of ``resolution``, deferred when they are not read yet."""
+    if isinstance(resolution, _ResolutionReadLater):
+        return resolution.deferred_interactions
+    return Deferred.done(resolution.interactions)
+
+
+def _last_time(interactions: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest timestamp of ``interactions`` (UTC), None when there is none."""
+    if not len(interactions):
+        return None
+    last = pd.to_datetime(interactions["timestamp"], utc=True).max()
+    return None if pd.isna(last) else last
+
+
+def _latest(a: pd.Timestamp | None, b: pd.Timestamp | None) -> pd.Timestamp | None:
+    """The later of two times (None: none)."""
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _deferred_field(name: str) -> property:
+    """A dataclass field read through a :class:`Deferred` (set with a value or a Deferred)."""
+    attr = f"_deferred_{name}"
+
+    def get(self: object) -> object:
+        return getattr(self, attr).get()
+
+    def put(self: object, value: object) -> None:
+        object.__setattr__(
+            self, attr, value if isinstance(value, Deferred) else Deferred.done(value)
+        )
+
+    return property(get, put)
+
+
+class _ResolutionReadLater(Resolution):
+    """A :class:`Resolution` whose ``interactions`` are made when first read
+    (``deferred_interactions``); ``last_time``: their latest timestamp, known without them."""
+
+    interactions = _deferred_field("interactions")  # type: ignore[assignment]
+    last_time: pd.Timestamp | None = None
+
+    @property
+    def deferred_interactions(self) -> Deferred[pd.DataFrame]:
+        return self._deferred_interactions  # type: ignore[attr-defined,no-any-return]
+
+
+class _DatasetReadLater(Dataset):
+    """A :class:`Dataset` whose ``interactions`` are made when first read."""
+
+    interactions = _deferred_field("interactions")  # type: ignore[assignment]
+
+
+_OTHER_FIELDS = tuple(f for f in dataclasses.fields(Resolution) if f.name != "interactions")
+"""The fields of a resolution other than its interactions."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +448,9 @@ class _Recent:
     with the records of the people it touches alone (:func:`~analysis.identity.overlaps.plan_with_added`)."""
 
     resolution: Resolution
-    plan: OverlapPlan
+    plan: Deferred[OverlapPlan]
+    last: pd.Timestamp | None
+    """The latest timestamp of the imported interactions (None: none)."""
 
 
 RECENT_RESOLUTIONS = 2
@@ -416,7 +514,7 @@ def analysis_from_store(
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
         with saves_after():  # the caches are written once the analysis is done, not during
-            resolved = resolution_from_store(store, use_cache, save_later)
+            resolved = _resolved(store, use_cache, save_later)
             return analyse_resolved(
                 store, resolved, as_of, window_days, use_cache, overrides, save_later
             )
@@ -427,7 +525,7 @@ def analysis_from_store(
 
 def analyse_resolved(
     store: Store,
-    resolved: tuple[Dataset, Resolution, pd.DataFrame],
+    resolved: Resolved,
     as_of: object = None,
     window_days: int = C.WINDOW_DAYS,
     use_cache: bool = True,
@@ -443,7 +541,7 @@ def analyse_resolved(
     user_overrides = overrides if overrides is not None else store.overrides()
     blob = store.load_analysis(akey) if use_cache and overrides is None else None
     if blob is not None:
-        return Run(dataset, resolution, snapshot.loads(blob), overlaps)
+        return _run(dataset, resolution, snapshot.loads(blob), overlaps)
     day = _day(as_of)
     kept = _FactsKey(
         rkey,
@@ -466,7 +564,26 @@ def analyse_resolved(
                 _later(_save_facts, store.path, kept.digest, made)
             else:
                 store.save_facts(kept.digest, facts_snapshot.dumps(made))
-    return Run(dataset, resolution, result, overlaps)
+    return _run(dataset, resolution, result, overlaps)
+
+
+def _run(
+    dataset: Dataset,
+    resolution: Resolution,
+    analysis: Analysis,
+    overlaps: pd.DataFrame | Deferred[pd.DataFrame],
+) -> Run:
+    """A :class:`Run`; its overlaps (like the resolution's interactions) made when first read
+    when they are still deferred."""
+    if isinstance(overlaps, Deferred):
+        return _RunReadLater(dataset, resolution, analysis, overlaps)  # type: ignore[arg-type]
+    return Run(dataset, resolution, analysis, overlaps)
+
+
+class _RunReadLater(Run):
+    """A :class:`Run` whose ``overlaps`` are made when first read."""
+
+    overlaps = _deferred_field("overlaps")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -500,7 +617,22 @@ def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
         facts = facts_snapshot.loads(blob, resolution.people)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
         return
-    keep_facts(facts, resolution.people, resolution.interactions, key.settings, key.data_key)
+    keep_facts(
+        facts,
+        resolution.people,
+        _deferred_interactions(resolution),
+        key.settings,
+        key.data_key,
+        last_time=_known_last_time(resolution),
+    )
+
+
+def _known_last_time(resolution: Resolution) -> pd.Timestamp | None:
+    """The latest timestamp of the resolution's interactions, without reading them when they
+    are deferred (None: none)."""
+    if isinstance(resolution, _ResolutionReadLater) and not resolution.deferred_interactions.ready:
+        return resolution.last_time
+    return _last_time(resolution.interactions)
 
 
 SAVE_AFTER_QUIET_S = 2.0
@@ -669,7 +801,7 @@ def _analyze_with_groups(
     def run(ov: Overrides) -> Analysis:
         return analyze(
             resolution.people,
-            resolution.interactions,
+            _deferred_interactions(resolution),  # read only when no facts are kept for them
             as_of=day,
             overrides=ov,
             window_days=window_days,

@@ -58,7 +58,9 @@ class Run:
     resolution: Resolution
     analysis: Analysis
     digest: str
-    overlaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overlaps_of: Callable[[], pd.DataFrame] = pd.DataFrame
+    """The records merged as one event (``run.overlaps`` of the pipeline's run), read when a
+    page first shows them: after a new day's start from the store, not read before."""
     persona: dict = field(default_factory=dict)
     data_key: str = ""
     """A digest of everything the resolution is made of (:func:`analysis.pipeline.run_keys`):
@@ -216,7 +218,7 @@ def current(progress: pipeline.ProgressFn | None = None) -> Run | None:
         resolution=run.resolution,
         analysis=run.analysis,
         digest=key,
-        overlaps=run.overlaps,
+        overlaps_of=lambda: run.overlaps,
         persona=sample() if state.on_sample() else {},
         data_key=data_key,
     )
@@ -353,8 +355,9 @@ def overlap_warnings(run: Run) -> list[str]:
                 f"{rep.file} mostly repeats {others}: {known:,} of its {total:,} records were "
                 "already known and are counted once."
             )
-    if len(run.overlaps):
-        for row in run.overlaps.itertuples(index=False):
+    overlaps = run.overlaps_of()
+    if len(overlaps):
+        for row in overlaps.itertuples(index=False):
             out.append(
                 f"{row.records:,} records of {row.source} are the same contact as records of "
                 f"{row.known_from} (same person, same channel, minutes apart): counted once."

@@ -72,3 +72,34 @@ def test_a_text_column_of_many_repeated_values_reads_back_row_for_row() -> None:
     frame = pd.DataFrame({"who": pd.Series(names[rng.integers(0, 301, 50_000)], dtype=object)})
     back = frame_from_blob(frame_to_blob(frame))
     assert back["who"].tolist() == frame["who"].tolist()
+
+
+def _batch(times: list) -> bytes:
+    from analysis.model import interactions_frame
+    from analysis.store.frames import batch_to_blob
+
+    frame = interactions_frame(
+        pd.to_datetime(times, utc=True), ["Ana"] * len(times), "message", source="chat.txt"
+    )
+    return batch_to_blob(frame, np.arange(len(times), dtype=np.uint64))
+
+
+@pytest.mark.parametrize(
+    ("times", "latest"),
+    [
+        (
+            ["2024-03-01T10:00:00Z", "2025-01-02T08:30:00Z", "2024-12-31T23:59:00Z"],
+            "2025-01-02T08:30:00Z",
+        ),
+        (["2024-03-01T10:00:00Z", None], "2024-03-01T10:00:00Z"),
+        ([None, None], None),
+        ([], None),
+    ],
+    ids=["several", "one-without-a-time", "none-with-a-time", "empty"],
+)
+def test_a_stored_batchs_latest_time_is_read_without_its_rows(times, latest) -> None:
+    from analysis.store.frames import batch_last_time
+
+    got = batch_last_time(_batch(times))
+    assert got == (None if latest is None else pd.Timestamp(latest))
+    assert got is None or str(got.tz) == "UTC"

@@ -376,3 +376,82 @@ def test_removing_a_file_empties_every_cache(store):
     assert all(store.conn.execute(count.format(t)).fetchone()[0] == 1 for t in tables)
     store.remove_file(store.files()["digest"].iloc[0])
     assert all(store.conn.execute(count.format(t)).fetchone()[0] == 0 for t in tables)
+
+
+def _new_process() -> None:
+    """Forget what this process keeps, as a restart does."""
+    import analysis.facts as facts
+    import analysis.metrics.graph as graph
+
+    for cache in (facts._FACTS, graph._STRUCTURES, pipeline._RECENT):
+        cache.clear()
+
+
+def _first_full_day(store: Store) -> pd.Timestamp:
+    inter = analysis_from_store(store, as_of=AS_OF).resolution.interactions
+    return max(AS_OF, inter["timestamp"].max().tz_localize(None).normalize())
+
+
+@pytest.mark.parametrize("logged", [False, True], ids=["imports", "with-logged-contact"])
+def test_a_new_days_start_reads_no_interaction_until_a_page_asks_then_the_fresh_ones(
+    store, monkeypatch, logged
+):
+    """A restart on a later day analyses from the kept resolution and facts without decoding
+    a stored interaction; the interactions, the dataset's and the overlaps, once asked for,
+    are exactly those of a fresh resolution (logged contact included)."""
+    import analysis.store.store as store_module
+    from analysis.store import snapshot
+
+    first = _first_full_day(store)
+    if logged:
+        store.log_contact("Birgit Jensen", "call", pd.Timestamp(first, tz="UTC"))
+    analysis_from_store(store, as_of=first)
+    later = first + pd.Timedelta(days=4)
+    fresh = analysis_from_store(store, as_of=later, use_cache=False)
+    _new_process()
+    decoded = []
+    real = store_module.blob_to_batch_and_who
+    monkeypatch.setattr(
+        store_module, "blob_to_batch_and_who", lambda b: (decoded.append(1), real(b))[1]
+    )
+    run = analysis_from_store(store, as_of=later)
+    assert decoded == []
+    assert snapshot.dumps(run.analysis) == snapshot.dumps(fresh.analysis)
+    pd.testing.assert_frame_equal(run.resolution.interactions, fresh.resolution.interactions)
+    batches = store.conn.execute("SELECT COUNT(*) FROM interaction_batches").fetchone()[0]
+    assert len(decoded) == batches >= 3  # each batch read once, for the dataset and overlaps too
+    # from the store the dataset holds the resolved rows, as it always has
+    pd.testing.assert_frame_equal(run.dataset.interactions, fresh.resolution.interactions)
+    pd.testing.assert_frame_equal(run.overlaps, fresh.overlaps)
+    assert len(decoded) == batches
+    if logged:
+        notes = run.resolution.interactions["source"] == "logged in closeknit"
+        assert notes.sum() == 1
+
+
+def test_deferred_interactions_are_those_stored_when_the_run_began(store):
+    """The rows a run reads later are the ones the store held when it started: a file
+    imported afterwards belongs to the next run, never to this one's pages."""
+    first = _first_full_day(store)
+    analysis_from_store(store, as_of=first)
+    _new_process()
+    run = analysis_from_store(store, as_of=first + pd.Timedelta(days=2))
+    before = len(analysis_from_store(store, as_of=first, use_cache=False).resolution.interactions)
+    extra = "timestamp,who,channel,direction\n2020-01-02T10:00:00Z,Someone Else,call,outgoing\n"
+    store.add_file(SourceFile("later.csv", extra.encode()), OPTS)
+    assert len(run.resolution.interactions) == before
+
+
+def test_a_new_day_with_a_row_after_it_analyses_the_rows_not_the_kept_facts(store):
+    """The latest stored time is read from the batches' statistics: a row dated after the
+    analysed day (kept facts could then differ) makes the run compute from the rows, and the
+    result is that day's fresh analysis."""
+    from analysis.store import snapshot
+
+    first = _first_full_day(store)
+    analysis_from_store(store, as_of=first)
+    earlier = first - pd.Timedelta(days=30)  # rows after it exist: the facts are not used
+    fresh = analysis_from_store(store, as_of=earlier, use_cache=False)
+    _new_process()
+    run = analysis_from_store(store, as_of=earlier)
+    assert snapshot.dumps(run.analysis) == snapshot.dumps(fresh.analysis)

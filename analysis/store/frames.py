@@ -100,6 +100,34 @@ def _batch_of(table: pa.Table) -> tuple[pd.DataFrame, pd.Categorical]:
     return frame, who
 
 
+def batch_last_time(blob: bytes) -> pd.Timestamp | None:
+    """The latest ``timestamp`` of the batch stored by :func:`batch_to_blob` (UTC), None when
+    no row has one: from the Parquet statistics of its row groups, which the writer keeps, so
+    that no row is decoded; from the column itself when a row group has none."""
+    meta = pq.ParquetFile(pa.BufferReader(blob)).metadata
+    column = meta.schema.to_arrow_schema().get_field_index("timestamp")
+    latest = None
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(column).statistics
+        if meta.row_group(group).num_rows == 0:
+            continue
+        if stats is None or not stats.has_min_max:
+            if stats is not None and stats.null_count == meta.row_group(group).num_rows:
+                continue  # no row of this group has a time
+            times = pq.read_table(pa.BufferReader(blob), columns=["timestamp"]).column(0)
+            last = pd.Series(times.to_pandas()).max()
+            return None if pd.isna(last) else _utc(last)
+        value = _utc(stats.max)
+        latest = value if latest is None else max(latest, value)
+    return latest
+
+
+def _utc(value: object) -> pd.Timestamp:
+    """A time as a UTC Timestamp (a time without a zone read as UTC, as stored)."""
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
 def frame_to_blob(frame: pd.DataFrame) -> bytes:
     """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
     stored as JSON text and restored by :func:`frame_from_blob`."""

@@ -58,6 +58,7 @@ from analysis.model import (
 from analysis.occasions import KINDS as OCCASION_KINDS
 from analysis.occasions import FollowUp, Occasion
 from analysis.store.frames import (
+    batch_last_time,
     batch_to_blob,
     blob_to_batch_and_who,
     frame_from_blob,
@@ -431,6 +432,55 @@ def _owners(keys: np.ndarray, stored: np.ndarray, starts: np.ndarray) -> np.ndar
     pos = np.clip(np.searchsorted(ordered, keys), 0, len(ordered) - 1)
     found = ordered[pos] == keys
     return np.where(found, batch_of(order[pos]), -1)
+
+
+@dataclass(frozen=True)
+class StoredInteractions:
+    """A store's interactions as :meth:`Store.stored_interactions` read them: ``parts`` (each
+    batch's Parquet bytes, or a frame kept in memory with its ``who``) and ``last_time``, the
+    latest timestamp among them (UTC; None when none has one). :meth:`read` decodes them, on
+    any thread: the store itself is not used again, so what a later import changes cannot
+    change them."""
+
+    parts: tuple[bytes | tuple[pd.DataFrame, pd.Categorical], ...]
+    last_time: pd.Timestamp | None
+
+    def read(self) -> tuple[pd.DataFrame, pd.Categorical]:
+        """The interactions and their ``who`` as a categorical
+        (:meth:`Store.interactions_and_who`)."""
+        read = [fw for fw in map(_frame_of, self.parts) if len(fw[0])]
+        # categories as plain objects, so that stored (Arrow) and made (inferred) ones join
+        whos = [
+            pd.Categorical.from_codes(
+                w.codes, pd.Index(np.asarray(w.categories, dtype=object), dtype=object)
+            )
+            for _, w in read
+        ]
+        who = union_categoricals(whos) if whos else pd.Categorical([])
+        return concat_interactions(f for f, _ in read), who
+
+
+def _frame_of(
+    part: bytes | tuple[pd.DataFrame, pd.Categorical],
+) -> tuple[pd.DataFrame, pd.Categorical]:
+    """A part of :class:`StoredInteractions` as its interactions and their ``who``."""
+    return blob_to_batch_and_who(part) if isinstance(part, bytes) else part
+
+
+def _latest_time(
+    parts: Iterable[bytes | tuple[pd.DataFrame, pd.Categorical]],
+) -> pd.Timestamp | None:
+    """The latest timestamp of the interactions in ``parts`` (UTC), None when none has one:
+    of a stored batch, from its Parquet statistics (no row is decoded)."""
+    times = []
+    for part in parts:
+        if isinstance(part, bytes):
+            times.append(batch_last_time(part))
+        elif len(part[0]):
+            last = pd.to_datetime(part[0]["timestamp"], utc=True).max()
+            times.append(None if pd.isna(last) else last)
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def who_categorical(who: pd.Series) -> pd.Categorical:
@@ -988,39 +1038,34 @@ class Store:
     def interactions(self, logged: bool = True) -> pd.DataFrame:
         """Every stored interaction, imported and (with ``logged``) logged, as an interactions
         DataFrame."""
-        return concat_interactions(frame for frame, _ in self._batches_read(logged, False))
+        return concat_interactions(_frame_of(part)[0] for part in self._parts(logged))
 
     def interactions_and_who(self, logged: bool = True) -> tuple[pd.DataFrame, pd.Categorical]:
         """:meth:`interactions` and their ``who`` as a categorical (the same values, each
         distinct identity coded once), read from how the store keeps them rather than by
         hashing a million strings again."""
-        read = [(f, w) for f, w in self._batches_read(logged, True) if len(f)]
-        # categories as plain objects, so that stored (Arrow) and made (inferred) ones join
-        whos = [
-            pd.Categorical.from_codes(w.codes, pd.Index(np.asarray(w.categories, dtype=object)))
-            for _, w in read
-            if w is not None
-        ]
-        who = union_categoricals(whos) if whos else pd.Categorical([])
-        return concat_interactions(f for f, _ in read), who
+        return self.stored_interactions(logged).read()
 
-    def _batches_read(
-        self, logged: bool, with_who: bool
-    ) -> Iterator[tuple[pd.DataFrame, pd.Categorical | None]]:
-        """Each stored batch (then, with ``logged``, the logged contact) and, ``with_who``, its
-        ``who`` as a categorical: a stored batch's as Parquet keeps it, others coded here."""
+    def stored_interactions(self, logged: bool = True) -> StoredInteractions:
+        """The interactions as stored, to be read later (:class:`StoredInteractions`): their
+        bytes and the latest time among them are read now, the rows only when asked for."""
+        parts = tuple(self._parts(logged))
+        return StoredInteractions(parts, _latest_time(parts))
+
+    def _parts(self, logged: bool) -> Iterator[bytes | tuple[pd.DataFrame, pd.Categorical]]:
+        """Each stored batch as its Parquet bytes (in memory: the frame and its ``who``), then,
+        with ``logged``, the logged contact and its ``who``."""
         for digest, blob in self.conn.execute(
             "SELECT file_digest, data FROM interaction_batches ORDER BY file_digest"
         ):
-            if not self.in_memory:
-                frame, who = blob_to_batch_and_who(blob)
-                yield frame, who if with_who else None
-                continue
-            frame, _, who = self._batches[digest]
-            yield frame, who if with_who else None
+            if self.in_memory:
+                frame, _, who = self._batches[digest]
+                yield frame, who
+            else:
+                yield blob
         if logged:
             frame = self.logged_interactions()
-            yield frame, who_categorical(frame["who"]) if with_who else None
+            yield frame, who_categorical(frame["who"])
 
     def counts(self) -> dict[str, int]:
         """Row counts, for tests and the Data page."""
