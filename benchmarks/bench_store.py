@@ -6,7 +6,9 @@ identities and analyses; "store" opens a store that already holds those files an
 from there. Target: the store at least 5x faster than re-importing, and under 2 s, on the same
 day (the analysis read back) and on a new day (the analysis recomputed from the stored
 resolution). As in the dashboard, the store's caches of the new analysis are written after it is
-returned (``save_later``); the time with their writing is printed too.
+returned (``save_later``); the time with their writing is printed too. The store's side leaves
+the interactions unread until a page shows them (the overview does not): the time to read them
+then is printed too.
 
 Then a newer export of the log that adds 1% (the same rows and a month more, as an append-only
 log is exported again) against the log's first import into the same store. Target: at most 10%.
@@ -75,7 +77,12 @@ def phase(name: str, d: Path) -> None:
         result = analysis_from_store(d / "store.sqlite3", as_of=day, save_later=True)
     took = time.perf_counter() - t
     finish_saves()
-    report_phase(took, people=len(result.analysis.people), saved=time.perf_counter() - t)
+    saved = time.perf_counter() - t
+    t = time.perf_counter()  # a page showing rows (a person's card) reads them on first use
+    rows = len(result.resolution.interactions) + len(result.overlaps)
+    report_phase(
+        took, people=len(result.analysis.people), saved=saved, rows=time.perf_counter() - t, n=rows
+    )
 
 
 def main() -> None:
@@ -114,6 +121,11 @@ def main() -> None:
             "  (the store's caches are written after the analysis is shown, as the dashboard"
             f" does: {st['saved']:.2f} s and {nd['saved']:.2f} s with their writing;"
             f" {re['seconds'] / nd['saved']:.1f}x on the new day)"
+        )
+        print(
+            "  (from the store the interactions are read when a page first shows them, such as"
+            f" a person's card: {st['rows']:.2f} s and {nd['rows']:.2f} s more;"
+            f" {re['seconds'] / (nd['seconds'] + nd['rows']):.1f}x on the new day with them read)"
         )
         print("  targets: at least 5x faster than re-importing, and under 2 s")
         first = run_phase(Path(__file__), "first_log", "--dir", tmp)
