@@ -59,3 +59,8 @@ class Deferred(Generic[T]):
     def then(self, step: Callable[[T], U]) -> Deferred[U]:
         """``step`` of this value, itself deferred."""
         return Deferred(lambda: step(self.get()))
+
+
+def now(value: T | Deferred[T]) -> T:
+    """``value``, made now when it is deferred."""
+    return value.get() if isinstance(value, Deferred) else value

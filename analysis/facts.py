@@ -24,7 +24,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
-from analysis.deferred import Deferred
+from analysis.deferred import Deferred, now
 from analysis.kept import Kept
 from analysis.metrics.balance import (
     ModeBalance,
@@ -100,7 +100,7 @@ class Facts:
             return self.rows
         if "rows" not in self.digests:
             assert self.raw is not None, "facts read back are kept (keep_facts) before use"
-            coded = _coded(frame_of(self.raw))
+            coded = _coded(now(self.raw))
             if self.selves:
                 coded = coded.loc[~coded["person_id"].isin(self.selves)]
             self.digests["rows"] = coded
@@ -131,11 +131,6 @@ FACTS_KEPT = 2
 _FACTS: Kept[Facts] = Kept(FACTS_KEPT)
 
 
-def frame_of(frame: pd.DataFrame | Deferred[pd.DataFrame]) -> pd.DataFrame:
-    """A frame, made now when it was deferred."""
-    return frame.get() if isinstance(frame, Deferred) else frame
-
-
 def facts_of(
     people: pd.DataFrame,
     interactions: pd.DataFrame | Deferred[pd.DataFrame],
@@ -148,7 +143,7 @@ def facts_of(
     recomputing those people's figures alone (:func:`_updated_facts`). Deferred
     ``interactions`` are read only when no facts are kept under the key."""
     if facts_key is None:
-        return _compute_facts(people, _coded(frame_of(interactions)), settings)
+        return _compute_facts(people, _coded(now(interactions)), settings)
     key = (facts_key, settings)
     kept = _FACTS.get(key)
     if kept is not None:
@@ -159,7 +154,7 @@ def facts_of(
         if k[1] == settings and f.source_people is people  # type: ignore[index]
     ]
     facts = None
-    coded = _coded(frame_of(interactions))
+    coded = _coded(now(interactions))
     if near:
         facts = _updated_facts(near[0], coded, settings)
     if facts is None:
@@ -194,7 +189,7 @@ def keep_facts(
     if isinstance(interactions, Deferred) and not interactions.ready:
         last = last_time
     else:
-        last = _last_of(frame_of(interactions))
+        last = _last_of(now(interactions))
     if not facts.complete or not _on_or_before(last, as_of):
         return False
     kept = dataclasses.replace(facts, source_people=people, rows=None, raw=interactions, digests={})

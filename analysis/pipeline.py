@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.deferred import Deferred
+from analysis.deferred import Deferred, now
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
@@ -301,17 +301,12 @@ def resolution_from_store(
     therefore never re-resolves the imports, nor merges all their records again.
     """
     dataset, resolution, overlaps = _resolved(store, use_cache, save_later)
-    return dataset, resolution, _now(overlaps)
+    return dataset, resolution, now(overlaps)
 
 
 Resolved = tuple[Dataset, Resolution, "pd.DataFrame | Deferred[pd.DataFrame]"]
 """What :func:`_resolved` returns: :func:`resolution_from_store`'s three, the overlaps (and,
 inside the dataset and the resolution, the interactions) possibly still to be read."""
-
-
-def _now(frame: pd.DataFrame | Deferred[pd.DataFrame]) -> pd.DataFrame:
-    """A frame, read now if it was deferred."""
-    return frame.get() if isinstance(frame, Deferred) else frame
 
 
 def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:

@@ -556,9 +556,9 @@ class Store:
         and what to do: a corrupt file, a newer schema, a read-only file or folder, a store
         another process holds locked for longer than ``timeout`` seconds."""
         self.in_memory = str(path) == MEMORY
-        # in memory: digest -> (interactions, content keys, their ``who`` as a categorical)
         self._batches: dict[str, tuple[pd.DataFrame, np.ndarray, pd.Categorical]] = {}
-        """In-memory stores keep interaction batches as frames (digest -> frame, keys)."""
+        """In-memory stores keep interaction batches as frames (digest -> frame, content keys,
+        its ``who`` as a categorical)."""
         self._contacts: dict[str, pd.DataFrame | None] = {}
         """In-memory stores keep each file's stored contacts as a frame too (digest -> the
         records as :meth:`contacts` reads them back; None: read them back)."""
