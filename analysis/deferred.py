@@ -1,9 +1,10 @@
 """A value made once, when it is first asked for.
 
 A new day's start from the store needs the people, the kept facts and the analysis; the million
-interactions behind them are shown only on a person's card and the Data page. :class:`Deferred`
-holds the work that makes them (decoding the stored batches, attaching each identity's person,
-merging overlapping records) until a page asks, then keeps the result. Thread-safe: the
+interactions behind them are shown only on a person's card, the Import page and the neglected
+ties' sparklines. :class:`Deferred` holds the work that makes them (decoding the stored batches,
+attaching each identity's person, merging overlapping records) until a page asks, then keeps
+the result. Thread-safe: the
 dashboard runs each browser session on a thread of its own, and the first to ask does the work
 while any other waits for it.
 
