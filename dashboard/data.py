@@ -241,23 +241,25 @@ def timeline(run: Run, person_id: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def monthly_counts(key: str, _interactions: pd.DataFrame, as_of: date, months: int = 12) -> dict:
-    """person_id -> list of contact counts in each of the last ``months`` months up to as_of."""
-    rows = _interactions[_interactions["person_id"].notna()]
-    end = pd.Period(as_of, freq="M")
-    start = end - (months - 1)
-    per = rows["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
-    keep = (per >= start) & (per <= end)
-    counts = (
-        pd.DataFrame({"pid": rows.loc[keep, "person_id"].to_numpy(), "per": per[keep].to_numpy()})
-        .groupby(["pid", "per"])
-        .size()
-    )
-    out: dict[str, list[int]] = {}
-    periods = [start + i for i in range(months)]
-    for pid, grp in counts.groupby(level=0):
-        by = grp.droplevel(0)
-        out[pid] = [int(by.get(p, 0)) for p in periods]
-    return out
+    """person_id -> list of contact counts in each of the last ``months`` months up to as_of
+    (calendar months in UTC, the as-of month last; people without contact in them left out).
+    Counted with numpy over every row at once: per person and month in pandas, 10,000 people
+    took 12 s."""
+    rows = _interactions
+    pid = rows["person_id"].to_numpy(dtype=object)
+    stamps = pd.DatetimeIndex(rows["timestamp"])
+    if stamps.tz is not None:
+        stamps = stamps.tz_convert("UTC").tz_localize(None)
+    month = stamps.to_numpy().astype("datetime64[M]")
+    first = np.datetime64(as_of, "M") - (months - 1)
+    offset = np.full(len(month), -1, dtype=np.int64)
+    known = ~np.isnat(month)
+    offset[known] = (month[known] - first).astype(np.int64)
+    keep = pd.notna(pid) & (offset >= 0) & (offset < months)
+    codes, people = pd.factorize(pid[keep])
+    counts = np.bincount(codes * months + offset[keep], minlength=len(people) * months)
+    per_person = counts.reshape(len(people), months).tolist()
+    return dict(zip(people.tolist(), per_person, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
