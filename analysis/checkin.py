@@ -103,14 +103,24 @@ def choose(
     for d, pid in history.items():
         if d < day and (pid not in last_seen or d > last_seen[pid]):
             last_seen[pid] = d
-    best: tuple[float, float, pd.Series] | None = None
-    for _, row in people.iterrows():
-        pid = str(row["person_id"])
-        if bool(row.get("non_person", False)) or state_sets.get(pid, set()) & NEVER_STATES:
+    n = len(people)
+
+    def column(name: str, missing: object) -> list:
+        return people[name].tolist() if name in people.columns else [missing] * n
+
+    # plain columns, not a Series per row: 10,000 people took 0.9 s with iterrows
+    ids = [str(p) for p in people["person_id"].tolist()]
+    robots = column("non_person", False)
+    circles = column("circle", None)
+    sinces = column("days_since", None)
+    everys = column("expected_interval_days", None)
+    best: tuple[float, float, int] | None = None
+    for i, pid in enumerate(ids):
+        if bool(robots[i]) or state_sets.get(pid, set()) & NEVER_STATES:
             continue
         if pid == yesterday:
             continue
-        circle = row.get("circle")
+        circle = circles[i]
         rated_close = closeness.get(pid, 0) >= 4
         if pd.isna(circle) and not rated_close:
             continue
@@ -119,7 +129,7 @@ def choose(
             weight = max(weight, CIRCLE_WEIGHT[2])
         if weight <= 0:
             continue
-        since, every = row.get("days_since"), row.get("expected_interval_days")
+        since, every = sinces[i], everys[i]
         due = float(since) / float(every) if pd.notna(since) and pd.notna(every) and every else 1.0
         due = min(MAX_DUE, max(MIN_DUE, due))
         rotation = 1.0
@@ -128,10 +138,10 @@ def choose(
         score = weight * due * max(rotation, 0.05)
         key = (score, _tiebreak(day, pid))
         if best is None or key > best[:2]:
-            best = (*key, row)
+            best = (*key, i)
     if best is None:
         return None
-    row = best[2]
+    row = people.iloc[best[2]]
     pid = str(row["person_id"])
     name = str(row["name"])
     first = str(row.get("first_name") or name.split(" ")[0] or name)
