@@ -44,6 +44,7 @@ from analysis.metrics.circles import derive_roles
 from analysis.metrics.graph import network_structure
 from analysis.metrics.reciprocity import reciprocity
 from analysis.metrics.ties import channel_profile
+from analysis.model import latest_time
 from analysis.normalize import looks_like_phone, normalize_email, normalize_name, normalize_phone
 from analysis.occasions import Occasion, occasions_from_people
 
@@ -189,7 +190,7 @@ def keep_facts(
     if isinstance(interactions, Deferred) and not interactions.ready:
         last = last_time
     else:
-        last = _last_of(now(interactions))
+        last = latest_time(now(interactions))
     if not facts.complete or not _on_or_before(last, as_of):
         return False
     kept = dataclasses.replace(facts, source_people=people, rows=None, raw=interactions, digests={})
@@ -216,23 +217,13 @@ def facts_for_day(facts: Facts, as_of: pd.Timestamp, window_days: int) -> Facts:
 
 def _all_on_or_before(interactions: pd.DataFrame, as_of: pd.Timestamp) -> bool:
     """True when no row of ``interactions`` has a time after the as-of date."""
-    return _on_or_before(_last_of(interactions), as_of)
+    return _on_or_before(latest_time(interactions), as_of)
 
 
 def _on_or_before(last: pd.Timestamp | None, as_of: pd.Timestamp) -> bool:
-    """True when ``last`` (a latest time; None: none) is on or before the as-of date."""
+    """True when ``last`` (a latest time; None: none) is on or before the as-of date: the rows
+    :func:`analysis.metrics.cadence.prepare` keeps are then those of any later date too."""
     return last is None or bool(last < as_of + pd.Timedelta(days=1))
-
-
-def _last_of(interactions: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest time of ``interactions`` (UTC; None when none has one). No row after the
-    as-of date means the rows :func:`analysis.metrics.cadence.prepare` keeps are those of any
-    later date too."""
-    ts = interactions["timestamp"]
-    if not len(ts):
-        return None
-    last = pd.to_datetime(ts, utc=True).max()
-    return None if pd.isna(last) else last
 
 
 def _coded(interactions: pd.DataFrame) -> pd.DataFrame:

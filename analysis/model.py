@@ -194,6 +194,14 @@ def concat_interactions(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+def latest_time(interactions: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest ``timestamp`` of an interactions frame (UTC), None when no row has one."""
+    if not len(interactions):
+        return None
+    last = pd.to_datetime(interactions["timestamp"], utc=True).max()
+    return None if pd.isna(last) else last
+
+
 def concat_contacts(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate contact frames (an empty list gives an empty, well-formed frame)."""
     frames = [f for f in frames if len(f)]

@@ -57,7 +57,7 @@ from analysis.importers.base import FileReport, ImportOptions, ImportResult, Sou
 from analysis.importers.csvsniff import describe_columns
 from analysis.kept import Kept
 from analysis.metrics.cadence import as_of_timestamp
-from analysis.model import concat_interactions
+from analysis.model import concat_interactions, latest_time
 from analysis.store import ImportOutcome, PersonEdit, Store, facts_snapshot, snapshot
 from analysis.store.store import MEMORY
 
@@ -347,7 +347,7 @@ def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:
         imports = _deferred_interactions(base)
         if imports.ready:
             recent = _Recent(
-                base, Deferred.done(overlap_plan(imports.get())), _last_time(imports.get())
+                base, Deferred.done(overlap_plan(imports.get())), latest_time(imports.get())
             )
         else:
             last = base.last_time if isinstance(base, _ResolutionReadLater) else None
@@ -366,7 +366,7 @@ def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:
         plan = Deferred(
             lambda: plan_with_added(recent.plan.get(), rows.get(), len(base_rows.get()))
         )
-        last = _latest(last, _last_time(matched))
+        last = _latest(last, latest_time(matched))
     others = {f.name: getattr(base, f.name) for f in _OTHER_FIELDS}
     if base_rows.ready:  # the imports are read already: merged now, as they always were
         merged_rows, overlaps = apply_plan(rows.get(), plan.get())
@@ -384,14 +384,6 @@ def _deferred_interactions(resolution: Resolution) -> Deferred[pd.DataFrame]:
     if isinstance(resolution, _ResolutionReadLater):
         return resolution.deferred_interactions
     return Deferred.done(resolution.interactions)
-
-
-def _last_time(interactions: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest timestamp of ``interactions`` (UTC), None when there is none."""
-    if not len(interactions):
-        return None
-    last = pd.to_datetime(interactions["timestamp"], utc=True).max()
-    return None if pd.isna(last) else last
 
 
 def _latest(a: pd.Timestamp | None, b: pd.Timestamp | None) -> pd.Timestamp | None:
@@ -618,16 +610,9 @@ def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
         _deferred_interactions(resolution),
         key.settings,
         key.data_key,
-        last_time=_known_last_time(resolution),
+        # known without the rows; keep_facts reads it only while they are unread
+        last_time=resolution.last_time if isinstance(resolution, _ResolutionReadLater) else None,
     )
-
-
-def _known_last_time(resolution: Resolution) -> pd.Timestamp | None:
-    """The latest timestamp of the resolution's interactions, without reading them when they
-    are deferred (None: none)."""
-    if isinstance(resolution, _ResolutionReadLater) and not resolution.deferred_interactions.ready:
-        return resolution.last_time
-    return _last_time(resolution.interactions)
 
 
 SAVE_AFTER_QUIET_S = 2.0

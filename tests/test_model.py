@@ -52,3 +52,18 @@ def test_an_unknown_categorical_channel_is_refused_by_name():
     channel = pd.Categorical(["call", "pigeon"])
     with pytest.raises(ValueError, match="unknown channel value"):
         interactions_frame(_when(2), ["a", "b"], channel)
+
+
+def test_the_latest_time_of_interactions_is_in_utc_and_none_without_a_time() -> None:
+    import pandas as pd
+
+    from analysis.model import empty_interactions, interactions_frame, latest_time
+
+    frame = interactions_frame(
+        pd.to_datetime(["2024-03-01T10:00:00+02:00", None, "2024-03-01T09:30:00Z"], utc=True),
+        ["Ana", "Bo", "Cy"],
+        "message",
+    )
+    assert latest_time(frame) == pd.Timestamp("2024-03-01T09:30:00Z")
+    assert latest_time(frame.iloc[1:2]) is None
+    assert latest_time(empty_interactions()) is None

@@ -54,6 +54,7 @@ from analysis.model import (
     contacts_frame,
     empty_contacts,
     interactions_frame,
+    latest_time,
 )
 from analysis.occasions import KINDS as OCCASION_KINDS
 from analysis.occasions import FollowUp, Occasion
@@ -476,9 +477,8 @@ def _latest_time(
     for part in parts:
         if isinstance(part, bytes):
             times.append(batch_last_time(part))
-        elif len(part[0]):
-            last = pd.to_datetime(part[0]["timestamp"], utc=True).max()
-            times.append(None if pd.isna(last) else last)
+        else:
+            times.append(latest_time(part[0]))
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
