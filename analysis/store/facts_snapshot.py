@@ -71,7 +71,7 @@ def loads(data: bytes, people: pd.DataFrame) -> Facts:
     """The facts written by :func:`dumps` for ``people`` (the resolution's people frame they
     were made from), with the analysed rows but without the figures that depend on the day
     (empty: :func:`analysis.facts.keep_facts` makes them for the day asked for) and without
-    the interactions they were analysed from (``rows``: ``keep_facts`` gives them). Raises
+    the interactions they were analysed from (``raw``: ``keep_facts`` gives them). Raises
     ``ValueError`` for another format."""
     head, blobs = unpack(data, "facts snapshot", FORMAT)
     source_people = people

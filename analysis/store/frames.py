@@ -161,31 +161,41 @@ def frame_from_blob(blob: bytes) -> pd.DataFrame:
     restores their dtypes (nullable integers, time zones) from the pandas metadata. Building
     pandas categoricals of the text columns first checked every category's uniqueness and
     then undid them again: half the time of reading a resolution back."""
-    n = int.from_bytes(blob[:4], "big")
-    head = json.loads(blob[4 : 4 + n])
-    data = pa.BufferReader(blob[4 + n :])
+    head, parquet = _parts(blob)
     as_text = [*head["json"], *head["object"]]
-    table = pq.read_table(data, columns=as_text) if as_text else None
+    table = pq.read_table(pa.BufferReader(parquet), columns=as_text) if as_text else None
     if table is not None and not all(_decodable(table.column(c).type) for c in head["object"]):
-        return _frame_from_pandas(blob[4 + n :], head)
-    names = pq.read_schema(pa.BufferReader(blob[4 + n :])).names
+        return _frame_from_pandas(parquet, head)
+    names = pq.read_schema(pa.BufferReader(parquet)).names
     rest = [c for c in names if c not in as_text]
     if rest or table is None:
-        frame = pd.read_parquet(io.BytesIO(blob[4 + n :]), columns=rest)
+        frame = pd.read_parquet(io.BytesIO(parquet), columns=rest)
     else:
         frame = pd.DataFrame(index=pd.RangeIndex(table.num_rows))
     if table is None:
         return frame
     columns: dict[str, Any] = {c: frame[c] for c in rest}
     for col in head["json"]:
-        texts = table.column(col).to_numpy(zero_copy_only=False)
-        values = json.loads("[" + ",".join(texts) + "]")  # one parse a column
-        if col in head.get("tuples", ()):
-            values = [[tuple(x) for x in v] for v in values]
+        values = _json_values(table.column(col).to_numpy(zero_copy_only=False), col, head)
         columns[col] = pd.Series(values, index=frame.index, dtype=object)
     for col in head["object"]:
         columns[col] = pd.Series(_objects(table.column(col)), index=frame.index, dtype=object)
     return pd.DataFrame({c: columns[c] for c in names}, index=frame.index, copy=False)
+
+
+def _parts(blob: bytes) -> tuple[dict[str, Any], bytes]:
+    """``(header, Parquet bytes)`` of a blob written by :func:`frame_to_blob`."""
+    n = int.from_bytes(blob[:4], "big")
+    return json.loads(blob[4 : 4 + n]), blob[4 + n :]
+
+
+def _json_values(texts: Any, col: str, head: dict[str, Any]) -> list:
+    """The values of a list column stored as JSON text (one parse for the column), with its
+    pairs as tuples again when :func:`frame_to_blob` saw tuples in it."""
+    values = json.loads("[" + ",".join(texts) + "]")
+    if col in head.get("tuples", ()):
+        values = [[tuple(x) for x in v] for v in values]
+    return values
 
 
 def _decodable(kind: pa.DataType) -> bool:
@@ -220,10 +230,7 @@ def _frame_from_pandas(parquet: bytes, head: dict[str, Any]) -> pd.DataFrame:
     type :func:`_objects` does not read."""
     frame = pd.read_parquet(io.BytesIO(parquet))
     for col in head["json"]:
-        values = json.loads("[" + ",".join(frame[col].astype(object)) + "]")
-        if col in head.get("tuples", ()):
-            values = [[tuple(x) for x in v] for v in values]
-        frame[col] = values
+        frame[col] = _json_values(frame[col].astype(object), col, head)
     for col in head["object"]:
         if isinstance(frame[col].dtype, pd.CategoricalDtype):
             cat = frame[col].array
@@ -245,11 +252,10 @@ def arrays_from_blob(blob: bytes) -> dict[str, np.ndarray]:
     """The columns of a frame of numbers written by :func:`frame_to_blob`, as numpy arrays
     read straight from Parquet: no DataFrame between them (whose blocks would copy a million
     rows once more). Raises ``ValueError`` for a frame with text or list columns."""
-    n = int.from_bytes(blob[:4], "big")
-    head = json.loads(blob[4 : 4 + n])
+    head, parquet = _parts(blob)
     if head["json"] or head["object"]:
         raise ValueError("not a frame of numbers")
-    table = pq.read_table(pa.BufferReader(blob[4 + n :]))
+    table = pq.read_table(pa.BufferReader(parquet))
     return {name: table.column(name).to_numpy() for name in table.column_names}
 
 
