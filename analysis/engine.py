@@ -534,3 +534,34 @@ def person_timeline(interactions: pd.DataFrame, person_id: str, freq: str = "MS"
     out["period"] = pd.to_datetime(out["period"]).dt.tz_localize("UTC")
     out["channel"] = out["channel"].astype(object)
     return out.sort_values(["period", "channel"], kind="stable").reset_index(drop=True)
+
+
+def monthly_contacts(
+    interactions: pd.DataFrame, as_of: date | pd.Timestamp, months: int = 12
+) -> dict[str, list[int]]:
+    """Contacts per person in each of the last ``months`` calendar months (UTC) up to the
+    month of ``as_of``, the as-of month last: ``person_id -> [count, ...]``. Rows without a
+    person or a time are left out, and so are people without contact in those months.
+
+    Counted with numpy over every row at once (per person and month in pandas, 10,000 people
+    and a million rows took 12 s).
+
+    >>> rows = pd.DataFrame({"person_id": ["a", "a", None],
+    ...     "timestamp": pd.to_datetime(["2024-03-05", "2024-01-31", "2024-03-01"], utc=True)})
+    >>> monthly_contacts(rows, date(2024, 3, 20), months=3)
+    {'a': [1, 0, 1]}
+    """
+    pid = interactions["person_id"].to_numpy(dtype=object)
+    stamps = pd.DatetimeIndex(interactions["timestamp"])
+    if stamps.tz is not None:
+        stamps = stamps.tz_convert("UTC").tz_localize(None)
+    month = stamps.to_numpy().astype("datetime64[M]")
+    first = np.datetime64(pd.Timestamp(as_of).date(), "M") - (months - 1)
+    offset = np.full(len(month), -1, dtype=np.int64)
+    known = ~np.isnat(month)
+    offset[known] = (month[known] - first).astype(np.int64)
+    keep = pd.notna(pid) & (offset >= 0) & (offset < months)
+    codes, people = pd.factorize(pid[keep])
+    counts = np.bincount(codes * months + offset[keep], minlength=len(people) * months)
+    per_person = counts.reshape(len(people), months).tolist()
+    return dict(zip(people.tolist(), per_person, strict=True))

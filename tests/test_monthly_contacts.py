@@ -1,4 +1,5 @@
-"""The neglected ties' sparklines: contact per person in each of the last twelve months."""
+"""Contact per person in each of the last twelve months (analysis.engine.monthly_contacts: the
+neglected ties' sparklines)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.data import monthly_counts
+from analysis.engine import monthly_contacts
 
 
 def _rows(pairs: list[tuple[str | None, str | None]]) -> pd.DataFrame:
@@ -34,7 +35,7 @@ def test_each_month_of_the_last_twelve_counts_that_persons_rows_in_utc() -> None
             ("p4", "2024-01-01T00:00:00Z"),  # only long ago: not listed
         ]
     )
-    got = monthly_counts("test-months", rows, date(2026, 6, 15))
+    got = monthly_contacts(rows, date(2026, 6, 15))
     assert got == {
         "p1": [1] + [0] * 10 + [3],
         "p2": [0] * 6 + [1] + [0] * 5,
@@ -52,7 +53,7 @@ def test_a_million_rows_of_ten_thousand_people_are_each_counted_once() -> None:
             + pd.to_timedelta(rng.integers(0, 700 * 86_400, n), unit="s"),
         }
     )
-    got = monthly_counts("test-million", rows, date(2026, 11, 30))
+    got = monthly_contacts(rows, date(2026, 11, 30))
     ts = rows["timestamp"]
     in_months = (ts >= pd.Timestamp("2025-12-01", tz="UTC")) & (
         ts < pd.Timestamp("2026-12-01", tz="UTC")
