@@ -34,8 +34,8 @@ from analysis.metrics.balance import (
     person_balance,
 )
 from analysis.metrics.cadence import (
-    contact_days,
     day_number,
+    day_table,
     person_codes,
     person_stats,
     prepare,
@@ -204,14 +204,31 @@ def facts_for_day(facts: Facts, as_of: pd.Timestamp, window_days: int) -> Facts:
     ``as_of``: the analysed rows, roles, reciprocity, channels, structure and occasions do not
     depend on the date; each person's contact figures, the balance and the contact days in the
     window are computed again from the rows."""
-    prepared = facts.prepared
     return dataclasses.replace(
         facts,
-        stats=person_stats(prepared, as_of),
-        person_balance=person_balance(prepared, as_of, window_days),
-        modes=mode_balance(prepared, as_of, window_days),
-        in_window=_contact_days_in_window(prepared, as_of, window_days),
+        **_day_figures(facts.prepared, as_of, window_days)._asdict(),
         digests=dict(facts.digests),
+    )
+
+
+class _DayFigures(NamedTuple):
+    """The fields of :class:`Facts` that depend on the date."""
+
+    stats: pd.DataFrame
+    person_balance: pd.DataFrame
+    modes: ModeBalance
+    in_window: pd.Series
+
+
+def _day_figures(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> _DayFigures:
+    """The figures of the analysed rows ``prepared`` that depend on the date, from one table of
+    their contact days (:func:`analysis.metrics.cadence.day_table`) made for them all."""
+    days = day_table(prepared)
+    return _DayFigures(
+        stats=person_stats(prepared, as_of, days),
+        person_balance=person_balance(prepared, as_of, window_days, days),
+        modes=mode_balance(prepared, as_of, window_days, days),
+        in_window=_contact_days_in_window(prepared, as_of, window_days, days),
     )
 
 
@@ -251,21 +268,21 @@ def _compute_facts(
             people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
     prepared = prepare(interactions, as_of)
-    stats = person_stats(prepared, as_of)
+    day = _day_figures(prepared, as_of, window_days)
     cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
     return Facts(
         people=people,
         me_card=me_card,
         prepared=prepared,
-        stats=stats,
+        stats=day.stats,
         card_roles=cards,
         roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
         reciprocity=reciprocity(prepared),
         channels=channel_profile(prepared),
-        person_balance=person_balance(prepared, as_of, window_days),
-        modes=mode_balance(prepared, as_of, window_days),
-        in_window=_contact_days_in_window(prepared, as_of, window_days),
-        structure=tuple(network_structure(people, prepared, stats.index)),
+        person_balance=day.person_balance,
+        modes=day.modes,
+        in_window=day.in_window,
+        structure=tuple(network_structure(people, prepared, day.stats.index)),
         occasions=occasions_from_people(people),
         source_people=source_people,
         selves=frozenset(selves),
@@ -275,17 +292,22 @@ def _compute_facts(
 
 
 def _contact_days_in_window(
-    prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
+    prepared: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    days: dict[str, np.ndarray] | None = None,
 ) -> pd.Series:
-    """Contact days per person in the ``window_days`` up to ``as_of`` (people with some)."""
-    days = contact_days(prepared)
-    in_window = (
-        days.loc[days["day"] > day_number(as_of) - window_days]
-        .groupby("person_id", observed=True)
-        .size()
+    """Contact days per person in the ``window_days`` up to ``as_of`` (people with some), in
+    person code order. ``days``: :func:`analysis.metrics.cadence.day_table` of ``prepared``."""
+    days = day_table(prepared) if days is None else days
+    cats = prepared["person_id"].cat.categories
+    inside = days["day"] > day_number(as_of) - window_days
+    counts = np.bincount(days["pcode"][inside], minlength=len(cats)).astype("int64")
+    some = np.flatnonzero(counts)
+    return pd.Series(
+        counts[some],
+        index=pd.Index(np.asarray(cats, dtype=object)[some], dtype=object, name="person_id"),
     )
-    in_window.index = in_window.index.astype(object)
-    return in_window
 
 
 _FINGERPRINT_COLUMNS = ("timestamp", "channel", "mode", "direction", "event_id", "duration_min")

@@ -107,3 +107,29 @@ def test_counts_of_some_peoples_rows_replaced_give_the_balance_of_the_new_rows(o
         )
     )
     _same_modes(spliced, mode_balance(prep(new), AS_OF, 90))
+
+
+def test_mode_counts_count_person_days_by_mode_in_both_windows_and_per_month():
+    """Counted by hand from ROWS: a day with a meeting and a chat is one offline and one
+    online person-day; the window before (90 days before 2025-01-31) holds b's meeting."""
+    from analysis.metrics.balance import mode_counts
+    from analysis.metrics.cadence import day_table
+
+    prepared = prep(ROWS)
+    for days in (None, day_table(prepared)):  # the table made here, or given by the caller
+        counts = mode_counts(prepared, AS_OF, 90, days)
+        assert counts.window.tolist() == [2, 5, 1, 0]
+        months = counts.months
+        assert [m.strftime("%Y-%m") for m in months.index] == ["2024-12", "2025-03", "2025-04"]
+        assert months["offline"].tolist() == [1, 2, 0]
+        assert months["online"].tolist() == [0, 1, 4]
+
+
+def test_person_balance_from_a_given_day_table_is_the_one_made_alone():
+    from analysis.metrics.cadence import day_table
+
+    prepared = prep(ROWS)
+    pd.testing.assert_frame_equal(
+        person_balance(prepared, AS_OF, 90, day_table(prepared)),
+        person_balance(prepared, AS_OF, 90),
+    )

@@ -318,3 +318,30 @@ def test_facts_are_not_read_back_for_a_day_whose_rows_differ():
     _fresh_caches()
     engine.analyze(people, ahead, as_of=day, facts_key="k2", timezone=life.timezone, me=life.me)
     assert not facts.kept_facts("k2", _settings(day, life)).complete
+
+
+@needs_sample
+@pytest.mark.parametrize("as_of", ["2026-11-01", "2025-03-01", "2030-01-01"])
+def test_day_figures_from_one_day_table_equal_each_figure_made_alone(resolved, as_of):
+    """The date's figures share one table of contact days; each is what its function gives
+    making that table itself (a date far ahead: every window empty)."""
+    import pandas as pd
+
+    from analysis.facts import _coded, _day_figures
+    from analysis.metrics.balance import mode_balance, person_balance
+    from analysis.metrics.cadence import as_of_timestamp, person_stats, prepare
+
+    res, _, _ = resolved
+    day = as_of_timestamp(as_of)
+    prepared = prepare(_coded(res.interactions), day)
+    shared = _day_figures(prepared, day, 90)
+    pd.testing.assert_frame_equal(shared.stats, person_stats(prepared, day))
+    pd.testing.assert_frame_equal(shared.person_balance, person_balance(prepared, day, 90))
+    alone = mode_balance(prepared, day, 90)
+    assert shared.modes.counts.window.tolist() == alone.counts.window.tolist()
+    pd.testing.assert_frame_equal(shared.modes.monthly, alone.monthly)
+    days = prepared.drop_duplicates(["pcode", "day"])  # one row per person and contact day
+    inside = days.loc[days["day"] > (day.normalize() - pd.Timestamp(0, tz="UTC")).days - 90]
+    expected = inside.groupby("person_id", observed=True).size()
+    assert shared.in_window.to_dict() == {str(k): int(v) for k, v in expected.items()}
+    assert shared.in_window.dtype == "int64"

@@ -72,17 +72,38 @@ def mode_days(prepared: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _person_days(prepared: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """``(pcode, day, offline, online)`` per (person, contact day) of the sorted rows, as
+    :func:`analysis.metrics.cadence.day_table` gives them: a day is offline when a row of it
+    was in person, online when a row was not."""
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    off = (prepared["mode"].cat.codes.to_numpy() == 0).astype("int8")
+    if len(pc) == 0:
+        return pc[:0], day[:0], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    has_off = np.maximum.reduceat(off, bounds).astype(bool)
+    has_on = np.minimum.reduceat(off, bounds) == 0
+    return pc[bounds], day[bounds], has_off, has_on
+
+
 def _share(offline: float, online: float) -> float:
     total = offline + online
     return float(offline / total) if total else float("nan")
 
 
-def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> pd.DataFrame:
+def person_balance(
+    prepared: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    days: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Per person (index person_id), vectorised over the sorted rows: ``offline_days``, ``online_days`` (in the window),
     ``offline_share`` (in the window), ``offline_share_all`` (whole history), ``last_in_person``
     (Timestamp or NaT), ``days_since_in_person`` (NaN = never), ``messages_in_window`` (online
     interactions in the window), ``online_recent`` (online contact within ``SCREEN_ONLY_DAYS``),
-    ``days_known`` (days since the first contact)."""
+    ``days_known`` (days since the first contact). ``days``:
+    :func:`analysis.metrics.cadence.day_table` of ``prepared``, when the caller has it."""
     today = day_number(as_of)
     cats = prepared["person_id"].cat.categories
     n = len(cats)
@@ -90,14 +111,9 @@ def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
     day = prepared["day"].to_numpy()
     off_row = prepared["mode"].cat.codes.to_numpy() == 0
     # person-day-mode rows (see mode_days), straight from the sorted frame
-    if len(pc):
-        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
-        has_off = np.maximum.reduceat(off_row.astype("int8"), bounds).astype(bool)
-        has_on = np.minimum.reduceat(off_row.astype("int8"), bounds) == 0
-    else:
-        bounds = np.zeros(0, dtype="int64")
-        has_off = has_on = np.zeros(0, dtype=bool)
-    dp, dday = pc[bounds], day[bounds]
+    dp, dday, has_off, has_on = _person_days(prepared) if days is None else (
+        days["pcode"], days["day"], days["offline"], days["online"]
+    )  # fmt: skip
     win_d = dday > today - window_days
     n_off_all = np.bincount(dp, weights=has_off, minlength=n)
     n_on_all = np.bincount(dp, weights=has_on, minlength=n)
@@ -114,7 +130,7 @@ def person_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int
     if has_on.any():
         np.fmax.at(last_on_day, dp[has_on], dday[has_on].astype("float64"))
     first_day = np.full(n, np.nan)
-    if len(bounds):
+    if len(dp):
         np.fmin.at(first_day, dp, dday.astype("float64"))
     # the timestamp of the last in-person row per person
     off_idx = np.flatnonzero(off_row)
@@ -167,10 +183,20 @@ def monthly(prepared: pd.DataFrame, md: pd.DataFrame | None = None) -> pd.DataFr
 
 def _month_counts(md: pd.DataFrame) -> pd.DataFrame:
     """Offline and online person-days per calendar month with contact, from :func:`mode_days`."""
-    month = md["day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")
-    g = pd.DataFrame({"month": month, "offline": md["offline"].to_numpy()}).groupby("month")
-    off = g["offline"].sum().astype("int64")
-    return pd.DataFrame({"offline": off, "online": (g.size() - off).astype("int64")})
+    off = md["offline"].to_numpy()
+    return _month_counts_of(md["day"].to_numpy(), off, ~off)
+
+
+def _month_counts_of(day: np.ndarray, offline: np.ndarray, online: np.ndarray) -> pd.DataFrame:
+    """:func:`_month_counts` from person-days (day numbers) flagged offline and online."""
+    month = day.astype("datetime64[D]").astype("datetime64[M]")
+    g = pd.DataFrame({"month": month, "offline": offline, "online": online}).groupby("month")
+    return pd.DataFrame(
+        {
+            "offline": g["offline"].sum().astype("int64"),
+            "online": g["online"].sum().astype("int64"),
+        }
+    )
 
 
 def _months(counts: pd.DataFrame) -> pd.DataFrame:
@@ -254,27 +280,62 @@ class ModeBalance:
     counts: ModeCounts
 
 
-def mode_balance(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> ModeBalance:
+def mode_balance(
+    prepared: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    days: dict[str, np.ndarray] | None = None,
+) -> ModeBalance:
     """The in-person share in the window, its trend and the months (:class:`ModeBalance`)."""
-    return modes_of(mode_counts(prepared, as_of, window_days))
+    return modes_of(mode_counts(prepared, as_of, window_days, days))
 
 
-def mode_counts(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> ModeCounts:
+def mode_counts(
+    prepared: pd.DataFrame,
+    as_of: pd.Timestamp,
+    window_days: int,
+    days: dict[str, np.ndarray] | None = None,
+) -> ModeCounts:
     """The person-days of :func:`mode_days` counted by mode: in the window, in the window
-    before it and per calendar month (:class:`ModeCounts`)."""
-    md = mode_days(prepared)
-    return ModeCounts(window=_window_counts(md, as_of, window_days), months=_month_counts(md))
+    before it and per calendar month (:class:`ModeCounts`). ``days``:
+    :func:`analysis.metrics.cadence.day_table` of ``prepared``, when the caller has it: its
+    person-days flagged offline and online are the same counts, without the frame."""
+    _, day, offline, online = _person_days(prepared) if days is None else (
+        days["pcode"], days["day"], days["offline"], days["online"]
+    )  # fmt: skip
+    return ModeCounts(
+        window=_window_counts_of(day, offline, online, as_of, window_days),
+        months=_month_counts_of(day, offline, online),
+    )
 
 
 def _window_counts(md: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> np.ndarray:
     """Offline and online person-days of :func:`mode_days` in the window, then in the window
     before it (int64 array of 4)."""
-    today = day_number(as_of)
-    d = md["day"].to_numpy()
     off = md["offline"].to_numpy()
-    now = off[d > today - window_days]
-    before = off[(d > today - 2 * window_days) & (d <= today - window_days)]
-    return np.array([now.sum(), (~now).sum(), before.sum(), (~before).sum()], dtype="int64")
+    return _window_counts_of(md["day"].to_numpy(), off, ~off, as_of, window_days)
+
+
+def _window_counts_of(
+    day: np.ndarray,
+    offline: np.ndarray,
+    online: np.ndarray,
+    as_of: pd.Timestamp,
+    window_days: int,
+) -> np.ndarray:
+    """:func:`_window_counts` from person-days (day numbers) flagged offline and online."""
+    today = day_number(as_of)
+    now = day > today - window_days
+    before = (day > today - 2 * window_days) & ~now
+    return np.array(
+        [
+            np.count_nonzero(offline & now),
+            np.count_nonzero(online & now),
+            np.count_nonzero(offline & before),
+            np.count_nonzero(online & before),
+        ],
+        dtype="int64",
+    )
 
 
 def _shares(window: np.ndarray) -> tuple[float, float]:

@@ -380,8 +380,12 @@ def rhythm(pcode: np.ndarray, day: np.ndarray, today: int, n: int) -> dict[str, 
     }
 
 
-def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def person_stats(
+    prepared: pd.DataFrame, as_of: pd.Timestamp, days: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Per-person history figures, indexed by person_id (only people with contact).
+    ``days``: :func:`day_table` of ``prepared``, when the caller has it (it does not depend on
+    the date).
 
     Columns: ``interactions`` (rows), ``contact_days``, ``first_contact``, ``last_contact``
     (Timestamps UTC), ``days_since`` (whole days from the last contact day to the as-of date),
@@ -420,7 +424,7 @@ def person_stats(prepared: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ],
     }
     first_day, last_day = day[starts], day[ends]
-    d = day_table(prepared)
+    d = day_table(prepared) if days is None else days
     dp, dd = d["pcode"], d["day"]
     allr = rhythm(dp, dd, today, n)
     contact = allr["days"][present]

@@ -128,9 +128,11 @@ def _utc(value: object) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def frame_to_blob(frame: pd.DataFrame) -> bytes:
+def frame_to_blob(frame: pd.DataFrame, compression: str = "zstd") -> bytes:
     """A DataFrame as Parquet bytes. Object columns that hold lists (or lists of tuples) are
-    stored as JSON text and restored by :func:`frame_from_blob`."""
+    stored as JSON text and restored by :func:`frame_from_blob`. ``compression``: Parquet's
+    codec (zstd: the smallest; lz4: decoded several times faster, for large frames of numbers
+    read back on every start, such as the analysed rows)."""
     out = frame.reset_index(drop=True).copy()
     json_cols, tuple_cols = [], []
     # one encoder for every value (json.dumps makes one a call), as json.dumps would encode
@@ -147,7 +149,7 @@ def frame_to_blob(frame: pd.DataFrame) -> bytes:
     for col in object_cols:  # dictionary-encoded: few distinct values in a million rows
         out[col] = out[col].astype("category")
     buf = io.BytesIO()
-    out.to_parquet(buf, index=False, compression="zstd")
+    out.to_parquet(buf, index=False, compression=compression)
     head = json.dumps({"json": json_cols, "tuples": tuple_cols, "object": object_cols}).encode()
     return len(head).to_bytes(4, "big") + head + buf.getvalue()
 
