@@ -16,7 +16,7 @@ circles, ties, balance, reciprocity, outside, graph, suggest); judgement constan
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -45,7 +45,7 @@ from analysis.metrics.circles import (
     layer_of_rate,
     with_role_overrides,
 )
-from analysis.metrics.explain import why_circle, why_status, why_strength
+from analysis.metrics.explain import ReasonInputs, reasons
 from analysis.metrics.graph import community_of, ego_graph
 from analysis.metrics.outside import Outside, outside
 from analysis.metrics.ties import components, tie_strength
@@ -104,8 +104,8 @@ class Analysis:
     there), ``offline_share_all, last_in_person, days_since_in_person, messages_in_window,
     screen_only, meet_lapsed`` (bool). Reciprocity: ``initiated_share`` (NaN when direction
     unknown), ``unanswered_run``, ``owed_days``, ``owed_messages`` (int),
-    ``owed_first_days_ago, owed_last_days_ago``. Reasons: ``why_status, why_circle,
-    why_strength`` (str).
+    ``owed_first_days_ago, owed_last_days_ago``. The reasons for a person's status, circle
+    and tie strength are written when asked for: :meth:`reasons`.
 
     ``balance``: :class:`analysis.metrics.balance.Balance`; ``outside``: :class:`analysis.metrics.outside.Outside`;
     ``edges``: the person-person edges (:func:`analysis.metrics.graph.person_edges`);
@@ -124,6 +124,15 @@ class Analysis:
     edges: pd.DataFrame
     communities: list[list[str]]
     suggestions: pd.DataFrame
+    reason_inputs: ReasonInputs = field(default_factory=ReasonInputs)
+    """The user's edits the reasons read (:meth:`reasons`)."""
+
+    def reasons(self, person_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """Why each person has their status, circle and tie strength, in their own numbers
+        (rule X1): ``why_status, why_circle, why_strength`` (str), indexed by person_id in the
+        order of ``people``; only the people of ``person_ids`` when given
+        (:func:`analysis.metrics.explain.reasons`)."""
+        return reasons(self.people, self.reason_inputs, person_ids)
 
     @cached_property
     def graph(self) -> nx.Graph:
@@ -384,11 +393,6 @@ def analyze(
         cols[f"tie_{comp}"] = pr_[comp]
     cols["best_layer"] = best.reindex(ids).astype("Int64")
     table = pd.DataFrame(cols, index=ids)
-    table["why_status"] = why_status(table)
-    table["why_circle"] = why_circle(
-        table, set(overrides.circle), robots, in_state["archived"], in_state["in_memory"]
-    )
-    table["why_strength"] = why_strength(table, set(overrides.closeness))
 
     edges, groups, struct = facts.structure
     groups = [list(c) for c in groups]  # the kept facts are shared: the result gets its own
@@ -404,9 +408,6 @@ def analyze(
         "first_name",
         "last_channel",
         "status",
-        "why_status",
-        "why_circle",
-        "why_strength",
     ):
         table[col] = table[col].astype(object)  # the project's string columns are object
     table = table.sort_values(
@@ -438,6 +439,13 @@ def analyze(
         edges=edges,
         communities=groups,
         suggestions=sugg,
+        reason_inputs=ReasonInputs(
+            placed=frozenset(overrides.circle),
+            rated=frozenset(overrides.closeness),
+            robots=frozenset(robots),
+            archived=frozenset(in_state["archived"]),
+            in_memory=frozenset(in_state["in_memory"]),
+        ),
     )
 
 

@@ -127,6 +127,12 @@ def _records(frame: pd.DataFrame, fields: Sequence[str]) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
+def _with_reasons(analysis: Analysis) -> pd.DataFrame:
+    """The people table with everyone's reasons (:meth:`analysis.engine.Analysis.reasons`)."""
+    why = analysis.reasons()
+    return analysis.people.assign(**{c: why[c].to_numpy() for c in why.columns})
+
+
 def to_dict(
     analysis: Analysis,
     files: Sequence[Any] = (),
@@ -141,7 +147,7 @@ def to_dict(
         "as_of": analysis.as_of.date().isoformat(),
         "window_days": analysis.window_days,
         "files": plain(list(files)),
-        "people": _records(analysis.people, PERSON_FIELDS),
+        "people": _records(_with_reasons(analysis), PERSON_FIELDS),
         "unmatched": plain(unmatched if unmatched is not None else []),
         "balance": {
             "window_days": bal.window_days,

@@ -147,6 +147,7 @@ def person_card(run: data.Run, pid: str) -> None:
         m1.metric("Tie strength", f"{100 * strength:.0f} / 100")
         m2.metric("You reached out first", words.share(row["initiated_share"]))
     st.markdown(rhythm_text(row))
+    _reasons(run, pid)
     _logged_notes(run, pid)
     _circle_and_closeness(pid)
     _what_to_do(run, row)
@@ -161,6 +162,26 @@ def person_card(run: data.Run, pid: str) -> None:
             )  # fmt: skip
     _about_form(run, row, kept_states)
     _dates_and_follow_ups(run, pid)
+
+
+REASON_LABELS = (
+    ("Status", "why_status"),
+    ("Circle", "why_circle"),
+    ("Tie strength", "why_strength"),
+)
+"""The reasons the card shows (:meth:`analysis.engine.Analysis.reasons`), with their labels."""
+
+
+def _reasons(run: data.Run, pid: str) -> None:
+    """Why this person has their status, circle and tie strength, in the user's own numbers."""
+    why = run.analysis.reasons([pid])
+    if why.empty:
+        return
+    with st.expander("Why these numbers"):
+        for label, column in REASON_LABELS:
+            text = why.iloc[0][column]
+            if text:
+                st.markdown(f"**{label}:** {words.md_escape(text)}")
 
 
 def rhythm_text(row: pd.Series) -> str:

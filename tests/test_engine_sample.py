@@ -124,7 +124,9 @@ def test_the_drifting_close_friend_leads_and_lapses_come_before_meetings(sample)
 
 
 def test_every_person_in_touch_explains_status_circle_and_strength(sample):
-    _, table, _ = sample
+    result, table, _ = sample
     with_contact = table.loc[table["circle"].notna()]
+    why = result.reasons()
+    assert list(why.index) == list(table["person_id"])  # everyone, in the table's order
     for col in ("why_status", "why_circle", "why_strength"):
-        assert with_contact[col].str.len().gt(20).all(), col
+        assert why.loc[with_contact["person_id"], col].str.len().gt(20).all(), col

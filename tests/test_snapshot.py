@@ -38,3 +38,19 @@ def test_round_trip_keeps_people_suggestions_balance_and_graph():
     assert sorted(b.graph.edges()) == sorted(a.graph.edges())
     assert b.communities == a.communities
     assert b.outside.roles_covered == a.outside.roles_covered
+
+
+def test_round_trip_keeps_the_edits_the_reasons_read():
+    """The reasons are written when asked for, from the people and the user's edits: read
+    back, an analysis with a person placed, one rated, one archived gives the same reasons."""
+    from analysis.engine import Overrides, analyze
+    from tests.engine_helpers import scenario
+
+    people, inter = scenario()
+    ids = list(people["person_id"])
+    ov = Overrides(circle={ids[0]: 1}, closeness={ids[1]: 5}, states={ids[2]: ("archived",)})
+    a = analyze(people, inter, as_of="2025-05-01", overrides=ov)
+    b = snapshot.loads(snapshot.dumps(a))
+    assert b.reason_inputs == a.reason_inputs
+    assert a.reason_inputs.placed == {ids[0]} and a.reason_inputs.archived == {ids[2]}
+    pd.testing.assert_frame_equal(b.reasons(), a.reasons())

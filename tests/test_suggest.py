@@ -95,7 +95,7 @@ def test_a_single_old_contact_is_occasional_and_not_suggested():
     assert r.suggestions.empty
     p = r.people.set_index("person_id")
     assert p.loc["a", "status"] == "occasional" and p.loc["b", "status"] == "new"
-    assert p.loc["a", "why_status"].startswith("Occasional: 1 contact day")
+    assert r.reasons(["a"]).loc["a", "why_status"].startswith("Occasional: 1 contact day")
 
 
 def test_replies_owed_are_suggested_first_in_the_users_numbers():

@@ -1,20 +1,79 @@
 """Every number explains itself: short reasons, in the user's own numbers, for a person's status,
-circle and tie strength (rule X1 in docs/metrics.md). The engine stores them in the people table
-as ``why_status``, ``why_circle`` and ``why_strength``; the person's card shows them.
+circle and tie strength (rule X1 in docs/metrics.md): ``why_status``, ``why_circle`` and
+``why_strength``. :func:`reasons` writes them from the engine's people table when they are
+asked for (:meth:`analysis.engine.Analysis.reasons`): the person's card shows one person's,
+the JSON report everyone's. Written for everyone on every run, they cost 0.2 s at 10,000 people,
+on each new day's start and each logged contact, for text no page showed.
 
-Each function takes the engine's people table (indexed by person_id, before sorting) and
-returns one string per row, in the table's order.
+Each ``why_*`` function takes a people table indexed by person_id and returns one string per
+row, in the table's order.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
 from analysis import constants as C
+
+REASON_COLUMNS: tuple[str, ...] = ("why_status", "why_circle", "why_strength")
+"""The columns of :func:`reasons`."""
+
+
+@dataclass(frozen=True)
+class ReasonInputs:
+    """What the reasons read besides the people table: ``placed`` (people the user put in a
+    circle), ``rated`` (people whose closeness the user rated), ``robots`` (not people: shops,
+    services, lists), ``archived`` and ``in_memory`` (the user's states)."""
+
+    placed: frozenset[str] = frozenset()
+    rated: frozenset[str] = frozenset()
+    robots: frozenset[str] = frozenset()
+    archived: frozenset[str] = frozenset()
+    in_memory: frozenset[str] = frozenset()
+
+
+def reasons(
+    people: pd.DataFrame, given: ReasonInputs, person_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The reasons (:data:`REASON_COLUMNS`, str) of the people of ``people`` (the engine's
+    people table, with a ``person_id`` column), indexed by person_id in the table's order; of
+    those in ``person_ids`` only, when given (ids it does not hold are left out). A circle's
+    reason ranks the person among everyone in ``people``, whichever rows are asked for.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"person_id": ["a"], "status": ["no_contact"]})
+    >>> list(reasons(people, ReasonInputs(), ["b"]).columns)  # nobody of that id
+    ['why_status', 'why_circle', 'why_strength']
+    """
+    table = people.set_index("person_id")
+    if person_ids is not None:
+        table = table.loc[table.index.isin(list(person_ids))]
+    if table.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in REASON_COLUMNS}).set_axis(
+            pd.Index([], dtype=object, name="person_id")
+        )
+    return pd.DataFrame(
+        {
+            "why_status": why_status(table),
+            "why_circle": why_circle(
+                table,
+                given.placed,
+                given.robots,
+                given.archived,
+                given.in_memory,
+                circles=people["circle"],
+            ),  # fmt: skip
+            "why_strength": why_strength(table, given.rated),
+        },
+        index=table.index,
+        dtype=object,
+    )
 
 
 def human_days(days: float) -> str:
@@ -110,11 +169,12 @@ def why_circle(
     robots: Iterable[str],
     archived: Iterable[str],
     in_memory: Iterable[str],
+    circles: pd.Series | None = None,
 ) -> list[str]:
-    """Why each person is in their circle (rules C1-C3, G2, E1, H1)."""
+    """Why each person is in their circle (rules C1-C3, G2, E1, H1). ``circles``: everyone's
+    circle, for a person's rank among everyone (the table's own when None)."""
     user, bots, arch, mem = set(placed_by_user), set(robots), set(archived), set(in_memory)
-    circle = table["circle"]
-    counts = circle.value_counts().to_dict()
+    counts = (table["circle"] if circles is None else circles).value_counts().to_dict()
     cum = {k: sum(v for c, v in counts.items() if c <= k) for k in (1, 2, 3, 4)}
     out = []
     cols = ("circle", "best_layer", "roles", "household", "group_only", "evidence",

@@ -8,18 +8,21 @@ it is first used, as after a fresh analysis. No pickle: a store file never runs 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
 
 from analysis.engine import Analysis
 from analysis.metrics.balance import Balance
+from analysis.metrics.explain import ReasonInputs
 from analysis.metrics.outside import Outside
 from analysis.report import plain
 from analysis.store.frames import frame_from_blob, frame_to_blob, pack, unpack
 
-FORMAT = 2
-"""Version of this encoding; part of the cache key, so an older snapshot is never read."""
+FORMAT = 3
+"""Version of this encoding; part of the cache key, so an older snapshot is never read (3: the
+reasons are written when asked for, from the edits kept as ``reason_inputs``)."""
 
 
 def dumps(analysis: Analysis) -> bytes:
@@ -49,6 +52,10 @@ def dumps(analysis: Analysis) -> bytes:
             "roles_missing": list(analysis.outside.roles_missing),
         },
         "communities": [list(c) for c in analysis.communities],
+        "reason_inputs": {
+            f.name: sorted(getattr(analysis.reason_inputs, f.name))
+            for f in dataclasses.fields(ReasonInputs)
+        },
     }
     return pack(head, blobs)
 
@@ -84,4 +91,7 @@ def loads(data: bytes) -> Analysis:
         edges=frames["edges"],
         communities=[list(c) for c in head["communities"]],
         suggestions=frames["suggestions"],
+        reason_inputs=ReasonInputs(
+            **{name: frozenset(ids) for name, ids in head["reason_inputs"].items()}
+        ),
     )

@@ -66,6 +66,10 @@ def test_network_shows_the_card_of_the_person_picked(sample_app, expected_sample
     label = words.status_label(strongest["status"])
     assert any(m.value.endswith(f"-badge[{label}]") for m in at.markdown)
     assert metric(at, "Tie strength") == f"{100 * float(strongest['tie_strength']):.0f} / 100"
+    why = an.reasons([strongest["person_id"]]).iloc[0]
+    shown = [m.value for m in at.markdown]
+    for label, column in (("Status", "why_status"), ("Circle", "why_circle")):
+        assert f"**{label}:** {words.md_escape(why[column])}" in shown, label
 
 
 def test_network_filters_narrow_the_people_shown(sample_app, expected_sample):
