@@ -66,6 +66,31 @@ def test_small_and_unusual_frames_read_back_as_they_were(frame: pd.DataFrame) ->
             assert [type(v) for v in back[col]] == [type(v) for v in frame[col]]
 
 
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"s": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")}),
+        pd.DataFrame({"s": pd.Series([None, None], dtype=object), "n": [1, 2]}),
+        _mixed(),
+    ],
+    ids=["empty", "none-only", "mixed"],
+)
+def test_text_columns_without_a_value_are_read_from_arrow_too(frame, monkeypatch) -> None:
+    """An empty frame (a resolution without merges or unknown identities) or a column of None
+    only is read like any text column, not through pandas whole (7 ms a frame)."""
+    from analysis.store import frames
+
+    def whole(*_):
+        raise AssertionError("read through pandas whole")
+
+    monkeypatch.setattr(frames, "_frame_from_pandas", whole)
+    back = frame_from_blob(frame_to_blob(frame))
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert [type(v) for v in back["s" if "s" in frame else "nothing"]] == [
+        type(v) for v in frame["s" if "s" in frame else "nothing"]
+    ]
+
+
 def test_a_text_column_of_many_repeated_values_reads_back_row_for_row() -> None:
     rng = np.random.default_rng(7)
     names = np.array([f"name {i}" for i in range(300)] + [None], dtype=object)

@@ -202,10 +202,16 @@ def _json_values(texts: Any, col: str, head: dict[str, Any]) -> list:
 
 def _decodable(kind: pa.DataType) -> bool:
     """Whether :func:`_objects` reads a column of this Arrow type as ``frame_to_blob`` wrote
-    it: a dictionary of text or numbers, or plain text."""
+    it: a dictionary of text or numbers, or plain text; or no value at all (a column of an
+    empty frame, or of None only), which is None in every row either way."""
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_null(kind)
+    )
 
 
 def _objects(column: pa.ChunkedArray) -> np.ndarray:
