@@ -6,7 +6,11 @@
    same third-party libraries, started and drawn the same way (``BARE_APP``). The first start
    after an install (or an upgrade) prepares the sample store and keeps it in the cache folder
    (``$CLOSEKNIT_CACHE``, a fresh one for this run); later starts copy it. Both are printed: the
-   first start once, later starts as the median of 3, each beside a bare app's start.
+   first start once, later starts as the median of 3, each beside a bare app's start. Python
+   keeps the bytecode it compiles (``PYTHONPYCACHEPREFIX``: a folder of this run's own); where
+   ``PYTHONDONTWRITEBYTECODE`` is set, three more starts without it are printed apart (closeknit
+   then compiles its own modules at each start, 0.25 s on the development VM, while its
+   libraries' bytecode, written by pip, is read).
 2. **Filter rerun**: the server time of a rerun of the Network page after changing its circle
    filter, on the sample and on ``--people`` synthetic people (a vCard plus an interaction log
    uploaded through the file uploader). Measured with ``AppTest`` — which re-executes the whole
@@ -212,11 +216,25 @@ def main() -> int:
 
     # the sample store prepared on the first start is kept here, not in the user's cache
     os.environ["CLOSEKNIT_CACHE"] = tempfile.mkdtemp(prefix="closeknit-cache-")
+    # Both servers run as Python runs on a usual machine: the bytecode of every module it
+    # compiles is kept (here in a folder of this run's own, for closeknit and its libraries
+    # alike) and read by later starts. With PYTHONDONTWRITEBYTECODE set, as on some machines,
+    # closeknit's own modules (about 70 at start) are compiled again at each start while its libraries' bytecode,
+    # written by pip, is read: that case is measured too, and printed apart.
+    no_bytecode = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="closeknit-pycache-")
     first_ever = None if args.no_browser else (first_render(), first_render(bare=True))
     trials = (
         [] if args.no_browser else [(first_render(), first_render(bare=True)) for _ in range(3)]
     )
     trials = [t for t in trials if t[0] and t[1]]
+    del os.environ["PYTHONPYCACHEPREFIX"]
+    uncached = []
+    if no_bytecode is not None:
+        os.environ["PYTHONDONTWRITEBYTECODE"] = no_bytecode
+        if not args.no_browser:
+            uncached = [(first_render(), first_render(bare=True)) for _ in range(3)]
+        uncached = [t for t in uncached if t[0] and t[1]]
     if first_ever and first_ever[0] and first_ever[1]:
         a, b = first_ever[0]["first_render_s"], first_ever[1]["first_render_s"]
         print(f"first start after an install (the sample store prepared): {a:.2f} s; a bare app "
@@ -233,6 +251,12 @@ def main() -> int:
               f"of {len(times)} (server ready after {ready:.2f} s) — {verdict}")  # fmt: skip
         print(f"  floor, a bare Streamlit app with the same imports: median {fmed:.2f} s; "
               f"closeknit {med / fmed:.2f}x (target: at most 1.3x)")  # fmt: skip
+    if uncached:
+        med = statistics.median(t["first_render_s"] for t, _ in uncached)
+        fmed = statistics.median(b["first_render_s"] for _, b in uncached)
+        print(f"  without kept bytecode (PYTHONDONTWRITEBYTECODE is set here: closeknit's own "
+              f"modules are compiled at each start, its libraries' are not): median {med:.2f} s "
+              f"against {fmed:.2f} s, {med / fmed:.2f}x")  # fmt: skip
     s = sample_rerun()
     print(f"sample: cold first run {s['cold_first_run_s']:.2f} s; network filter rerun "
           f"{1000 * s['filter_rerun_s']:.0f} ms (AppTest, whole page) — "
