@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.metrics.cadence import day_number
+from analysis.metrics.cadence import day_number, day_table
 
 
 @dataclass
@@ -72,21 +72,6 @@ def mode_days(prepared: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _person_days(prepared: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """``(pcode, day, offline, online)`` per (person, contact day) of the sorted rows, as
-    :func:`analysis.metrics.cadence.day_table` gives them: a day is offline when a row of it
-    was in person, online when a row was not."""
-    pc = prepared["pcode"].to_numpy()
-    day = prepared["day"].to_numpy()
-    off = (prepared["mode"].cat.codes.to_numpy() == 0).astype("int8")
-    if len(pc) == 0:
-        return pc[:0], day[:0], np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
-    has_off = np.maximum.reduceat(off, bounds).astype(bool)
-    has_on = np.minimum.reduceat(off, bounds) == 0
-    return pc[bounds], day[bounds], has_off, has_on
-
-
 def _share(offline: float, online: float) -> float:
     total = offline + online
     return float(offline / total) if total else float("nan")
@@ -110,10 +95,9 @@ def person_balance(
     pc = prepared["pcode"].to_numpy()
     day = prepared["day"].to_numpy()
     off_row = prepared["mode"].cat.codes.to_numpy() == 0
-    # person-day-mode rows (see mode_days), straight from the sorted frame
-    dp, dday, has_off, has_on = _person_days(prepared) if days is None else (
-        days["pcode"], days["day"], days["offline"], days["online"]
-    )  # fmt: skip
+    # person-day-mode rows (see mode_days): the table of contact days
+    d = day_table(prepared) if days is None else days
+    dp, dday, has_off, has_on = d["pcode"], d["day"], d["offline"], d["online"]
     win_d = dday > today - window_days
     n_off_all = np.bincount(dp, weights=has_off, minlength=n)
     n_on_all = np.bincount(dp, weights=has_on, minlength=n)
@@ -300,9 +284,8 @@ def mode_counts(
     before it and per calendar month (:class:`ModeCounts`). ``days``:
     :func:`analysis.metrics.cadence.day_table` of ``prepared``, when the caller has it: its
     person-days flagged offline and online are the same counts, without the frame."""
-    _, day, offline, online = _person_days(prepared) if days is None else (
-        days["pcode"], days["day"], days["offline"], days["online"]
-    )  # fmt: skip
+    d = day_table(prepared) if days is None else days
+    day, offline, online = d["day"], d["offline"], d["online"]
     return ModeCounts(
         window=_window_counts_of(day, offline, online, as_of, window_days),
         months=_month_counts_of(day, offline, online),

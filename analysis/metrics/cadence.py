@@ -253,15 +253,6 @@ def duration_factor(minutes: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(m), 1.0, np.clip(f, 1.0, C.DURATION_MAX_FACTOR))
 
 
-def contact_days(prepared: pd.DataFrame) -> pd.DataFrame:
-    """Unique (person_id, day) pairs of :func:`prepare`'s output, sorted by person then day."""
-    pc = prepared["pcode"].to_numpy()
-    day = prepared["day"].to_numpy()
-    keep = np.ones(len(pc), dtype=bool)
-    keep[1:] = (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])  # prepared is sorted by person, time
-    return prepared.loc[keep, ["person_id", "pcode", "day"]].reset_index(drop=True)
-
-
 def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
     """One entry per (person, contact day), sorted by person then day, as numpy arrays:
     ``pcode``, ``day``, ``weight`` (largest group weight of the day's rows), ``time`` (weight
