@@ -68,7 +68,7 @@ def reasons(
                 given.archived,
                 given.in_memory,
                 circles=people["circle"],
-            ),  # fmt: skip
+            ),
             "why_strength": why_strength(table, given.rated),
         },
         index=table.index,
