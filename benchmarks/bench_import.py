@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
-from _measure import as_closeknit_runs, report_phase, run_phase  # noqa: E402
+from _measure import as_closeknit_runs, cpu_seconds, report_phase, run_phase  # noqa: E402
 
 VCARD_WORKLOADS = (("photo-less", "plain.vcf", 0.0), ("10% photos", "photos.vcf", 0.1))
 """(label, file name, share of cards with a 30 KB photo) of the two vCard workloads."""
@@ -36,17 +36,19 @@ def phase(name: str, vcf: Path, log: Path) -> None:
     if name == "bare_vobject":
         import vobject
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         with vcf.open(encoding="utf-8") as fh:
             n = sum(1 for _ in vobject.readComponents(fh))
-        report_phase(time.perf_counter() - t, records=n)
+        report_phase(time.perf_counter() - t, records=n, cpu=cpu_seconds() - cpu)
     elif name == "closeknit_vcard":
         from analysis.importers.base import ImportOptions, SourceFile
         from analysis.importers.vcard import parse
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         res = parse(SourceFile.from_path(str(vcf)), ImportOptions(region="DE"))
-        report_phase(time.perf_counter() - t, records=int(res.report.imported))
+        report_phase(
+            time.perf_counter() - t, records=int(res.report.imported), cpu=cpu_seconds() - cpu
+        )
     elif name == "bare_read_csv":
         import pandas as pd
 
@@ -113,7 +115,7 @@ def main() -> None:
 def bench_vcards(d: Path, cards: int) -> None:
     """Write both vCard workloads into ``d`` and print closeknit against the floor on each, side
     by side (each phase in its own process, best of 3)."""
-    rows: dict[str, list[str]] = {"file": [], "bare": [], "ours": [], "ratio": []}
+    rows: dict[str, list[str]] = {"file": [], "bare": [], "ours": [], "ratio": [], "cpu": []}
     for label, name, share in VCARD_WORKLOADS:
         synth.write_vcards(d / name, n=cards, photo_share=share)
         extra = ("--dir", str(d), "--vcf", name)
@@ -126,12 +128,16 @@ def bench_vcards(d: Path, cards: int) -> None:
             f"{ours['seconds']:6.2f} s, peak {ours['peak_mb']:4.0f} MB ({ours['records']:,})"
         )
         rows["ratio"].append(f"{ours['seconds'] / bare['seconds']:6.2f}x")
+        rows["cpu"].append(
+            f"{ours['cpu']:5.2f} / {bare['cpu']:5.2f} s, worker peak {ours['child_peak_mb']:3.0f} MB"
+        )
     print(f"vCard import, {cards:,} cards (vCard 3.0)")
     heads = {
         "file": "workload",
         "bare": "bare vobject.readComponents",
         "ours": "closeknit vCard import (cards)",
         "ratio": "ratio closeknit / bare",
+        "cpu": "CPU closeknit / bare",
     }
     for key, head in heads.items():
         print(f"  {head:32}" + "".join(f"{cell:34}" for cell in rows[key]))

@@ -349,6 +349,104 @@ def test_parallel_path_gives_the_serial_result_in_order(monkeypatch):
     assert parallel.report.notes == serial.report.notes == []
 
 
+def _many_cards(n: int) -> SourceFile:
+    """``n`` cards, some of which vobject reads (a nested BEGIN) and some it skips."""
+    cards = []
+    for i in range(n):
+        odd = "NOTE:x\r\nBEGIN:BROKEN\r\n" if i % 9 == 4 else ""
+        agent = "BEGIN:VAGENT\r\nFN:Agent\r\nEND:VAGENT\r\n" if i % 5 == 0 else ""
+        cards.append(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL:+1 415 555 {i:04d}\r\n"
+            f"{agent}{odd}END:VCARD\r\n"
+        )
+    return SourceFile("many.vcf", "".join(cards).encode())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_a_file_of_many_cards_read_on_a_worker_process_equals_reading_it_here(monkeypatch):
+    source = _many_cards(60)
+    here = vcard.parse(source, ImportOptions())
+    started = []
+    real_start = vcard._begin_on_worker
+
+    def counted(src, opts):
+        started.append(src.name)
+        return real_start(src, opts)
+
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
+    monkeypatch.setattr(vcard, "_begin_on_worker", counted)
+    on_worker = vcard.parse(source, ImportOptions())
+    assert started == ["many.vcf"]
+    assert on_worker.contacts.equals(here.contacts)
+    assert on_worker.report == here.report
+    assert len(here.report.skipped) == 7
+    assert here.report.notes == []
+    assert list(on_worker.contacts["full_name"])[:2] == ["Person 0", "Person 1"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_a_worker_process_that_ends_without_a_result_costs_time_not_the_file(monkeypatch):
+    source = _many_cards(60)
+    here = vcard.parse(source, ImportOptions())
+    parent = os.getpid()
+    real_here = vcard._begin_here
+
+    def dies_on_the_worker(src, opts):
+        if os.getpid() != parent:
+            os._exit(3)  # as a worker killed by the system would
+        return real_here(src, opts)
+
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
+    monkeypatch.setattr(vcard, "_begin_here", dies_on_the_worker)
+    got = vcard.parse(source, ImportOptions())
+    assert got.contacts.equals(here.contacts)
+    assert got.report.skipped == here.report.skipped
+    assert got.report.notes == ["read on one process (EOFError: the worker ended)"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_a_file_that_fails_on_the_worker_is_read_again_here_and_fails_the_same_way(monkeypatch):
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 2)
+    nothing = SourceFile("two.vcf", b"BEGIN:VCARD\r\nBEGIN:VCARD\r\n")  # no card ends
+    result = import_file(nothing, ImportOptions())
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 10**9)
+    assert result.report == import_file(nothing, ImportOptions()).report
+    parent, calls = os.getpid(), []
+    real_here = vcard._begin_here
+
+    def fails_on_the_worker(src, opts):
+        calls.append(os.getpid())
+        if os.getpid() != parent:
+            raise MemoryError("as a worker might")
+        return real_here(src, opts)
+
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
+    monkeypatch.setattr(vcard, "_begin_here", fails_on_the_worker)
+    source = _many_cards(60)
+    got = vcard.parse(source, ImportOptions())
+    assert calls == [parent]  # the worker's call is not seen here; the parent read it again
+    assert got.report.notes == []
+    assert got.contacts.equals(vcard._begin_here(source, ImportOptions())().contacts)
+
+
+def test_a_file_read_from_a_server_thread_stays_on_one_process(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
+
+    def refuse(src, opts):
+        raise AssertionError("forked from a worker thread")
+
+    monkeypatch.setattr(vcard, "_begin_on_worker", refuse)
+    got = []
+    thread = threading.Thread(
+        target=lambda: got.append(vcard.parse(_many_cards(60), ImportOptions()))
+    )
+    thread.start()
+    thread.join()
+    assert len(got) == 1 and len(got[0].contacts) == 53
+
+
 def test_vobject_stderr_handler_stays_silent_in_a_fresh_process():
     # vobject attaches its own stderr handler at import when logging is unconfigured, as in
     # a plain script; the importer must keep its skipped-line messages off stderr there too.
