@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import sidework
 from analysis.identity.book import ContactBook
 from analysis.identity.keys import check_region
 from analysis.identity.lookalikes import identity_lookalikes, merge_suggestions
@@ -40,6 +41,12 @@ from analysis.identity.merging import decision_pairs, merge
 from analysis.identity.people import contact_people
 
 MERGE_COLUMNS: tuple[str, ...] = ("person_id", "contact_id", "reason", "linked_to")
+
+SIDE_MIN_CONTACTS = 5_000
+"""From this many contacts, the look-alike names are found on a forked process while the
+interactions are matched (:mod:`analysis.sidework`, where this is the main thread of a machine
+of two cores). Judgement call from measurements on the development VM: at 10,000 contacts the
+look-alikes take 0.25-0.3 s; at 2,000 about 0.03 s, less than a fork and its copied pages."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,18 @@ def _resolve(
         columns=list(MERGE_COLUMNS),
     ).sort_values(["person_id", "contact_id"], ignore_index=True)
 
+    # The look-alikes read the contacts only: on a big book they are found on a second process
+    # while the interactions are matched here (analysis.sidework).
+    rejected_people = {frozenset((person_of_node[a], person_of_node[b])) for a, b in rejected}
+    suggested = sidework.start(
+        merge_suggestions,
+        book,
+        people,
+        person_of_node,
+        merged.conflicts,
+        rejected_people,
+        fork=len(book.ids) >= SIDE_MIN_CONTACTS,
+    )
     links = link_keys(book, person_of_node, decisions.links, region, ignored)
     index = contact_index(book, person_of_node)
     matched = match_interactions(
@@ -179,13 +198,11 @@ def _resolve(
     people = people.sort_values("person_id", kind="mergesort", ignore_index=True)
     people["non_person"] = people["non_person"].astype(bool)
 
-    rejected_people = {frozenset((person_of_node[a], person_of_node[b])) for a, b in rejected}
-    suggestions = merge_suggestions(book, people, person_of_node, merged.conflicts, rejected_people)
     return Resolution(
         people=people,
         contacts=out_contacts,
         merges=merges,
-        suggestions=suggestions,
+        suggestions=suggested.result(),
         interactions=matched.interactions,
         unmatched=unmatched,
         ignored_decisions=tuple(ignored),

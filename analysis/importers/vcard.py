@@ -51,6 +51,7 @@ from typing import Any, NamedTuple
 
 import vobject
 
+from analysis import sidework
 from analysis.errors import UnusableFileError
 from analysis.importers.base import (
     Detection,
@@ -1276,9 +1277,10 @@ def _start_vobject(
     """Start parsing ``cards`` with vobject and return the function that waits for the results
     (in order) and a note when the parallel path fell back to one process."""
     args = (cards, fallback, region, digest, label)
-    # Fork only from the main thread (:func:`_on_main_thread`); elsewhere the cards are
-    # parsed on one process.
-    if not (_on_main_thread() and len(cards) >= PARALLEL_MIN_CARDS and (os.cpu_count() or 1) >= 2):
+    # Fork only from the main thread (see analysis.sidework); elsewhere the cards are parsed on
+    # one process.
+    on_main = sidework.on_main_thread()
+    if not (on_main and len(cards) >= PARALLEL_MIN_CARDS and (os.cpu_count() or 1) >= 2):
         return lambda: (_parse_chunk(args), None)
     chunks = [
         (cards[i : i + CHUNK_CARDS], fallback, region, digest, label)
@@ -1321,86 +1323,31 @@ def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResu
     """:func:`parse` in two steps: start reading the file, then return the function that
     collects the result. The pipeline reads other files in between, so a big address book and a
     big log are read side by side: a file of :data:`WORKER_MIN_CARDS` cards or more is read
-    whole on a worker process (:func:`_begin_on_worker`), a smaller one here
-    (:func:`_begin_here`)."""
-    if _use_worker_process(source):
-        return _begin_on_worker(source, options)
-    return _begin_here(source, options)
-
-
-def _use_worker_process(source: SourceFile) -> bool:
-    """Whether ``source`` is read on a worker process: it holds at least
-    :data:`WORKER_MIN_CARDS` cards (counted by their ``BEGIN:VCARD`` in upper or lower case;
-    a file in UTF-16 counts none and is read here), the machine has two cores and this is the
-    main thread (see :func:`_on_main_thread`)."""
-    if not (_on_main_thread() and (os.cpu_count() or 1) >= 2):
-        return False
-    data = source.data
-    return data.count(b"BEGIN:VCARD") + data.count(b"begin:vcard") >= WORKER_MIN_CARDS
-
-
-def _on_main_thread() -> bool:
-    """Whether this is the main thread, the only one closeknit forks from: a server (the
-    dashboard) runs scripts in worker threads, and forking a multi-threaded process can leave
-    the child waiting on a lock another thread held."""
-    return threading.current_thread() is threading.main_thread()
-
-
-def _begin_on_worker(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResult]:
-    """:func:`_begin_here` on a forked worker process, which sends back the whole
-    :class:`ImportResult` (a few MB pickled for 10,000 cards, against the file's millions of
-    Python objects made and freed here otherwise). Should the worker fail to start or end
-    without a result, or should reading fail there, the file is read again here, so errors and
-    the result are exactly those of :func:`_begin_here`; a worker that ended without a word is
-    named in a note."""
-    try:
-        ctx = multiprocessing.get_context("fork")
-        ours, theirs = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_read_on_worker, args=(source, options, theirs))
-        proc.start()
-        theirs.close()
-    except (OSError, RuntimeError, ValueError) as exc:
-        note = f"read on one process ({type(exc).__name__} starting a worker process)"
-        return _with_note(_begin_here(source, options), note)
+    whole on a forked process where one may be forked (:mod:`analysis.sidework`), a smaller one
+    here (:func:`_begin_here`)."""
+    if not (_many_cards(source) and sidework.can_fork()):
+        return _begin_here(source, options)
+    pending = sidework.start(_read_here, source, options)
 
     def finish() -> ImportResult:
-        try:
-            sent: ImportResult | None = ours.recv()
-            note = None
-        except (EOFError, OSError) as exc:
-            sent, note = None, f"read on one process ({type(exc).__name__}: the worker ended)"
-        finally:
-            ours.close()
-            proc.join()
-        if sent is not None:
-            return sent
-        read = _begin_here(source, options)
-        return _with_note(read, note)() if note else read()
+        result = pending.result()
+        if pending.note and result.report is not None:
+            result.report.notes.append(f"read on one process ({pending.note})")
+        return result
 
     return finish
 
 
-def _read_on_worker(source: SourceFile, options: ImportOptions, conn: Any) -> None:
-    """The worker process's work: read ``source`` and send the result, or None when reading
-    failed (the parent then reads it itself, to raise the error where it is reported)."""
-    try:
-        result: ImportResult | None = _begin_here(source, options)()
-    except Exception:  # noqa: BLE001 - the parent reads the file again and reports it
-        result = None
-    conn.send(result)
-    conn.close()
+def _many_cards(source: SourceFile) -> bool:
+    """Whether ``source`` holds at least :data:`WORKER_MIN_CARDS` cards (counted by their
+    ``BEGIN:VCARD`` in upper or lower case; a file in UTF-16 counts none and is read here)."""
+    data = source.data
+    return data.count(b"BEGIN:VCARD") + data.count(b"begin:vcard") >= WORKER_MIN_CARDS
 
 
-def _with_note(read: Callable[[], ImportResult], note: str) -> Callable[[], ImportResult]:
-    """``read`` with ``note`` added to the result's report."""
-
-    def noted() -> ImportResult:
-        result = read()
-        if result.report is not None:
-            result.report.notes.append(note)
-        return result
-
-    return noted
+def _read_here(source: SourceFile, options: ImportOptions) -> ImportResult:
+    """:func:`_begin_here` in one step (the work a forked process does)."""
+    return _begin_here(source, options)()
 
 
 def _begin_here(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResult]:

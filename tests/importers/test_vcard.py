@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import sidework
 from analysis.errors import UnusableFileError
 from analysis.importers import import_file, vcard
 from analysis.importers.base import ImportOptions, Skipped, SourceFile, stable_id
@@ -367,16 +368,17 @@ def test_a_file_of_many_cards_read_on_a_worker_process_equals_reading_it_here(mo
     source = _many_cards(60)
     here = vcard.parse(source, ImportOptions())
     started = []
-    real_start = vcard._begin_on_worker
+    real_start = sidework.start
 
-    def counted(src, opts):
-        started.append(src.name)
-        return real_start(src, opts)
+    def counted(work, *args, **kwargs):
+        pending = real_start(work, *args, **kwargs)
+        started.append(pending._proc is not None)  # a worker process was started
+        return pending
 
     monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
-    monkeypatch.setattr(vcard, "_begin_on_worker", counted)
+    monkeypatch.setattr(sidework, "start", counted)
     on_worker = vcard.parse(source, ImportOptions())
-    assert started == ["many.vcf"]
+    assert started == [True]
     assert on_worker.contacts.equals(here.contacts)
     assert on_worker.report == here.report
     assert len(here.report.skipped) == 7
@@ -401,7 +403,7 @@ def test_a_worker_process_that_ends_without_a_result_costs_time_not_the_file(mon
     got = vcard.parse(source, ImportOptions())
     assert got.contacts.equals(here.contacts)
     assert got.report.skipped == here.report.skipped
-    assert got.report.notes == ["read on one process (EOFError: the worker ended)"]
+    assert got.report.notes == ["read on one process (EOFError: the worker process ended)"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
@@ -434,10 +436,10 @@ def test_a_file_read_from_a_server_thread_stays_on_one_process(monkeypatch):
 
     monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 50)
 
-    def refuse(src, opts):
+    def refuse(*args, **kwargs):
         raise AssertionError("forked from a worker thread")
 
-    monkeypatch.setattr(vcard, "_begin_on_worker", refuse)
+    monkeypatch.setattr(sidework, "start", refuse)
     got = []
     thread = threading.Thread(
         target=lambda: got.append(vcard.parse(_many_cards(60), ImportOptions()))

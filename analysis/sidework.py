@@ -1,0 +1,126 @@
+"""Work handed to a second process while this one goes on: the second core of the machine.
+
+closeknit's command line reads and analyses on one thread. Where two steps do not depend on each
+other (a big address book and a big log; the look-alike names and the matching of a million
+rows), :func:`start` hands one to a forked copy of this process, which sees everything this one
+holds without copying it, and sends back only its result; this process does the other step
+meanwhile. On a machine of two cores both run at once.
+
+The work is forked only where forking is safe and pays:
+
+* only from the main thread (:func:`can_fork`): a server (the dashboard) runs scripts in worker
+  threads, and forking a process of several threads can leave the child waiting on a lock another
+  thread held; there, and on one core, the work is done here when its result is asked for;
+* only for work big enough (the callers' thresholds): a fork costs 10-30 ms, and until it ends
+  each page this process writes is copied once.
+
+The result is the same either way: a worker that cannot start, ends without a result, or whose
+work raises, is replaced by doing the work here, so an error is raised here, where the caller
+reports it. A worker that ended without a word is named in :attr:`Pending.note`.
+
+Example::
+
+    >>> pending = start(sum, range(4))
+    >>> pending.result()
+    6
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+ENABLED = True
+"""False: every work is done here, when its result is asked for (the tests compare the two)."""
+
+
+def on_main_thread() -> bool:
+    """Whether this is the main thread, the only one closeknit forks from."""
+    return threading.current_thread() is threading.main_thread()
+
+
+def can_fork() -> bool:
+    """Whether work may go to a forked process now: :data:`ENABLED`, this is the main thread, the
+    machine has two cores or more, and the platform forks."""
+    return (
+        ENABLED
+        and on_main_thread()
+        and (os.cpu_count() or 1) >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+class Pending(Generic[T]):
+    """The result of ``work(*args)``, being made on a forked process or to be made here."""
+
+    def __init__(self, work: Callable[..., T], args: tuple[Any, ...]) -> None:
+        self._work, self._args = work, args
+        self._proc: Any = None
+        self._conn: Any = None
+        self._done = False
+        self._value: T | None = None
+        self.note: str | None = None
+        """Why the work was done here after all (a worker that could not start or ended without
+        a result), once :meth:`result` returned; None otherwise."""
+
+    def _fork(self) -> None:
+        try:
+            ctx = multiprocessing.get_context("fork")
+            ours, theirs = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_run_and_send, args=(self._work, self._args, theirs))
+            proc.start()
+            theirs.close()
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.note = f"{type(exc).__name__} starting a worker process"
+            return
+        self._proc, self._conn = proc, ours
+
+    def result(self) -> T:
+        """The work's result (waiting for the worker, or doing the work here); a second call
+        gives the same value."""
+        if self._done:
+            return self._value  # type: ignore[return-value]
+        sent: tuple[bool, T | None] = (False, None)
+        if self._conn is not None:
+            try:
+                sent = self._conn.recv()
+            except (EOFError, OSError) as exc:
+                self.note = f"{type(exc).__name__}: the worker process ended"
+            finally:
+                self._conn.close()
+                self._proc.join()
+                self._conn = self._proc = None
+        ok, value = sent
+        self._value = value if ok else self._work(*self._args)
+        self._done = True
+        return self._value  # type: ignore[return-value]
+
+
+def start(work: Callable[..., T], *args: Any, fork: bool = True) -> Pending[T]:
+    """Begin ``work(*args)`` on a forked process when ``fork`` (the caller's judgement that the
+    work is big enough) and :func:`can_fork` allow; otherwise it is done here when
+    :meth:`Pending.result` is first called. ``work`` and its result must pickle (only the result
+    crosses between the processes: the worker inherits ``args`` by the fork)."""
+    pending: Pending[T] = Pending(work, args)
+    if fork and can_fork():
+        pending._fork()
+    return pending
+
+
+def _run_and_send(work: Callable[..., Any], args: tuple[Any, ...], conn: Any) -> None:
+    """The worker process's part: ``(True, result)``, or ``(False, None)`` when the work raised
+    or its result does not pickle (the parent then does the work itself)."""
+    try:
+        message: tuple[bool, Any] = (True, work(*args))
+    except BaseException:  # noqa: BLE001 - the parent does the work again and reports it
+        message = (False, None)
+    try:
+        conn.send(message)
+    except Exception:  # noqa: BLE001 - an unpicklable result: the parent does the work
+        conn.send((False, None))
+    conn.close()
