@@ -24,7 +24,6 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
-from analysis import sidework
 from analysis.deferred import Deferred, now
 from analysis.kept import Kept
 from analysis.metrics.balance import (
@@ -131,13 +130,6 @@ FACTS_KEPT = 2
 """How many :class:`Facts` :func:`analysis.engine.analyze` keeps by ``facts_key`` (the user's and the sample's)."""
 
 _FACTS: Kept[Facts] = Kept(FACTS_KEPT)
-
-SIDE_MIN_ROWS = 500_000
-"""From this many analysed rows, the figures that need no date (roles, reciprocity, channels:
-:func:`_undated_figures`) are made on a forked process while the dated ones are made here
-(:mod:`analysis.sidework`, where this is the main thread of a machine of two cores). Judgement
-call from measurements on the development VM: at a million rows they take about 0.3 s; at
-200,000 rows about 0.06 s, not much more than a fork and its copied pages."""
 
 
 def facts_of(
@@ -276,54 +268,27 @@ def _compute_facts(
             people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
     prepared = prepare(interactions, as_of)
-    # With many rows, the figures that need no date are made on a second process meanwhile
-    # (analysis.sidework): it reads the analysed rows this process holds, and sends back a few
-    # rows per person.
-    undated = sidework.start(
-        _undated_figures,
-        people,
-        prepared,
-        timezone,
-        me,
-        me_card,
-        fork=len(prepared) >= SIDE_MIN_ROWS,
-    )
     day = _day_figures(prepared, as_of, window_days)
-    structure = tuple(network_structure(people, prepared, day.stats.index))
-    cards, roles, reciprocal, channels = undated.result()
+    cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
     return Facts(
         people=people,
         me_card=me_card,
         prepared=prepared,
         stats=day.stats,
         card_roles=cards,
-        roles=roles,
-        reciprocity=reciprocal,
-        channels=channels,
+        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
+        reciprocity=reciprocity(prepared),
+        channels=channel_profile(prepared),
         person_balance=day.person_balance,
         modes=day.modes,
         in_window=day.in_window,
-        structure=structure,
+        structure=tuple(network_structure(people, prepared, day.stats.index)),
         occasions=occasions_from_people(people),
         source_people=source_people,
         selves=frozenset(selves),
         rows=interactions,
         complete=_all_on_or_before(interactions, as_of),
     )
-
-
-def _undated_figures(
-    people: pd.DataFrame,
-    prepared: pd.DataFrame,
-    timezone: str | None,
-    me: tuple[str, ...],
-    me_card: dict[str, list],
-) -> tuple[pd.Series, pd.Series, pd.DataFrame, pd.DataFrame]:
-    """The figures of the analysed rows ``prepared`` that do not depend on the date: the roles
-    the cards give, the roles cards and habits give, reciprocity and the channels."""
-    cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
-    roles = derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards)
-    return cards, roles, reciprocity(prepared), channel_profile(prepared)
 
 
 def _contact_days_in_window(
