@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -46,12 +47,14 @@ def on_main_thread() -> bool:
 
 def can_fork() -> bool:
     """Whether work may go to a forked process now: :data:`ENABLED`, this is the main thread, the
-    machine has two cores or more, and the platform forks."""
+    machine has two cores or more, and the system is Linux, where forking is Python's default
+    way to start a process (on macOS a forked child can crash in the system's libraries, and
+    Windows does not fork)."""
     return (
         ENABLED
         and on_main_thread()
         and (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
+        and sys.platform.startswith("linux")
     )
 
 

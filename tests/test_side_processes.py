@@ -13,7 +13,9 @@ import pytest
 from analysis import sidework
 from tests.engine_helpers import SAMPLE_READY
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="closeknit forks on Linux only"
+)
 
 
 @pytest.fixture

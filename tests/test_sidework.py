@@ -10,7 +10,9 @@ import pytest
 
 from analysis import sidework
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="closeknit forks on Linux only"
+)
 
 
 def _pid_and(value: int) -> tuple[int, int]:

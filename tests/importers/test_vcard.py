@@ -363,7 +363,7 @@ def _many_cards(n: int) -> SourceFile:
     return SourceFile("many.vcf", "".join(cards).encode())
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closeknit forks on Linux only")
 def test_a_file_of_many_cards_read_on_a_worker_process_equals_reading_it_here(monkeypatch):
     source = _many_cards(60)
     here = vcard.parse(source, ImportOptions())
@@ -386,7 +386,7 @@ def test_a_file_of_many_cards_read_on_a_worker_process_equals_reading_it_here(mo
     assert list(on_worker.contacts["full_name"])[:2] == ["Person 0", "Person 1"]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closeknit forks on Linux only")
 def test_a_worker_process_that_ends_without_a_result_costs_time_not_the_file(monkeypatch):
     source = _many_cards(60)
     here = vcard.parse(source, ImportOptions())
@@ -406,7 +406,7 @@ def test_a_worker_process_that_ends_without_a_result_costs_time_not_the_file(mon
     assert got.report.notes == ["read on one process (EOFError: the worker process ended)"]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closeknit forks on Linux only")
 def test_a_file_that_fails_on_the_worker_is_read_again_here_and_fails_the_same_way(monkeypatch):
     monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 2)
     nothing = SourceFile("two.vcf", b"BEGIN:VCARD\r\nBEGIN:VCARD\r\n")  # no card ends
