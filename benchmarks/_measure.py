@@ -50,6 +50,57 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+_WORKER_LOG: list[str] = []
+
+
+def watch_workers() -> None:
+    """Record, in each process closeknit forks for work (:mod:`analysis.sidework`), the memory
+    that process holds of its own when its work is done: its private pages (on Linux,
+    ``Private_Clean`` + ``Private_Dirty`` of ``/proc/self/smaps_rollup``). A forked worker's
+    peak RSS (``child_peak_mb``) also counts the pages it still shares with the main process,
+    which the machine holds once; main peak + the workers' private pages is what both hold."""
+    import tempfile
+
+    from analysis import sidework
+
+    fd, path = tempfile.mkstemp(prefix="closeknit-workers-")
+    os.close(fd)
+    _WORKER_LOG.append(path)
+    real = sidework._run_and_send
+
+    def run_and_record(work, args, conn):  # type: ignore[no-untyped-def]
+        class Recorded:
+            def send(self, message):  # type: ignore[no-untyped-def]
+                kb = 0
+                try:
+                    with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+                        for line in fh:
+                            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                                kb += int(line.split()[1])
+                except OSError:
+                    pass
+                with open(path, "a", encoding="ascii") as out:
+                    out.write(f"{kb}\n")
+                conn.send(message)
+
+            def close(self):  # type: ignore[no-untyped-def]
+                conn.close()
+
+        real(work, args, Recorded())
+
+    sidework._run_and_send = run_and_record
+
+
+def workers_private_mb() -> float:
+    """The largest private memory (MB) a worker recorded since :func:`watch_workers` (0: none)."""
+    if not _WORKER_LOG:
+        return 0.0
+    with open(_WORKER_LOG[0], encoding="ascii") as fh:
+        values = [int(v) for v in fh.read().split()]
+    os.unlink(_WORKER_LOG[0])
+    return max(values, default=0) / 1024
+
+
 def report_phase(seconds: float, **extra) -> None:
     """Print a phase's result as the last line of stdout (JSON), with its peak RSS in MB and the
     largest peak RSS of its ended child processes (0 when it started none)."""

@@ -2,9 +2,11 @@
 floor (the same files read by vobject and pandas alone), side by side in one run.
 
 Both sides print their wall time and the CPU time of all their processes: closeknit reads a big
-vCard file on a worker process while it reads the log, so on two cores its wall time is less
-than its CPU time, while the floor uses one core. The worker's peak memory is printed beside
-the main process's.
+vCard file on a forked worker process while it reads the log, and finds the look-alike names on
+one while it matches the interactions (:mod:`analysis.sidework`), so on two cores its wall time
+is less than its CPU time, while the floor uses one core. The workers' memory is printed beside
+the main process's peak: the largest worker's own pages (what the machine holds for it alone),
+and the largest worker's peak RSS, which also counts the pages it shares with the main process.
 
 closeknit's side is what ``closeknit analyze --format json`` does, through the same code
 (:mod:`analysis.pipeline` on an in-memory store): detect and import both files into the store,
@@ -30,7 +32,14 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
-from _measure import as_closeknit_runs, cpu_seconds, report_phase, run_phase  # noqa: E402
+from _measure import (  # noqa: E402
+    as_closeknit_runs,
+    cpu_seconds,
+    report_phase,
+    run_phase,
+    watch_workers,
+    workers_private_mb,
+)
 
 AS_OF = "2026-11-01"
 
@@ -51,6 +60,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         from analysis.report import to_dict
         from analysis.store import Store
 
+        watch_workers()
         t, cpu = time.perf_counter(), cpu_seconds()
         opts = ImportOptions(region="DE")
         sources = [SourceFile.from_path(str(vcf)), SourceFile.from_path(str(log))]
@@ -68,6 +78,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         report_phase(
             total,
             cpu=cpu_seconds() - cpu,
+            worker_private_mb=workers_private_mb(),
             load=t_load - t,
             resolve=t_resolve - t_load,
             analyze=t_analyze - t_resolve,
@@ -110,7 +121,8 @@ def workload(cards: int, rows: int, share: float) -> None:
         print(
             f"  closeknit analyze (end to end)    {ours['seconds']:6.2f} s  "
             f"peak {ours['peak_mb']:5.0f} MB  CPU {ours['cpu']:5.2f} s"
-            f"  (a worker process: peak {ours['child_peak_mb']:.0f} MB)"
+            f"  (+ a worker's own pages {ours['worker_private_mb']:.0f} MB; its peak RSS"
+            f" {ours['child_peak_mb']:.0f} MB counts pages shared with the main process)"
         )
         print(
             f"    load {ours['load']:.2f} s, resolve {ours['resolve']:.2f} s, "
