@@ -1327,7 +1327,7 @@ def begin(source: SourceFile, options: ImportOptions) -> Callable[[], ImportResu
     here (:func:`_begin_here`)."""
     if not (_many_cards(source) and sidework.can_fork()):
         return _begin_here(source, options)
-    pending = sidework.start(_read_here, source, options)
+    pending = sidework.start(_read_whole, source, options)
 
     def finish() -> ImportResult:
         result = pending.result()
@@ -1345,7 +1345,7 @@ def _many_cards(source: SourceFile) -> bool:
     return data.count(b"BEGIN:VCARD") + data.count(b"begin:vcard") >= WORKER_MIN_CARDS
 
 
-def _read_here(source: SourceFile, options: ImportOptions) -> ImportResult:
+def _read_whole(source: SourceFile, options: ImportOptions) -> ImportResult:
     """:func:`_begin_here` in one step (the work a forked process does)."""
     return _begin_here(source, options)()
 
