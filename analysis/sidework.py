@@ -46,13 +46,15 @@ def on_main_thread() -> bool:
 
 
 def can_fork() -> bool:
-    """Whether work may go to a forked process now: :data:`ENABLED`, this is the main thread, the
-    machine has two cores or more, and the system is Linux, where forking is Python's default
-    way to start a process (on macOS a forked child can crash in the system's libraries, and
-    Windows does not fork)."""
+    """Whether work may go to a forked process now: :data:`ENABLED`, this is the main thread and
+    no other Python thread runs (a lock another thread holds at the fork, such as a stream's,
+    would stay held in the child for good), the machine has two cores or more, and the system
+    is Linux, where forking is Python's default way to start a process (on macOS a forked child
+    can crash in the system's libraries, and Windows does not fork)."""
     return (
         ENABLED
         and on_main_thread()
+        and threading.active_count() == 1
         and (os.cpu_count() or 1) >= 2
         and sys.platform.startswith("linux")
     )
@@ -75,7 +77,7 @@ class Pending(Generic[T]):
         try:
             ctx = multiprocessing.get_context("fork")
             ours, theirs = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_run_and_send, args=(self._work, self._args, theirs))
+            proc = ctx.Process(target=_worker, args=(self._work, self._args, theirs))
             proc.start()
             theirs.close()
         except (OSError, RuntimeError, ValueError) as exc:
@@ -127,3 +129,13 @@ def _run_and_send(work: Callable[..., Any], args: tuple[Any, ...], conn: Any) ->
     except Exception:  # noqa: BLE001 - an unpicklable result: the parent does the work
         conn.send((False, None))
     conn.close()
+
+
+def _worker(work: Callable[..., Any], args: tuple[Any, ...], conn: Any) -> None:
+    """The forked process: :func:`_run_and_send`, then the end at once, without the interpreter's
+    clean-up (it owns nothing of its own to clean up, and flushing the streams it inherited is
+    the parent's to do)."""
+    try:
+        _run_and_send(work, args, conn)
+    finally:
+        os._exit(0)

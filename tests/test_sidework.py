@@ -49,6 +49,21 @@ def test_no_fork_from_a_thread_other_than_the_main_one():
     assert got == [(os.getpid(), 2)]
 
 
+def test_no_fork_while_another_thread_runs():
+    import threading as th
+
+    release = th.Event()
+    other = th.Thread(target=release.wait)
+    other.start()
+    try:
+        pending = sidework.start(_pid_and, 2)
+        assert pending._proc is None
+        assert pending.result() == (os.getpid(), 4)
+    finally:
+        release.set()
+        other.join()
+
+
 def test_no_fork_when_switched_off(monkeypatch):
     monkeypatch.setattr(sidework, "ENABLED", False)
     assert not sidework.can_fork()
