@@ -8,9 +8,10 @@ meanwhile. On a machine of two cores both run at once.
 
 The work is forked only where forking is safe and pays:
 
-* only from the main thread (:func:`can_fork`): a server (the dashboard) runs scripts in worker
-  threads, and forking a process of several threads can leave the child waiting on a lock another
-  thread held; there, and on one core, the work is done here when its result is asked for;
+* only from the main thread while no other thread runs, on Linux (:func:`can_fork`): a server
+  (the dashboard) runs scripts in worker threads, and forking a process of several threads can
+  leave the child waiting on a lock another thread held; there, on one core, and on other
+  systems, the work is done here when its result is asked for;
 * only for work big enough (the callers' thresholds): a fork costs 10-30 ms, and until it ends
   each page this process writes is copied once.
 
