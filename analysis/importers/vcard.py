@@ -1277,18 +1277,16 @@ def _start_vobject(
     """Start parsing ``cards`` with vobject and return the function that waits for the results
     (in order) and a note when the parallel path fell back to one process."""
     args = (cards, fallback, region, digest, label)
-    # Fork only from the main thread (see analysis.sidework); elsewhere the cards are parsed on
-    # one process.
-    on_main = sidework.on_main_thread()
-    if not (on_main and len(cards) >= PARALLEL_MIN_CARDS and (os.cpu_count() or 1) >= 2):
+    # Worker processes are forked where analysis.sidework forks (the main thread, no other
+    # thread running, two cores, Linux); elsewhere the cards are parsed on one process.
+    if not (len(cards) >= PARALLEL_MIN_CARDS and sidework.can_fork()):
         return lambda: (_parse_chunk(args), None)
     chunks = [
         (cards[i : i + CHUNK_CARDS], fallback, region, digest, label)
         for i in range(0, len(cards), CHUNK_CARDS)
     ]
     try:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        ctx = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=PARALLEL_WORKERS, mp_context=ctx)
         futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
     except (OSError, RuntimeError) as exc:  # BrokenProcessPool is a RuntimeError

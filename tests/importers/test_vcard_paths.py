@@ -201,7 +201,7 @@ def test_text_values_follow_vobject_escapes():
         vcard._text_values("ends in a backslash\\")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closeknit forks on Linux only")
 def test_cards_left_to_vobject_are_parsed_in_parallel_in_card_order(monkeypatch):
     # Most cards take the fast path; every third needs vobject (a nested BEGIN); those are
     # parsed on worker processes and their results slotted back in card order.
