@@ -110,8 +110,9 @@ class Pending(Generic[T]):
 def start(work: Callable[..., T], *args: Any, fork: bool = True) -> Pending[T]:
     """Begin ``work(*args)`` on a forked process when ``fork`` (the caller's judgement that the
     work is big enough) and :func:`can_fork` allow; otherwise it is done here when
-    :meth:`Pending.result` is first called. ``work`` and its result must pickle (only the result
-    crosses between the processes: the worker inherits ``args`` by the fork)."""
+    :meth:`Pending.result` is first called. Only the result crosses between the processes (the
+    worker inherits ``work`` and ``args`` by the fork); a result that does not pickle is made
+    here instead."""
     pending: Pending[T] = Pending(work, args)
     if fork and can_fork():
         pending._fork()
