@@ -13,6 +13,7 @@ Screenshots of each page at both sizes go to ``screenshots/`` (gitignored) as ar
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, datetime, timedelta
 
@@ -177,14 +178,30 @@ def _low_contrast(page) -> list[dict]:
     return [t for t in page.evaluate(CONTRAST_JS) if t["ratio"] < t["need"]]
 
 
+RING_JS = """() => { const a = document.activeElement; if (!a || a === document.body) return false;
+  const st = getComputedStyle(a); return st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2; }"""
+
+
+def _focused(page) -> dict | None:
+    """:data:`ACTIVE_JS` of the focused element once its focus ring is drawn, or as it is after
+    3 s without one (a busy machine may draw the ring a moment after the focus moves; an
+    element that never gets one still fails the caller's ``outline`` check)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # lazy: only with a browser
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(RING_JS, timeout=3_000)
+    return page.evaluate(ACTIVE_JS)
+
+
 def _tab_to(page, predicate, limit: int = 90) -> dict | None:
-    """Press Tab until the focused element matches ``predicate``; the element, or None."""
+    """Press Tab until the focused element matches ``predicate``; the element (once its focus
+    ring is drawn, :func:`_focused`), or None."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         page.wait_for_timeout(60)
         active = page.evaluate(ACTIVE_JS)
         if active and predicate(active):
-            return active
+            return _focused(page)
     return None
 
 
@@ -279,7 +296,7 @@ def test_keyboard_alone_reaches_the_main_flows_with_focus_visible_and_kept(serve
             page.wait_for_timeout(40)
             active = page.evaluate(ACTIVE_JS)
             if active and active["text"].endswith("Suggestions") and active["tag"] == "A":
-                link = active
+                link = _focused(page)
                 break
         assert link and link["outline"], "the Suggestions link is reached and visibly focused"
         page.keyboard.press("Enter")
