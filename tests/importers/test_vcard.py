@@ -408,11 +408,17 @@ def test_a_worker_process_that_ends_without_a_result_costs_time_not_the_file(mon
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closeknit forks on Linux only")
 def test_a_file_that_fails_on_the_worker_is_read_again_here_and_fails_the_same_way(monkeypatch):
-    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 2)
-    nothing = SourceFile("two.vcf", b"BEGIN:VCARD\r\nBEGIN:VCARD\r\n")  # no card ends
-    result = import_file(nothing, ImportOptions())
-    monkeypatch.setattr(vcard, "WORKER_MIN_CARDS", 10**9)
-    assert result.report == import_file(nothing, ImportOptions()).report
+    def unusable(src, opts):
+        raise UnusableFileError(src.name, "as a broken file would be")
+
+    with monkeypatch.context() as m:
+        m.setattr(vcard, "_begin_here", unusable)
+        m.setattr(vcard, "WORKER_MIN_CARDS", 50)
+        on_worker = import_file(_many_cards(60), ImportOptions())
+        m.setattr(vcard, "WORKER_MIN_CARDS", 10**9)
+        here = import_file(_many_cards(60), ImportOptions())
+    assert "as a broken file would be" in (on_worker.report.error or "")
+    assert on_worker.report == here.report and on_worker.contacts.empty
     parent, calls = os.getpid(), []
     real_here = vcard._begin_here
 
