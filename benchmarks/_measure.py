@@ -50,54 +50,45 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-_WORKER_LOG: list[str] = []
-
-
-def watch_workers() -> None:
+def watch_workers() -> Path:
     """Record, in each process closeknit forks for work (:mod:`analysis.sidework`), the memory
     that process holds of its own when its work is done: its private pages (on Linux,
-    ``Private_Clean`` + ``Private_Dirty`` of ``/proc/self/smaps_rollup``). A forked worker's
-    peak RSS (``child_peak_mb``) also counts the pages it still shares with the main process,
-    which the machine holds once; main peak + the workers' private pages is what both hold."""
+    ``Private_Clean`` + ``Private_Dirty`` of ``/proc/self/smaps_rollup``), one line each in the
+    file returned (read by :func:`workers_private_mb`). A forked worker's peak RSS
+    (``child_peak_mb``) also counts the pages it still shares with the main process, which the
+    machine holds once; main peak + the workers' private pages is what both hold."""
     import tempfile
 
     from analysis import sidework
 
-    fd, path = tempfile.mkstemp(prefix="closeknit-workers-")
+    fd, name = tempfile.mkstemp(prefix="closeknit-workers-")
     os.close(fd)
-    _WORKER_LOG.append(path)
+    log = Path(name)
     real = sidework._run_and_send
 
-    def run_and_record(work, args, conn):  # type: ignore[no-untyped-def]
-        class Recorded:
-            def send(self, message):  # type: ignore[no-untyped-def]
-                kb = 0
-                try:
-                    with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
-                        for line in fh:
-                            if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                                kb += int(line.split()[1])
-                except OSError:
-                    pass
-                with open(path, "a", encoding="ascii") as out:
-                    out.write(f"{kb}\n")
-                conn.send(message)
+    def recorded(work, args, conn):  # type: ignore[no-untyped-def]
+        def work_then_record(*a):  # type: ignore[no-untyped-def]
+            result = work(*a)
+            kb = 0
+            with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                        kb += int(line.split()[1])
+            with log.open("a", encoding="ascii") as out:
+                out.write(f"{kb}\n")
+            return result
 
-            def close(self):  # type: ignore[no-untyped-def]
-                conn.close()
+        real(work_then_record, args, conn)
 
-        real(work, args, Recorded())
-
-    sidework._run_and_send = run_and_record
+    sidework._run_and_send = recorded
+    return log
 
 
-def workers_private_mb() -> float:
-    """The largest private memory (MB) a worker recorded since :func:`watch_workers` (0: none)."""
-    if not _WORKER_LOG:
-        return 0.0
-    with open(_WORKER_LOG[0], encoding="ascii") as fh:
-        values = [int(v) for v in fh.read().split()]
-    os.unlink(_WORKER_LOG[0])
+def workers_private_mb(log: Path) -> float:
+    """The largest private memory (MB) a worker recorded in ``log`` (:func:`watch_workers`;
+    0: none), and the log removed."""
+    values = [int(v) for v in log.read_text(encoding="ascii").split()]
+    log.unlink()
     return max(values, default=0) / 1024
 
 

@@ -60,7 +60,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         from analysis.report import to_dict
         from analysis.store import Store
 
-        watch_workers()
+        workers = watch_workers()
         t, cpu = time.perf_counter(), cpu_seconds()
         opts = ImportOptions(region="DE")
         sources = [SourceFile.from_path(str(vcf)), SourceFile.from_path(str(log))]
@@ -78,7 +78,7 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         report_phase(
             total,
             cpu=cpu_seconds() - cpu,
-            worker_private_mb=workers_private_mb(),
+            worker_private_mb=workers_private_mb(workers),
             load=t_load - t,
             resolve=t_resolve - t_load,
             analyze=t_analyze - t_resolve,

@@ -54,14 +54,14 @@ def phase(name: str, vcf: Path, log: Path) -> None:
         from analysis.importers.base import ImportOptions, SourceFile
         from analysis.importers.vcard import parse
 
-        watch_workers()
+        workers = watch_workers()
         t, cpu = time.perf_counter(), cpu_seconds()
         res = parse(SourceFile.from_path(str(vcf)), ImportOptions(region="DE"))
         report_phase(
             time.perf_counter() - t,
             records=int(res.report.imported),
             cpu=cpu_seconds() - cpu,
-            worker_private_mb=workers_private_mb(),
+            worker_private_mb=workers_private_mb(workers),
         )
     elif name == "bare_read_csv":
         import pandas as pd
