@@ -5,7 +5,7 @@ Inputs are the outputs of identity resolution (:mod:`analysis.identity`):
 * ``people``: one row per person (``person_id, name, given_name, family_name, nickname, emails,
   phones, categories, orgs, titles, related, birthday, anniversary, contact_ids, sources,
   non_person, origin``);
-* ``interactions``: the frame of :mod:`analysis.model` plus ``person_id`` (None when unmatched) and
+* ``interactions``: the frame of :mod:`analysis.model` plus ``person_id`` (missing when unmatched) and
   ``matched_by``. Only rows with a ``person_id`` are analysed.
 
 The result, :class:`Analysis`, holds plain DataFrames and a NetworkX graph; the dashboard and the

@@ -47,7 +47,7 @@ source          str            as above
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -188,10 +188,37 @@ def concat_interactions(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return empty_interactions()
     out = pd.concat(frames, ignore_index=True)
+    pids = [f["person_id"] for f in frames if "person_id" in f.columns]
+    if len(pids) == len(frames) and any(isinstance(p.dtype, pd.CategoricalDtype) for p in pids):
+        out["person_id"] = joined_person_ids(pids)  # resolved rows stay coded by person
     out["channel"] = out["channel"].astype(CHANNEL_DTYPE)
     out["mode"] = out["mode"].astype(MODE_DTYPE)
     out["direction"] = out["direction"].astype(DIRECTION_DTYPE)
     return out
+
+
+def joined_person_ids(parts: Sequence[pd.Series]) -> pd.Categorical:
+    """The person ids of ``parts`` (resolved interactions' ``person_id`` columns, categorical
+    or not), one part after the other, as one categorical over their ids sorted as text, as
+    identity resolution codes them (:func:`analysis.identity.matching.person_column`); a
+    missing id stays missing."""
+    coded: list[tuple[np.ndarray, np.ndarray]] = []
+    for part in parts:
+        if isinstance(part.dtype, pd.CategoricalDtype):
+            cats = np.asarray(part.cat.categories, dtype=object)
+            coded.append((part.cat.codes.to_numpy(), cats))
+        else:
+            codes, uniques = pd.factorize(part.to_numpy(dtype=object))
+            coded.append((codes, np.asarray(uniques, dtype=object)))
+    ids = np.unique(np.concatenate([c for _, c in coded])) if coded else np.array([], object)
+    joined = [
+        np.where(codes >= 0, np.searchsorted(ids, cats)[np.maximum(codes, 0)], -1)
+        if len(cats)
+        else np.full(len(codes), -1)
+        for codes, cats in coded
+    ]
+    all_codes = np.concatenate(joined) if joined else np.array([], dtype=np.int64)
+    return pd.Categorical.from_codes(all_codes, categories=pd.Index(ids, dtype=object))
 
 
 def latest_time(interactions: pd.DataFrame) -> pd.Timestamp | None:

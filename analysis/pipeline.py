@@ -43,7 +43,7 @@ from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
-from analysis.identity.matching import match_known
+from analysis.identity.matching import match_known, person_column
 from analysis.identity.overlaps import (
     OverlapPlan,
     apply_plan,
@@ -455,7 +455,7 @@ MATCH_COLUMNS = ("who", "person_id", "matched_by")
 
 def _matches_of(interactions: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct ``who`` of resolved interactions: the person it was matched to
-    (None when unmatched) and how. Identity resolution matches each distinct ``who`` once
+    (missing when unmatched) and how. Identity resolution matches each distinct ``who`` once
     (:mod:`analysis.identity.matching`), so this is all it decided about the interactions."""
     frame = interactions[list(MATCH_COLUMNS)]
     return frame.drop_duplicates("who", ignore_index=True)
@@ -478,7 +478,7 @@ def _with_matches(
     pid[unmatched] = None  # as identity resolution leaves an unmatched row
     by[pd.isna(by)] = ""
     return interactions.assign(
-        person_id=pd.Series(pid[codes], index=interactions.index, dtype=object),
+        person_id=person_column(pid, codes, interactions.index),
         matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
     )
 

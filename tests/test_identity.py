@@ -467,7 +467,8 @@ def test_categorical_and_missing_who_values_are_handled():
     log["who"] = pd.Categorical(log["who"], categories=["Bia", "unused@x.org", "ana@x.org"])
     log.loc[2, "who"] = None
     res = resolve(contacts(*CARDS), log)
-    assert res.interactions["person_id"].tolist() == ["pa1", "pa1", None]
+    pid = res.interactions["person_id"]
+    assert pid.iloc[:2].tolist() == ["pa1", "pa1"] and pd.isna(pid.iloc[2])
     (u,) = res.unmatched.itertuples()
     assert (u.who, u.kind, u.interactions, u.note) == ("", "name", 1, "no identity given")
 

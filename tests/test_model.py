@@ -67,3 +67,25 @@ def test_the_latest_time_of_interactions_is_in_utc_and_none_without_a_time() -> 
     assert latest_time(frame) == pd.Timestamp("2024-03-01T09:30:00Z")
     assert latest_time(frame.iloc[1:2]) is None
     assert latest_time(empty_interactions()) is None
+
+
+def test_joined_person_ids_keep_each_rows_person_over_sorted_ids_and_missing_stays_missing():
+    from analysis.model import joined_person_ids
+
+    coded = pd.Series(pd.Categorical(["pb", None, "pa"], categories=["pa", "pb", "pz"]))
+    plain = pd.Series(["pc", None, "pa"], dtype=object)
+    joined = joined_person_ids([coded, plain])
+    assert list(joined.categories) == ["pa", "pb", "pc", "pz"]
+    assert [None if pd.isna(v) else v for v in joined] == ["pb", None, "pa", "pc", None, "pa"]
+    assert joined.categories.dtype == object
+
+
+def test_concatenated_resolved_rows_stay_coded_by_person():
+    from analysis.model import concat_interactions
+
+    base = interactions_frame(timestamp=_when(2), who=["a", "b"], channel=["call", "message"])
+    a = base.assign(person_id=pd.Categorical(["pa", None], categories=["pa"]))
+    b = base.assign(person_id=pd.Series(["pb", "pa"], dtype=object))
+    out = concat_interactions([a, b])
+    assert isinstance(out["person_id"].dtype, pd.CategoricalDtype)
+    assert [None if pd.isna(v) else v for v in out["person_id"]] == ["pa", None, "pb", "pa"]

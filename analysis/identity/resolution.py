@@ -78,8 +78,10 @@ class Resolution:
         merges for the user to confirm or reject, best first, capped
         (:data:`~analysis.identity.lookalikes.MAX_SUGGESTIONS_PER_PERSON`,
         :data:`~analysis.identity.lookalikes.MAX_SUGGESTIONS`); rejected pairs never appear.
-    interactions: the input interactions (same order and index) plus ``person_id`` (None when
-        unmatched) and ``matched_by`` (``email`` | ``phone`` | ``name`` | ``link`` | "").
+    interactions: the input interactions (same order and index) plus ``person_id`` (a
+        categorical over the person ids that occur, sorted as text; missing when unmatched:
+        :func:`analysis.identity.matching.person_column`) and ``matched_by`` (``email`` |
+        ``phone`` | ``name`` | ``link`` | "").
     unmatched: who, kind (``phone`` | ``email`` | ``name``), key, interactions, first, last, note,
         person_id, looks_like, looks_like_names: identities that match nobody (or more than one
         person), one row per key, and names known only from interactions that look like a contact

@@ -50,3 +50,23 @@ def test_a_coded_who_of_other_rows_is_refused() -> None:
     who = who_categorical(interactions["who"].iloc[:-1])
     with pytest.raises(ValueError, match="who has 8 rows, the interactions 9"):
         resolve(book, interactions, region="DE", who=who)
+
+
+def test_resolved_person_ids_are_coded_by_person_sorted_as_text_and_missing_when_unmatched():
+    book, interactions = _inputs()
+    pid = resolve(book, interactions, region="DE").interactions["person_id"]
+    assert isinstance(pid.dtype, pd.CategoricalDtype)
+    cats = list(pid.cat.categories)
+    # every person the rows reach, once, sorted as text: Anna, Ben, Chris, the adopted Tom K.
+    assert cats == sorted(cats) and len(cats) == 4
+    assert pid.isna().tolist() == [False] * 5 + [True] + [False] * 3  # the unknown number
+    assert pid.iloc[0] == pid.iloc[1] == pid.iloc[2] == pid.iloc[8]  # Anna, three spellings
+    assert pid.iloc[4] == pid.iloc[7] != pid.iloc[0]  # Tom K., adopted
+
+
+def test_the_metrics_take_the_resolved_person_column_without_coding_it_again():
+    from analysis.metrics.cadence import person_codes
+
+    book, interactions = _inputs()
+    pid = resolve(book, interactions, region="DE").interactions["person_id"]
+    assert person_codes(pid) is pid
