@@ -24,6 +24,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from analysis import sidework
 from analysis.deferred import Deferred, now
 from analysis.kept import Kept
 from analysis.metrics.balance import (
@@ -232,6 +233,29 @@ def _day_figures(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) 
     )
 
 
+class _UndatedFigures(NamedTuple):
+    """Fields of :class:`Facts` made from the analysed rows alone, on no date."""
+
+    reciprocity: pd.DataFrame
+    channels: pd.DataFrame
+    structure: tuple
+
+
+def _undated_figures(people: pd.DataFrame, prepared: pd.DataFrame) -> _UndatedFigures:
+    """Reciprocity, channels and the network's structure of the analysed rows ``prepared``
+    (:func:`analysis.metrics.cadence.prepare`) and ``people``; read only, so that they can be
+    made on a thread beside the day's figures (:func:`analysis.sidework.alongside`). The
+    structure's nodes are the people with analysed rows, as in :func:`person_stats`."""
+    pcode = prepared["pcode"].to_numpy()
+    ids = np.asarray(prepared["person_id"].cat.categories, dtype=object)
+    nodes = ids[pcode[np.r_[True, pcode[1:] != pcode[:-1]]]] if len(pcode) else ids[:0]
+    return _UndatedFigures(
+        reciprocity(prepared),
+        channel_profile(prepared),
+        tuple(network_structure(people, prepared, nodes)),
+    )
+
+
 def _all_on_or_before(interactions: pd.DataFrame, as_of: pd.Timestamp) -> bool:
     """True when no row of ``interactions`` has a time after the as-of date."""
     return _on_or_before(latest_time(interactions), as_of)
@@ -268,22 +292,27 @@ def _compute_facts(
             people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
     prepared = prepare(interactions, as_of)
+    # the figures that need no date on a thread meanwhile: array work, mostly outside the GIL
+    undated = sidework.alongside(_undated_figures, people, prepared)
     day = _day_figures(prepared, as_of, window_days)
     cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
+    roles = derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards)
+    occasions = occasions_from_people(people)
+    figures = undated.result()
     return Facts(
         people=people,
         me_card=me_card,
         prepared=prepared,
         stats=day.stats,
         card_roles=cards,
-        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
-        reciprocity=reciprocity(prepared),
-        channels=channel_profile(prepared),
+        roles=roles,
+        reciprocity=figures.reciprocity,
+        channels=figures.channels,
         person_balance=day.person_balance,
         modes=day.modes,
         in_window=day.in_window,
-        structure=tuple(network_structure(people, prepared, day.stats.index)),
-        occasions=occasions_from_people(people),
+        structure=figures.structure,
+        occasions=occasions,
         source_people=source_people,
         selves=frozenset(selves),
         rows=interactions,

@@ -191,13 +191,17 @@ def person_column(pid: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Ser
     ``isin``, ``notna``, ``to_numpy()`` give the ids and None)."""
     pid = np.asarray(pid, dtype=object)
     present = np.fromiter((p is not None for p in pid), dtype=bool, count=len(pid))
-    ids, inverse = np.unique(pid[present], return_inverse=True)
-    of_value = np.full(len(pid), -1, dtype=np.int64)
-    of_value[present] = inverse.reshape(-1)
-    small = np.int16 if len(ids) < 2**15 else np.int32
+    found, distinct = pd.factorize(pid[present])  # the people, hashed once per identity
+    distinct = np.asarray(distinct, dtype=object)
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    small = np.int16 if len(order) < 2**15 else np.int32
+    of_value = np.full(len(pid), -1, dtype=small)
+    of_value[present] = rank[found]
     return pd.Series(
         pd.Categorical.from_codes(
-            of_value[codes].astype(small), categories=pd.Index(ids, dtype=object)
+            of_value[codes], categories=pd.Index(distinct[order], dtype=object)
         ),
         index=index,
     )
