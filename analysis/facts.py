@@ -291,11 +291,16 @@ def _compute_facts(
             me_card = _card_of(people, selves)
             people = people.loc[~people["person_id"].isin(selves)].reset_index(drop=True)
             interactions = interactions.loc[~interactions["person_id"].isin(selves)]
+    # The roles the cards say (Python over the cards) on a thread while the rows are ordered
+    # (numpy, mostly outside the GIL); then the figures that need no date on a thread while
+    # the day's figures are made.
+    by_cards = sidework.alongside(
+        derive_roles, people, None, timezone, None, me=me, me_card=me_card
+    )
     prepared = prepare(interactions, as_of)
-    # the figures that need no date on a thread meanwhile: array work, mostly outside the GIL
     undated = sidework.alongside(_undated_figures, people, prepared)
     day = _day_figures(prepared, as_of, window_days)
-    cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
+    cards = by_cards.result()
     roles = derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards)
     occasions = occasions_from_people(people)
     figures = undated.result()

@@ -152,8 +152,10 @@ class Alongside(Generic[T]):
     """The result of ``work(*args)``, being made on a thread of this process (:func:`alongside`)
     or to be made here."""
 
-    def __init__(self, work: Callable[..., T], args: tuple[Any, ...]) -> None:
-        self._work, self._args = work, args
+    def __init__(
+        self, work: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self._work, self._args, self._kwargs = work, args, kwargs
         self._value: T | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -169,7 +171,7 @@ class Alongside(Generic[T]):
 
     def _run(self) -> None:
         try:
-            self._value = self._work(*self._args)
+            self._value = self._work(*self._args, **self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - raised in the caller by result()
             self._error = exc
 
@@ -187,13 +189,13 @@ class Alongside(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
-def alongside(work: Callable[..., T], *args: Any) -> Alongside[T]:
-    """Begin ``work(*args)`` on a thread of this process, while the caller goes on; with
+def alongside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Alongside[T]:
+    """Begin ``work(*args, **kwargs)`` on a thread of this process, while the caller goes on; with
     :data:`ENABLED` off it is done here when :meth:`Alongside.result` is first called. For work
-    over large arrays that reads its arguments and changes nothing shared (numpy's and pandas'
-    array operations let go of Python's lock, so on two cores both threads run at once); pure
-    Python work gains nothing there."""
-    pending: Alongside[T] = Alongside(work, args)
+    that reads its arguments and changes nothing shared, beside work that spends its time in
+    array operations (numpy's and pandas' let go of Python's lock while they run, so on two
+    cores both threads run at once); two works of pure Python gain nothing."""
+    pending: Alongside[T] = Alongside(work, args, kwargs)
     if ENABLED:
         pending._begin()
     return pending
