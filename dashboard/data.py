@@ -402,7 +402,7 @@ def people_found(key: str, _run: Run) -> pd.DataFrame:
     people = res.people[~res.people["non_person"].astype(bool)]
     names = [r.file for r in _run.dataset.reports]
     # the distinct (person, file) pairs of the interactions, as codes: no million-row strings
-    pid_codes, pids = pd.factorize(res.interactions["person_id"].to_numpy(dtype=object))
+    pid_codes, pids = pd.factorize(res.interactions["person_id"])  # categorical: its codes
     src_codes, srcs = pd.factorize(res.interactions["source"].to_numpy(dtype=object))
     both = (pid_codes >= 0) & (src_codes >= 0)
     width = max(len(srcs), 1)
