@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis import sidework
 from analysis.deferred import Deferred, now
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
@@ -501,10 +502,12 @@ def analysis_from_store(
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
         with saves_after():  # the caches are written once the analysis is done, not during
+            early = _facts_read_early(store, as_of, window_days, use_cache, overrides)
             resolved = _resolved(store, use_cache, save_later)
             return analyse_resolved(
-                store, resolved, as_of, window_days, use_cache, overrides, save_later
-            )
+                store, resolved, as_of, window_days, use_cache, overrides, save_later,
+                kept_rows=early,
+            )  # fmt: skip
     finally:
         if store is not store_or_path:
             store.close()
@@ -518,10 +521,13 @@ def analyse_resolved(
     use_cache: bool = True,
     overrides: Overrides | None = None,
     save_later: bool = False,
+    kept_rows: _EarlyRows | None = None,
 ) -> Run:
     """The second half of :func:`analysis_from_store`: the analysis of ``resolved`` (what
     :func:`resolution_from_store` returned for ``store``) with the store's settings, edits and
-    suggestion state, read back from the store's cache when nothing it depends on changed."""
+    suggestion state, read back from the store's cache when nothing it depends on changed.
+    ``kept_rows``: the kept facts' analysed rows, being read since before the resolution was
+    (:func:`_facts_read_early`)."""
     dataset, resolution, overlaps = resolved
     options = store.import_options()
     rkey, akey = run_keys(store, as_of, window_days)
@@ -530,12 +536,9 @@ def analyse_resolved(
     if blob is not None:
         return _run(dataset, resolution, snapshot.loads(blob), overlaps)
     day = _day(as_of)
-    kept = _FactsKey(
-        rkey,
-        FactsSettings(as_of_timestamp(day), int(window_days), options.timezone, tuple(options.me)),
-    )
+    kept = _facts_key(rkey, day, window_days, options)
     if use_cache and not store.in_memory:
-        _recall_facts(store, kept, resolution)
+        _recall_facts(store, kept, resolution, kept_rows)
     result = _analyze_with_groups(
         store, resolution, day, user_overrides, window_days, options, rkey
     )
@@ -590,18 +593,66 @@ class _FactsKey:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
+def _facts_key(rkey: str, day: pd.Timestamp, window_days: int, options: ImportOptions) -> _FactsKey:
+    """Where the facts of the analysis of ``day`` (:func:`_day`) are kept."""
+    return _FactsKey(
+        rkey,
+        FactsSettings(as_of_timestamp(day), int(window_days), options.timezone, tuple(options.me)),
+    )
+
+
+@dataclass(frozen=True)
+class _EarlyRows:
+    """The facts snapshot kept under ``digest`` and its analysed rows, being decoded on a
+    thread (:func:`_facts_read_early`)."""
+
+    digest: str
+    blob: bytes
+    rows: sidework.Alongside[pd.DataFrame]
+
+
+def _facts_read_early(
+    store: Store,
+    as_of: object,
+    window_days: int,
+    use_cache: bool,
+    overrides: Overrides | None,
+) -> _EarlyRows | None:
+    """The analysed rows of the facts the store keeps for this analysis, decoded on a thread
+    (:func:`analysis.sidework.alongside`) while the resolution is read: on a new day's start
+    both are read back, and each is mostly array work. None when they will not be read: no
+    cache, a store in memory, the analysis itself kept, or facts kept in this process."""
+    if not use_cache or store.in_memory:
+        return None
+    rkey, akey = run_keys(store, as_of, window_days)
+    if overrides is None and store.has_analysis(akey):
+        return None
+    key = _facts_key(rkey, _day(as_of), window_days, store.import_options())
+    if kept_facts(key.data_key, key.settings) is not None:
+        return None
+    blob = store.load_facts(key.digest)
+    if blob is None:
+        return None
+    return _EarlyRows(key.digest, blob, sidework.alongside(facts_snapshot.analysed_rows, blob))
+
+
+def _recall_facts(
+    store: Store, key: _FactsKey, resolution: Resolution, early: _EarlyRows | None = None
+) -> None:
     """When the process keeps no facts for this analysis, those the store kept for the same
     data (on an earlier day) are made the facts of this day (:func:`analysis.facts.keep_facts`:
-    only when no interaction lies after the day). A snapshot that cannot be read is left
-    alone: the engine computes the facts afresh."""
+    only when no interaction lies after the day). ``early``: that snapshot's rows, being read
+    already. A snapshot that cannot be read is left alone: the engine computes the facts
+    afresh."""
     if kept_facts(key.data_key, key.settings) is not None:
         return
-    blob = store.load_facts(key.digest)
+    ready = early is not None and early.digest == key.digest
+    blob = early.blob if ready else store.load_facts(key.digest)  # type: ignore[union-attr]
     if blob is None:
         return
     try:
-        facts = facts_snapshot.loads(blob, resolution.people)
+        rows = early.rows.result() if ready else None  # type: ignore[union-attr]
+        facts = facts_snapshot.loads(blob, resolution.people, rows)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
         return
     keep_facts(
