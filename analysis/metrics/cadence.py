@@ -98,7 +98,10 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     # one int64 key for time (microseconds), channel and direction: 5 bits below 2^56
     minor = ((tsv // 1000) << 5) + (ch.astype("int64") << 2) + di.astype("int64")
     order = _sort_by_person_then(codes, minor, len(uniques))
-    size = event_sizes(codes, ev_codes, np.asarray(ev_uniques, dtype=object))
+    # the codes in that order, without gathering them: each person's block, in code order
+    pcode = np.repeat(np.arange(len(uniques)), np.bincount(codes, minlength=len(uniques)))
+    event = ev_codes[order]
+    size = event_sizes(pcode, event, np.asarray(ev_uniques, dtype=object))  # any row order
     dur = (
         pd.to_numeric(frame["duration_min"], errors="coerce").to_numpy(dtype="float64")
         if has_dur
@@ -106,14 +109,14 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     )
     return analysed_frame(
         AnalysedColumns(
-            pcode=codes[order],
+            pcode=pcode,
             ids=uniques,
             timestamp_ns=tsv[order],
             channel=ch[order],
             direction=di[order],
-            event=ev_codes[order],
+            event=event,
             events=np.asarray(ev_uniques, dtype=object),
-            event_size=size[order],
+            event_size=size,
             duration_min=dur[order],
         )
     )
