@@ -245,10 +245,9 @@ def _undated_figures(people: pd.DataFrame, prepared: pd.DataFrame) -> _UndatedFi
     """Reciprocity, channels and the network's structure of the analysed rows ``prepared``
     (:func:`analysis.metrics.cadence.prepare`) and ``people``; read only, so that they can be
     made on a thread beside the day's figures (:func:`analysis.sidework.alongside`). The
-    structure's nodes are the people with analysed rows, as in :func:`person_stats`."""
-    pcode = prepared["pcode"].to_numpy()
-    ids = np.asarray(prepared["person_id"].cat.categories, dtype=object)
-    nodes = ids[pcode[np.r_[True, pcode[1:] != pcode[:-1]]]] if len(pcode) else ids[:0]
+    structure's nodes are the people with analysed rows: ``prepare``'s categories, the ids
+    that occur (as the index of :func:`person_stats`)."""
+    nodes = np.asarray(prepared["person_id"].cat.categories, dtype=object)
     return _UndatedFigures(
         reciprocity(prepared),
         channel_profile(prepared),

@@ -505,9 +505,8 @@ def analysis_from_store(
             early = _facts_read_early(store, as_of, window_days, use_cache, overrides)
             resolved = _resolved(store, use_cache, save_later)
             return analyse_resolved(
-                store, resolved, as_of, window_days, use_cache, overrides, save_later,
-                kept_rows=early,
-            )  # fmt: skip
+                store, resolved, as_of, window_days, use_cache, overrides, save_later, early
+            )
     finally:
         if store is not store_or_path:
             store.close()
@@ -646,13 +645,17 @@ def _recall_facts(
     afresh."""
     if kept_facts(key.data_key, key.settings) is not None:
         return
-    ready = early is not None and early.digest == key.digest
-    blob = early.blob if ready else store.load_facts(key.digest)  # type: ignore[union-attr]
+    blob: bytes | None
+    rows: sidework.Alongside[pd.DataFrame] | None
+    if early is not None and early.digest == key.digest:
+        blob, rows = early.blob, early.rows
+    else:
+        blob, rows = store.load_facts(key.digest), None
     if blob is None:
         return
     try:
-        rows = early.rows.result() if ready else None  # type: ignore[union-attr]
-        facts = facts_snapshot.loads(blob, resolution.people, rows)
+        read = rows.result() if rows is not None else None
+        facts = facts_snapshot.loads(blob, resolution.people, read)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
         return
     keep_facts(
