@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -324,12 +325,14 @@ def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:
     key = store.data_key(options.region, decisions, resolver_key(), logged=False)
     recent = _RECENT.get(key)
     base = recent.resolution if recent is not None else None
-    cached = None if base is not None else store.load_resolution(key)
+    cached = None if base is not None else store.kept_resolution(key)
     if cached is not None:
         stored = store.stored_interactions(logged=False)
+        matches = cached["matches"]
+        frames: dict[str, Any] = {k: cached[k] for k in _RESOLUTION_FRAMES}
         base = _ResolutionReadLater(
-            **{k: cached[k] for k in _RESOLUTION_FRAMES},
-            interactions=Deferred(lambda: _with_matches(*stored.read(), cached["matches"])),
+            **frames,  # each decoded when first read
+            interactions=Deferred(lambda: _with_matches(*stored.read(), matches.get())),
         )
         base.last_time = stored.last_time
     elif base is None:
@@ -368,15 +371,16 @@ def _resolved(store: Store, use_cache: bool, save_later: bool) -> Resolved:
             lambda: plan_with_added(recent.plan.get(), rows.get(), len(base_rows.get()))
         )
         last = _latest(last, latest_time(matched))
-    others = {f.name: getattr(base, f.name) for f in _OTHER_FIELDS}
+    others: dict[str, Any] = {f.name: _field_of(base, f.name) for f in _OTHER_FIELDS}
     if base_rows.ready:  # the imports are read already: merged now, as they always were
         merged_rows, overlaps = apply_plan(rows.get(), plan.get())
-        resolution = Resolution(**others, interactions=merged_rows)
-        return Dataset(resolution.contacts, merged_rows, store.reports()), resolution, overlaps
+        resolution = _ResolutionReadLater(**others, interactions=merged_rows)
+        dataset = _DatasetReadLater(others["contacts"], merged_rows, store.reports())
+        return dataset, resolution, overlaps
     merged = Deferred(lambda: apply_plan(rows.get(), plan.get()))
     later = _ResolutionReadLater(**others, interactions=merged.then(lambda m: m[0]))
     later.last_time = last
-    dataset = _DatasetReadLater(later.contacts, later.deferred_interactions, store.reports())
+    dataset = _DatasetReadLater(others["contacts"], later.deferred_interactions, store.reports())
     return dataset, later, merged.then(lambda m: m[1])
 
 
@@ -409,9 +413,18 @@ def _deferred_field(name: str) -> property:
 
 class _ResolutionReadLater(Resolution):
     """A :class:`Resolution` whose ``interactions`` are made when first read
-    (``deferred_interactions``); ``last_time``: their latest timestamp, known without them."""
+    (``deferred_interactions``); ``last_time``: their latest timestamp, known without them. Its
+    contacts, merges, look-alikes, unmatched identities and identities, as a resolution kept in
+    the store gives them, are decoded when first read too: the analysis reads the people only
+    (and the identities when contact was logged); the pages that show the others read them."""
 
     interactions = _deferred_field("interactions")  # type: ignore[assignment]
+    people = _deferred_field("people")  # type: ignore[assignment]
+    contacts = _deferred_field("contacts")  # type: ignore[assignment]
+    merges = _deferred_field("merges")  # type: ignore[assignment]
+    suggestions = _deferred_field("suggestions")  # type: ignore[assignment]
+    unmatched = _deferred_field("unmatched")  # type: ignore[assignment]
+    identities = _deferred_field("identities")  # type: ignore[assignment]
     last_time: pd.Timestamp | None = None
 
     @property
@@ -420,9 +433,16 @@ class _ResolutionReadLater(Resolution):
 
 
 class _DatasetReadLater(Dataset):
-    """A :class:`Dataset` whose ``interactions`` are made when first read."""
+    """A :class:`Dataset` whose ``contacts`` and ``interactions`` are made when first read."""
 
+    contacts = _deferred_field("contacts")  # type: ignore[assignment]
     interactions = _deferred_field("interactions")  # type: ignore[assignment]
+
+
+def _field_of(resolution: Resolution, name: str) -> object:
+    """A field of ``resolution``: its :class:`Deferred` while it is one (not made now)."""
+    deferred = getattr(resolution, f"_deferred_{name}", None)
+    return deferred if deferred is not None else getattr(resolution, name)
 
 
 _OTHER_FIELDS = tuple(f for f in dataclasses.fields(Resolution) if f.name != "interactions")

@@ -314,10 +314,10 @@ def export(
     if kind == "csv":
         return lambda: people_csv(an.people).encode("utf-8")
     files = [r.to_dict() for r in run.dataset.reports]
-    unmatched = run.resolution.unmatched
+    resolution = run.resolution  # its unmatched identities are read when the user clicks
 
     def report() -> bytes:
-        md = to_markdown(an, files=files, unmatched=unmatched)
+        md = to_markdown(an, files=files, unmatched=resolution.unmatched)
         return (md if kind == "md" else report_html(md)).encode("utf-8")
 
     return report

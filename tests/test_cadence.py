@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -243,3 +244,20 @@ def test_a_missing_event_id_is_no_event():
     assert [uniques[c] for c in codes] == ["", "", "g1", "", "g1"]
     codes, uniques = text_codes(np.array([None, "g1"], dtype=object))
     assert [uniques[c] for c in codes] == ["", "g1"]
+
+
+@pytest.mark.parametrize(
+    "minor",
+    [
+        np.array([5, -3, 5, 0, 2, 2, -3, 7], dtype=np.int64),  # small whole numbers: one sort
+        np.array([2**62, -(2**62), 3, 3, 0, 1, 2**40, -1], dtype=np.int64),  # too wide: two
+        np.array([0.5, -1.0, 0.5, 2.0, 2.0, 0.0, 1.5, -1.0]),  # not whole: two sorts
+    ],
+    ids=["whole", "wide", "fractions"],
+)
+def test_sorting_by_person_then_a_value_is_lexsort_order_with_ties_kept(minor):
+    from analysis.metrics.cadence import _sort_by_person_then
+
+    codes = np.array([1, 0, 1, 1, 0, 2, 0, 1], dtype=np.int64)
+    expected = np.lexsort((minor, codes))
+    np.testing.assert_array_equal(_sort_by_person_then(codes, minor, 3), expected)

@@ -473,6 +473,34 @@ def test_a_new_days_start_reads_no_interaction_until_a_page_asks_then_the_fresh_
         assert notes.sum() == 1
 
 
+def test_a_new_days_start_decodes_only_the_people_of_the_kept_resolution(store, monkeypatch):
+    """On a new day the analysis reads the kept resolution's people alone: its contacts,
+    merges, look-alikes, unmatched identities and identities are decoded when a page first
+    reads them, once each, and then equal a fresh resolution's (the dataset's contacts too)."""
+    import analysis.store.store as store_module
+
+    first = _first_full_day(store)
+    analysis_from_store(store, as_of=first)
+    later = first + pd.Timedelta(days=3)
+    fresh = analysis_from_store(store, as_of=later, use_cache=False)
+    _new_process()
+    decoded: list[int] = []
+    real = store_module.frame_from_blob
+    monkeypatch.setattr(
+        store_module, "frame_from_blob", lambda b: (decoded.append(len(b)), real(b))[1]
+    )
+    run = analysis_from_store(store, as_of=later)
+    assert len(decoded) == 1  # the people
+    pd.testing.assert_frame_equal(run.resolution.people, fresh.resolution.people)
+    for name in ("contacts", "merges", "suggestions", "unmatched", "identities"):
+        pd.testing.assert_frame_equal(
+            getattr(run.resolution, name), getattr(fresh.resolution, name), obj=name
+        )
+    assert len(decoded) == 6
+    assert run.dataset.contacts is run.resolution.contacts  # from the store, as it always was
+    assert len(decoded) == 6  # each frame once
+
+
 def test_deferred_interactions_are_those_stored_when_the_run_began(store):
     """The rows a run reads later are the ones the store held when it started: a file
     imported afterwards belongs to the next run, never to this one's pages."""

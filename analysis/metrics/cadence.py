@@ -218,9 +218,19 @@ def _sorted_codes(person_id: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sort_by_person_then(codes: np.ndarray, minor: np.ndarray, n: int) -> np.ndarray:
-    """The order of ``np.lexsort((minor, codes))`` (by person code, then ``minor``), as two
-    stable sorts: by ``minor`` (timsort, fast on the mostly time-ordered rows of an export),
-    then by code (a radix sort when the codes fit 16 bits). About twice as fast."""
+    """The order of ``np.lexsort((minor, codes))`` (by person code, then ``minor``; ``codes``
+    in ``0..n-1``). When ``minor`` holds integers whose range fits beside the codes in 63 bits
+    (the gaps between contact days), one stable sort of ``code << bits | minor - min``: five
+    times as fast as two sorts on 280,000 gaps, where sorting the unordered gaps alone took
+    most of the time. Otherwise two stable sorts: by ``minor`` (timsort, fast on the mostly
+    time-ordered rows of an export), then by code (a radix sort when the codes fit 16 bits),
+    about twice as fast as ``lexsort``."""
+    if minor.dtype.kind in "iu" and len(minor):
+        low = int(minor.min())
+        bits = max((int(minor.max()) - low).bit_length(), 1)
+        if bits + max(n - 1, 1).bit_length() <= 63:
+            key = (codes.astype(np.int64) << bits) | (minor.astype(np.int64) - low)
+            return np.argsort(key, kind="stable")
     first = np.argsort(minor, kind="stable")
     small = np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
     return first[np.argsort(codes[first].astype(small), kind="stable")]
@@ -353,7 +363,8 @@ def rhythm(pcode: np.ndarray, day: np.ndarray, today: int, n: int) -> dict[str, 
     median gap), ``days`` (contact days), ``last`` (days since the last day; NaN without)."""
     same = pcode[1:] == pcode[:-1]
     gp = pcode[1:][same]
-    gap = (day[1:] - day[:-1])[same].astype("float64")
+    whole = (day[1:] - day[:-1])[same]  # whole days: sorted in one pass by person and gap
+    gap = whole.astype("float64")
     age = (today - day[1:][same]).astype("float64")
     rw = recency_weight(age)
     lw = np.minimum(gap, C.GAP_WEIGHT_CAP_DAYS) * rw
@@ -361,7 +372,7 @@ def rhythm(pcode: np.ndarray, day: np.ndarray, today: int, n: int) -> dict[str, 
     if len(pcode):
         np.fmax.at(last, pcode, day.astype("float64"))
     rhythm_d, q90, median = weighted_quantiles(
-        gp, gap, [(lw, 0.5), (rw, C.OVERDUE_QUANTILE), (np.ones(len(gp)), 0.5)], n
+        gp, whole, [(lw, 0.5), (rw, C.OVERDUE_QUANTILE), (np.ones(len(gp)), 0.5)], n
     )
     return {
         "rhythm": rhythm_d,
