@@ -345,18 +345,3 @@ def test_day_figures_from_one_day_table_equal_each_figure_made_alone(resolved, a
     expected = inside.groupby("person_id", observed=True).size()
     assert shared.in_window.to_dict() == {str(k): int(v) for k, v in expected.items()}
     assert shared.in_window.dtype == "int64"
-
-
-@needs_sample
-def test_facts_made_with_the_undated_figures_on_a_thread_equal_them_made_in_turn(
-    resolved, monkeypatch
-):
-    """Reciprocity, channels and the network's structure are made on a thread beside the
-    day's figures (analysis.sidework.alongside); the analysis is the one made in turn."""
-    from analysis import sidework
-    from analysis.engine import analyze
-
-    res, settings, _ = resolved
-    side = analyze(res.people, res.interactions, **settings)
-    monkeypatch.setattr(sidework, "ENABLED", False)
-    _same_analysis(side, analyze(res.people, res.interactions, **settings))
