@@ -52,3 +52,15 @@ def test_unanswered_run_counts_my_days_since_their_last_answer():
     assert r.loc["a", "unanswered_run"] == 3
     assert r.loc["b", "unanswered_run"] == 0
     assert r.loc["c", "unanswered_run"] == 2
+
+
+def test_a_row_without_a_channel_is_neither_talk_nor_a_message():
+    """Channel codes are looked up in a table of the categories; a missing one (-1) is none."""
+    import numpy as np
+
+    from analysis.metrics.reciprocity import _one_of
+
+    chans = ["in_person", "video", "call", "message"]
+    codes = np.array([0, 3, -1, 2], dtype=np.int8)
+    assert _one_of(codes, chans, ("in_person", "call")).tolist() == [True, False, False, True]
+    assert _one_of(codes, chans, ("message", "social")).tolist() == [False, True, False, False]

@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -101,12 +103,10 @@ def owed_replies(prepared: pd.DataFrame) -> pd.DataFrame:
         if "event_size" in prepared.columns
         else np.ones(len(pc), dtype="int64")
     )
-    talk = np.isin(ccode, [chans.index(c) for c in ("in_person", "video", "call")])
+    talk = _one_of(ccode, chans, ("in_person", "video", "call"))
     answer = (dcode == dirs.index("outgoing")) | (dcode == dirs.index("mutual")) | talk
     wrote = (
-        (dcode == dirs.index("incoming"))
-        & np.isin(ccode, [chans.index(c) for c in C.REPLY_CHANNELS])
-        & (size <= 1)
+        (dcode == dirs.index("incoming")) & _one_of(ccode, chans, C.REPLY_CHANNELS) & (size <= 1)
     )
     pos = np.arange(len(pc))
     last_answer = np.full(n, -1, dtype="int64")
@@ -128,3 +128,11 @@ def owed_replies(prepared: pd.DataFrame) -> pd.DataFrame:
             "owed_last_day": last,
         }
     )
+
+
+def _one_of(codes: np.ndarray, categories: list, wanted: Iterable[str]) -> np.ndarray:
+    """Per row, whether its category code (``codes``, -1 when missing) names one of ``wanted``:
+    a lookup in a table of the few categories (``np.isin`` sorts a million codes)."""
+    table = np.zeros(len(categories) + 1, dtype=bool)  # the last entry: a missing value
+    table[[categories.index(c) for c in wanted if c in categories]] = True
+    return table[codes]
