@@ -22,7 +22,10 @@ reports it. A worker that ended without a word is named in :attr:`Pending.note`.
 Work that spends its time in numpy and pandas calls over large arrays, which let go of Python's
 lock while they run, goes to a thread of this process instead (:func:`alongside`): nothing is
 copied or sent, it is safe in the dashboard's server threads, and on two cores the two run at
-once for most of their time. Only work that reads shared frames and changes none goes there.
+once for most of their time. Only work that reads shared frames and changes none goes there,
+and only beside work that itself spends its time outside the lock (reading from a database,
+decoding Arrow): numpy's steps beside Python on a thread wait for the lock at every turn (the
+engine's facts were measured slower so, and are made in turn).
 
 Example::
 
@@ -194,7 +197,8 @@ def alongside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Alongside[T]
     :data:`ENABLED` off it is done here when :meth:`Alongside.result` is first called. For work
     that reads its arguments and changes nothing shared, beside work that spends its time in
     array operations (numpy's and pandas' let go of Python's lock while they run, so on two
-    cores both threads run at once); two works of pure Python gain nothing."""
+    cores both threads run at once); two works of pure Python gain nothing, and numpy beside
+    pure Python loses (it waits for the lock after each step)."""
     pending: Alongside[T] = Alongside(work, args, kwargs)
     if ENABLED:
         pending._begin()
