@@ -242,8 +242,9 @@ class _UndatedFigures(NamedTuple):
 
 def _undated_figures(people: pd.DataFrame, prepared: pd.DataFrame) -> _UndatedFigures:
     """Reciprocity, channels and the network's structure of the analysed rows ``prepared``
-    (:func:`analysis.metrics.cadence.prepare`) and ``people``. The structure's nodes are the people with analysed rows: ``prepare``'s categories, the ids
-    that occur (as the index of :func:`person_stats`)."""
+    (:func:`analysis.metrics.cadence.prepare`) and ``people``. The structure's nodes are the
+    people with analysed rows: ``prepare``'s categories, the ids that occur (as the index of
+    :func:`person_stats`)."""
     nodes = np.asarray(prepared["person_id"].cat.categories, dtype=object)
     return _UndatedFigures(
         reciprocity(prepared),
