@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis import sidework
 from analysis.deferred import Deferred, now
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
@@ -521,9 +522,10 @@ def analysis_from_store(
     store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)  # type: ignore[arg-type]
     try:
         with saves_after():  # the caches are written once the analysis is done, not during
+            early = _facts_read_early(store, as_of, window_days, use_cache, overrides)
             resolved = _resolved(store, use_cache, save_later)
             return analyse_resolved(
-                store, resolved, as_of, window_days, use_cache, overrides, save_later
+                store, resolved, as_of, window_days, use_cache, overrides, save_later, early
             )
     finally:
         if store is not store_or_path:
@@ -538,10 +540,13 @@ def analyse_resolved(
     use_cache: bool = True,
     overrides: Overrides | None = None,
     save_later: bool = False,
+    kept_rows: _EarlyRows | None = None,
 ) -> Run:
     """The second half of :func:`analysis_from_store`: the analysis of ``resolved`` (what
     :func:`resolution_from_store` returned for ``store``) with the store's settings, edits and
-    suggestion state, read back from the store's cache when nothing it depends on changed."""
+    suggestion state, read back from the store's cache when nothing it depends on changed.
+    ``kept_rows``: the kept facts' analysed rows, being read since before the resolution was
+    (:func:`_facts_read_early`)."""
     dataset, resolution, overlaps = resolved
     options = store.import_options()
     rkey, akey = run_keys(store, as_of, window_days)
@@ -552,7 +557,7 @@ def analyse_resolved(
     day = _day(as_of)
     kept = _facts_key(rkey, day, window_days, options)
     if use_cache and not store.in_memory:
-        _recall_facts(store, kept, resolution)
+        _recall_facts(store, kept, resolution, kept_rows)
     result = _analyze_with_groups(
         store, resolution, day, user_overrides, window_days, options, rkey
     )
@@ -615,24 +620,62 @@ def _facts_key(rkey: str, day: pd.Timestamp, window_days: int, options: ImportOp
     )
 
 
-def _recall_facts(store: Store, key: _FactsKey, resolution: Resolution) -> None:
+@dataclass(frozen=True)
+class _EarlyRows:
+    """The facts snapshot kept under ``digest`` and its analysed rows, being decoded on a
+    thread (:func:`_facts_read_early`)."""
+
+    digest: str
+    blob: bytes
+    rows: sidework.Alongside[pd.DataFrame]
+
+
+def _facts_read_early(
+    store: Store,
+    as_of: object,
+    window_days: int,
+    use_cache: bool,
+    overrides: Overrides | None,
+) -> _EarlyRows | None:
+    """The analysed rows of the facts the store keeps for this analysis, decoded on a thread
+    (:func:`analysis.sidework.alongside`) while the resolution is read: on a new day's start
+    both are read back, and each is mostly array work. None when they will not be read: no
+    cache, a store in memory, the analysis itself kept, or facts kept in this process."""
+    if not use_cache or store.in_memory:
+        return None
+    rkey, akey = run_keys(store, as_of, window_days)
+    if overrides is None and store.has_analysis(akey):
+        return None
+    key = _facts_key(rkey, _day(as_of), window_days, store.import_options())
+    if kept_facts(key.data_key, key.settings) is not None:
+        return None
+    blob = store.load_facts(key.digest)
+    if blob is None:
+        return None
+    return _EarlyRows(key.digest, blob, sidework.alongside(facts_snapshot.analysed_rows, blob))
+
+
+def _recall_facts(
+    store: Store, key: _FactsKey, resolution: Resolution, early: _EarlyRows | None = None
+) -> None:
     """When the process keeps no facts for this analysis, those the store kept for the same
     data (on an earlier day) are made the facts of this day (:func:`analysis.facts.keep_facts`:
-    only when no interaction lies after the day). A snapshot that cannot be read is left alone:
-    the engine computes the facts afresh.
-
-    Read in turn: an earlier version decoded the snapshot's analysed rows (Arrow, mostly
-    outside the interpreter's lock) on a thread while the resolution was read back, but the
-    resolution's Python held the lock, and the rows took 0.19-0.25 s to decode there against
-    0.05-0.1 s alone (a new day's start: a median 0.69 s with the thread, 0.52 s without,
-    eight alternated runs at 10,000 people and a million rows)."""
+    only when no interaction lies after the day). ``early``: that snapshot's rows, being read
+    already. A snapshot that cannot be read is left alone: the engine computes the facts
+    afresh."""
     if kept_facts(key.data_key, key.settings) is not None:
         return
-    blob = store.load_facts(key.digest)
+    blob: bytes | None
+    rows: sidework.Alongside[pd.DataFrame] | None
+    if early is not None and early.digest == key.digest:
+        blob, rows = early.blob, early.rows
+    else:
+        blob, rows = store.load_facts(key.digest), None
     if blob is None:
         return
     try:
-        facts = facts_snapshot.loads(blob, resolution.people)
+        read = rows.result() if rows is not None else None
+        facts = facts_snapshot.loads(blob, resolution.people, read)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
         return
     keep_facts(

@@ -19,10 +19,13 @@ The result is the same either way: a worker that cannot start, ends without a re
 work raises, is replaced by doing the work here, so an error is raised here, where the caller
 reports it. A worker that ended without a word is named in :attr:`Pending.note`.
 
-Threads were tried for the second core too, and dropped: numpy lets go of Python's lock while
-it works on a large array, but every step beside Python on another thread then waits for the
-lock, and the engine's facts (0.66 s in turn against 0.75 s on threads) and a new day's start
-(0.52 s against 0.69 s) were both slower with them (docs/architecture.md).
+Work that spends its time in numpy and pandas calls over large arrays, which let go of Python's
+lock while they run, goes to a thread of this process instead (:func:`alongside`): nothing is
+copied or sent, it is safe in the dashboard's server threads, and on two cores the two run at
+once for most of their time. Only work that reads shared frames and changes none goes there,
+and only beside work that itself spends its time outside the lock (reading from a database,
+decoding Arrow): numpy's steps beside Python on a thread wait for the lock at every turn (the
+engine's facts were measured slower so, and are made in turn).
 
 Example::
 
@@ -146,3 +149,57 @@ def _worker(work: Callable[..., Any], args: tuple[Any, ...], conn: Any) -> None:
         _run_and_send(work, args, conn)
     finally:
         os._exit(0)
+
+
+class Alongside(Generic[T]):
+    """The result of ``work(*args)``, being made on a thread of this process (:func:`alongside`)
+    or to be made here."""
+
+    def __init__(
+        self, work: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self._work, self._args, self._kwargs = work, args, kwargs
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._done = False
+
+    def _begin(self) -> None:
+        thread = threading.Thread(target=self._run, name="closeknit-alongside", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had: the work is done here when asked for
+            return
+        self._thread = thread
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work(*self._args, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller by result()
+            self._error = exc
+
+    def result(self) -> T:
+        """The work's result (waiting for the thread, or doing the work here); the work's own
+        error is raised here. A second call gives the same value."""
+        if not self._done:
+            if self._thread is None:
+                self._run()
+            else:
+                self._thread.join()
+            self._done = True
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+def alongside(work: Callable[..., T], *args: Any, **kwargs: Any) -> Alongside[T]:
+    """Begin ``work(*args, **kwargs)`` on a thread of this process, while the caller goes on; with
+    :data:`ENABLED` off it is done here when :meth:`Alongside.result` is first called. For work
+    that reads its arguments and changes nothing shared, beside work that spends its time in
+    array operations (numpy's and pandas' let go of Python's lock while they run, so on two
+    cores both threads run at once); two works of pure Python gain nothing, and numpy beside
+    pure Python loses (it waits for the lock after each step)."""
+    pending: Alongside[T] = Alongside(work, args, kwargs)
+    if ENABLED:
+        pending._begin()
+    return pending

@@ -333,10 +333,12 @@ def test_a_new_days_start_reads_the_facts_kept_and_gives_that_days_fresh_analysi
     assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)
 
 
-def test_a_new_days_start_decodes_the_kept_rows_once_and_a_kept_days_start_none(store, monkeypatch):
-    """The kept facts' analysed rows are decoded once on a new day's start (in the caller's
-    thread); the analysis is the fresh one. A restart on a day whose analysis is kept reads no
-    rows at all."""
+def test_a_new_days_start_decodes_the_kept_rows_once_on_a_thread_while_the_resolution_is_read(
+    store, monkeypatch
+):
+    """The kept facts' analysed rows are decoded on a thread, started before the resolution is
+    read back, and only there; the analysis is the fresh one. A restart on a day whose
+    analysis is kept reads no rows at all."""
     import threading
 
     import analysis.facts as facts
@@ -349,17 +351,22 @@ def test_a_new_days_start_decodes_the_kept_rows_once_and_a_kept_days_start_none(
     later = first + pd.Timedelta(days=5)
     fresh = analysis_from_store(store, as_of=later, use_cache=False)
     decoded: list[str] = []
-    real_rows = facts_snapshot._analysed_from
+    real_rows, real_resolved = facts_snapshot._analysed_from, pipeline._resolved
     monkeypatch.setattr(
         facts_snapshot,
         "_analysed_from",
         lambda blobs: (decoded.append(threading.current_thread().name), real_rows(blobs))[1],
     )
+    order: list[str] = []
+    monkeypatch.setattr(
+        pipeline, "_resolved", lambda *a: (order.append(f"resolved after {len(decoded)}"),
+                                           real_resolved(*a))[1],
+    )  # fmt: skip
     for cache in (facts._FACTS, graph._STRUCTURES, pipeline._RECENT):  # a new process
         cache.clear()
     kept = analysis_from_store(store, as_of=later)
     assert snapshot.dumps(kept.analysis) == snapshot.dumps(fresh.analysis)
-    assert decoded == [threading.current_thread().name]
+    assert len(decoded) == 1 and decoded[0] != threading.current_thread().name
     for cache in (facts._FACTS, graph._STRUCTURES, pipeline._RECENT):
         cache.clear()
     decoded.clear()

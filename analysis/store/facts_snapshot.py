@@ -68,9 +68,18 @@ def dumps(facts: Facts) -> bytes:
     return pack(head, blobs)
 
 
-def loads(data: bytes, people: pd.DataFrame) -> Facts:
+def analysed_rows(data: bytes) -> pd.DataFrame:
+    """The analysed rows of facts written by :func:`dumps` (the largest part of
+    :func:`loads`, and the only one that does not need the people: read on a thread while the
+    resolution is read, see :func:`analysis.pipeline.analysis_from_store`). Raises
+    ``ValueError`` for another format."""
+    return _analysed_from(unpack(data, "facts snapshot", FORMAT)[1])
+
+
+def loads(data: bytes, people: pd.DataFrame, rows: pd.DataFrame | None = None) -> Facts:
     """The facts written by :func:`dumps` for ``people`` (the resolution's people frame they
-    were made from), with the analysed rows but without the figures that depend on the day (empty:
+    were made from), with the analysed rows (``rows`` when :func:`analysed_rows` read them
+    already) but without the figures that depend on the day (empty:
     :func:`analysis.facts.keep_facts` makes them for the day asked for) and without the
     interactions they were analysed from (``raw``: ``keep_facts`` gives them). Raises
     ``ValueError`` for another format."""
@@ -87,7 +96,7 @@ def loads(data: bytes, people: pd.DataFrame) -> Facts:
     return Facts(
         people=people,
         me_card=me_card,
-        prepared=_analysed_from(blobs),
+        prepared=_analysed_from(blobs) if rows is None else rows,
         stats=empty,
         card_roles=_roles_from(head["card_roles"]),
         roles=_roles_from(head["roles"]),

@@ -1397,6 +1397,13 @@ class Store:
         """The snapshot saved under ``key``, or None when anything it depends on changed."""
         return self._cached("analysis_cache", key)
 
+    def has_analysis(self, key: str) -> bool:
+        """Whether an analysis snapshot is saved under ``key`` (without reading it)."""
+        return (
+            self.conn.execute("SELECT 1 FROM analysis_cache WHERE key=?", (key,)).fetchone()
+            is not None
+        )
+
     def save_facts(self, key: str, data: bytes) -> None:
         """Keep one facts snapshot (:mod:`analysis.store.facts_snapshot`) under ``key``,
         replacing any."""
