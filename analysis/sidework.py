@@ -25,7 +25,7 @@ copied or sent, it is safe in the dashboard's server threads, and on two cores t
 once for most of their time. Only work that reads shared frames and changes none goes there,
 and only beside work that itself spends its time outside the lock (reading from a database,
 decoding Arrow): numpy's steps beside Python on a thread wait for the lock at every turn (the
-engine's facts were measured slower so, and are made in turn).
+engine's facts gained nothing so, and are made in turn).
 
 Example::
 
