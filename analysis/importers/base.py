@@ -176,6 +176,10 @@ class ImportResult:
     contacts: pd.DataFrame = field(default_factory=empty_contacts)
     interactions: pd.DataFrame = field(default_factory=empty_interactions)
     report: FileReport | None = None
+    who: pd.Categorical | None = None
+    """The interactions' ``who`` as a categorical (row for row, each distinct identity once),
+    when the importer coded it already: the store takes it instead of hashing a million rows
+    again (:func:`analysis.store.store.who_categorical`). None: the store codes it."""
 
 
 def stable_id(*parts: object) -> str:

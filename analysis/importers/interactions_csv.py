@@ -348,15 +348,32 @@ def _text(values: pd.Series) -> np.ndarray:
     return texts[codes] if len(texts) else np.array([], dtype=object)
 
 
-def _coalesce_who(df: pd.DataFrame, cols: list[int]) -> np.ndarray:
-    who = _text(df.iloc[:, cols[0]])
+def _coalesce_who(df: pd.DataFrame, cols: list[int]) -> tuple[np.ndarray, pd.Categorical | None]:
+    """The identity of each row (the first of the who-columns that is not empty) and, when
+    one column gave them all, the same values as a categorical made from the codes found
+    here (:attr:`~analysis.importers.base.ImportResult.who`); None when columns were
+    combined."""
+    codes, texts = _text_uniques(df.iloc[:, cols[0]])
+    who = texts[codes] if len(texts) else np.array([], dtype=object)
+    coded = _coded(codes, texts) if len(texts) else None
     for c in cols[1:]:
         empty = who == ""
         if not empty.any():
             break
         other = _text(df.iloc[:, c])
-        who = np.where(empty, other, who)
-    return who
+        who, coded = np.where(empty, other, who), None
+    return who, coded
+
+
+def _coded(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
+    """``texts[codes]`` as a categorical: the distinct texts once (two raw values that strip
+    to the same text are one category). ``codes`` index ``texts`` (from ``pd.factorize``)."""
+    inverse, cats = pd.factorize(texts)  # the texts are distinct unless stripping joined two
+    if len(cats) < len(texts):
+        codes = inverse[codes]
+    return pd.Categorical.from_codes(
+        codes, categories=pd.Index(np.asarray(cats, dtype=object), dtype=object), validate=False
+    )
 
 
 def _parse_duration(text: str, unit: str) -> float:
@@ -803,7 +820,9 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     frame, lineno, warnings, cut_wrong = _read_frame(ftext, layout, text_cols)
     report.encoding = ftext.encoding
     report.warnings.extend(warnings)
-    who = _coalesce_who(frame, roles["who"]) if len(frame) else np.array([], dtype=object)
+    who, coded = (
+        _coalesce_who(frame, roles["who"]) if len(frame) else (np.array([], dtype=object), None)
+    )
     if "timestamp" in roles:
         when_cols = [roles["timestamp"]]
     else:
@@ -813,6 +832,7 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         keep = ~blank
         frame = frame.loc[keep].reset_index(drop=True)
         lineno, who = lineno[keep], who[keep]
+        coded = coded[keep] if coded is not None else None
     n = len(frame)
 
     dates = _Dates()
@@ -888,7 +908,9 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         note=pick(note),
         source=f"{source.name} ({LABEL})",
     )
-    return ImportResult(interactions=frame_out, report=report)
+    if coded is not None and not good.all():
+        coded = coded[good].remove_unused_categories()
+    return ImportResult(interactions=frame_out, report=report, who=coded)
 
 
 def _blank_rows(frame: pd.DataFrame, who: np.ndarray) -> np.ndarray:

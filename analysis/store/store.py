@@ -487,7 +487,8 @@ def _latest_time(
 
 def who_categorical(who: pd.Series) -> pd.Categorical:
     """The ``who`` column of an interactions frame as a categorical: each distinct identity once
-    (in the order first seen), missing values missing. Made once when a file is stored, it
+    (in the order first seen), missing values missing. Made once when a file is stored (or
+    taken from the importer, which may have coded it already: ``ImportResult.who``), it
     serves the content keys (:func:`interaction_keys`), the batch kept in memory and identity
     matching, each of which would otherwise hash a million strings again."""
     codes, uniques = pd.factorize(who.to_numpy(dtype=object))
@@ -670,7 +671,9 @@ class Store:
         count as already known from it, as when the whole file is read."""
         if result.report is None:
             result.report = FileReport(source.name, "unknown", "unknown", error="no report")
-        who = who_categorical(result.interactions["who"])
+        who = result.who
+        if who is None or len(who) != len(result.interactions):
+            who = who_categorical(result.interactions["who"])
         keys = interaction_keys(result.interactions, who)
         with self._transaction():
             if self.has_file(source.digest):  # another process stored it meanwhile

@@ -398,3 +398,47 @@ def test_a_log_in_cp1251_is_decoded_once_and_says_so():
 def test_a_utf8_log_reports_utf8():
     result = read("interactions_canonical.csv")
     assert result.report.encoding == "utf-8"
+
+
+def test_the_log_hands_the_store_its_identities_coded_and_the_store_keeps_the_same_rows():
+    """The reader codes each distinct identity once (" Anna " and "Anna" are one), row for row
+    with the who column, rows it skipped left out; a store given those codes keeps exactly the
+    rows and content keys it keeps when it codes them itself."""
+    import dataclasses
+
+    import numpy as np
+
+    from analysis.store import Store
+
+    text = (
+        "timestamp,contact,channel\n"
+        "2024-01-01 10:00, Anna ,call\n"
+        "2024-01-02 10:00,Anna,message\n"
+        "2024-01-03 10:00,,call\n"
+        "2024-01-04 10:00,Ben Berg,call\n"
+        "not a date,Carla,call\n"
+    )
+    src = SourceFile("log.csv", text.encode())
+    opts = ImportOptions(region="DE")
+    res = import_file(src, opts)
+    assert res.who is not None
+    assert list(res.who.astype(object)) == res.interactions["who"].tolist() == [
+        "Anna", "Anna", "Ben Berg",
+    ]  # fmt: skip
+    assert list(res.who.categories) == ["Anna", "Ben Berg"]  # Carla's row was skipped
+    with Store(":memory:") as coded, Store(":memory:") as plain:
+        coded.add_parsed(src, opts, res)
+        plain.add_parsed(src, opts, dataclasses.replace(res, who=None))
+        pd.testing.assert_frame_equal(coded.interactions(), plain.interactions())
+        np.testing.assert_array_equal(
+            coded._interaction_keys_by_file()[0], plain._interaction_keys_by_file()[0]
+        )
+        assert list(coded.interactions_and_who()[1].astype(object)) == ["Anna", "Anna", "Ben Berg"]
+
+
+def test_identities_from_two_columns_are_coded_by_the_store():
+    """When a row's identity comes from a second who-column, the reader hands no codes over."""
+    text = "timestamp,name,number,channel\n2024-01-01 10:00,Anna,,call\n2024-01-02 10:00,,0170 1234567,call\n"
+    res = import_file(SourceFile("log.csv", text.encode()), ImportOptions(region="DE"))
+    assert res.interactions["who"].tolist() == ["Anna", "0170 1234567"]
+    assert res.who is None
