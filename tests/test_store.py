@@ -386,3 +386,37 @@ def test_the_who_of_stored_interactions_comes_back_coded_as_the_interactions_hol
                 assert len(who) == len(frame) > 5_000
                 assert list(np.asarray(who, dtype=object)) == frame["who"].tolist()
                 assert len(who.categories) == frame["who"].nunique() < len(frame) / 5
+
+
+def test_a_contact_keeps_the_content_key_and_record_earlier_versions_stored():
+    """Stored contact keys are compared with every newer export's: the key and the stored
+    JSON of a record are those ``json.dumps`` gave (sorted keys for the key; lists, tuples and
+    text as written), and the records read from a frame are its rows as ``to_dict`` gives them."""
+    import hashlib
+    import json
+
+    from analysis.model import CONTACT_COLUMNS, contacts_frame
+    from analysis.store.store import _contact_json, _records, contact_key
+
+    frame = contacts_frame(
+        [
+            {"contact_id": "c1", "source": "a.vcf", "where": "card 1", "full_name": "Zoë Berg",
+             "emails": ["zoe@example.org"], "phones": ["+491701234567"],
+             "categories": ["Family"], "related": [("mother", "Ana Berg")]},
+            {"contact_id": "c2", "source": "a.vcf", "where": "card 2", "full_name": "Tom"},
+        ]
+    )  # fmt: skip
+    records = _records(frame)
+    assert records == frame.to_dict("records")
+    for rec in records:
+        content = {
+            k: rec.get(k)
+            for k in CONTACT_COLUMNS
+            if k not in ("contact_id", "source", "where")
+            and not (k == "anniversary" and not rec.get(k))
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
+        assert contact_key(rec) == hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        assert _contact_json(rec) == json.dumps(
+            {k: rec[k] for k in CONTACT_COLUMNS}, ensure_ascii=False, default=list
+        )

@@ -508,8 +508,22 @@ def contact_key(row: dict) -> str:
         if k not in ("contact_id", "source", "where")
         and not (k in LATER_CONTACT_COLUMNS and not row.get(k))
     }
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
+    text = _KEY_JSON.encode(content)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+_KEY_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=list)
+"""The encoder of :func:`contact_key` (``json.dumps`` with these options makes one a call)."""
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, default=list)
+"""The encoder of a stored contact record (:func:`_contact_json`)."""
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` of a frame of object columns (a contacts frame): the
+    values as they are, without boxing each cell (a third of the time at 10,000 records)."""
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _report_to_json(report: FileReport) -> str:
@@ -843,7 +857,7 @@ class Store:
         contact_rows = []
         stored_ckeys = {r[0] for r in self.conn.execute("SELECT ckey FROM contacts")}
         kept = np.zeros(len(result.contacts), dtype=bool)
-        for i, rec in enumerate(result.contacts.to_dict("records")):
+        for i, rec in enumerate(_records(result.contacts)):
             key = contact_key(rec)
             if key in stored_ckeys:
                 dup += 1
@@ -1550,7 +1564,7 @@ def _as_read_back(contacts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _contact_json(rec: dict) -> str:
-    return json.dumps({k: rec[k] for k in CONTACT_COLUMNS}, ensure_ascii=False, default=list)
+    return _RECORD_JSON.encode({k: rec[k] for k in CONTACT_COLUMNS})
 
 
 def add_files(
