@@ -180,6 +180,9 @@ class ImportResult:
     """The interactions' ``who`` as a categorical (row for row, each distinct identity once),
     when the importer coded it already: the store takes it instead of hashing a million rows
     again (:func:`analysis.store.store.who_categorical`). None: the store codes it."""
+    event_id: pd.Categorical | None = None
+    """The interactions' ``event_id`` as a categorical, when the importer coded it already (as
+    :attr:`who`): the store's content keys and stored batch take it as it is."""
 
 
 def stable_id(*parts: object) -> str:

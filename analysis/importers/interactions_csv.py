@@ -862,7 +862,14 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     channel, direction = _channels(frame, roles, layout, report)
     direction = _directions(frame, roles, layout, direction, report)
     duration = _durations(frame, roles, report)
-    event_id = _text(frame.iloc[:, roles["event_id"]]) if "event_id" in roles and n else ""
+    if "event_id" in roles and n:
+        ev_codes, ev_texts = _text_uniques(frame.iloc[:, roles["event_id"]])
+        event_id, event_coded = ev_texts[ev_codes], _coded(ev_codes, ev_texts)
+    else:  # no event column: every row without an event, one category
+        event_id, event_coded = (
+            "",
+            _coded(np.zeros(n, dtype=np.int64), np.array([""], dtype=object)),
+        )
     note = _text(frame.iloc[:, roles["note"]]) if "note" in roles and n else ""
 
     # skipped rows, each with its row number and value
@@ -908,9 +915,10 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
         note=pick(note),
         source=f"{source.name} ({LABEL})",
     )
-    if coded is not None and not good.all():
-        coded = coded[good].remove_unused_categories()
-    return ImportResult(interactions=frame_out, report=report, who=coded)
+    if not good.all():
+        coded = coded[good].remove_unused_categories() if coded is not None else None
+        event_coded = event_coded[good].remove_unused_categories()
+    return ImportResult(interactions=frame_out, report=report, who=coded, event_id=event_coded)
 
 
 def _blank_rows(frame: pd.DataFrame, who: np.ndarray) -> np.ndarray:

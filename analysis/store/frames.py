@@ -16,12 +16,16 @@ from analysis.model import interactions_frame
 
 
 def batch_to_blob(
-    frame: pd.DataFrame, keys: np.ndarray, who: pd.Categorical | None = None
+    frame: pd.DataFrame,
+    keys: np.ndarray,
+    who: pd.Categorical | None = None,
+    event: pd.Categorical | None = None,
 ) -> bytes:
     """An interaction batch and its content keys as Parquet bytes: the text columns
     dictionary-encoded (a million rows hold some thousands of identities), missing values kept
-    missing, every other value as its ``str``. ``who``: the frame's ``who`` as a categorical,
-    when the caller has it (its distinct values are not looked for again)."""
+    missing, every other value as its ``str``. ``who`` and ``event``: the frame's ``who`` and
+    ``event_id`` as categoricals, when the caller has them (their distinct values are not
+    looked for again)."""
     out = pd.DataFrame(
         {
             # the column itself: to_numpy() of a tz-aware column is a Timestamp object per row
@@ -30,7 +34,9 @@ def batch_to_blob(
             "channel": _dictionary(frame["channel"]),
             "direction": _dictionary(frame["direction"]),
             "duration_min": frame["duration_min"].to_numpy(dtype="float64"),
-            "event_id": _dictionary(frame["event_id"]),
+            "event_id": _dictionary(
+                frame["event_id"] if event is None else pd.Series(event, copy=False)
+            ),
             "note": _dictionary(frame["note"]),
             "source": _dictionary(frame["source"]),
             "ikey": keys,

@@ -339,7 +339,11 @@ def _options_json(options: ImportOptions) -> str:
     return json.dumps(dataclasses.asdict(options), sort_keys=True, default=list)
 
 
-def interaction_keys(interactions: pd.DataFrame, who: pd.Categorical | None = None) -> np.ndarray:
+def interaction_keys(
+    interactions: pd.DataFrame,
+    who: pd.Categorical | None = None,
+    event: pd.Categorical | None = None,
+) -> np.ndarray:
     """A 64-bit content key per interaction: the same contact event in two exports of one source
     (time to the minute, identity as written, channel, direction, event) gets the same key.
 
@@ -349,7 +353,7 @@ def interaction_keys(interactions: pd.DataFrame, who: pd.Categorical | None = No
     column over each column's distinct values (a 1,000,000-row log has some thousands of
     identities), then combined exactly as pandas combines a frame's columns. ``who``, when
     given, is :func:`who_categorical` of the frame's ``who`` (its distinct values found
-    already)."""
+    already); ``event``, when given, the frame's ``event_id`` as a categorical."""
     if not len(interactions):
         return np.zeros(0, dtype=np.uint64)
     # nanoseconds whatever unit the importer's parser chose (pandas infers s/ms/us/ns)
@@ -363,7 +367,7 @@ def interaction_keys(interactions: pd.DataFrame, who: pd.Categorical | None = No
         who_hashes,
         _hash_strings(interactions["channel"]),
         _hash_strings(interactions["direction"]),
-        _hash_strings(interactions["event_id"]),
+        _hash_strings(interactions["event_id"] if event is None else pd.Series(event, copy=False)),
     ]
     return _combine_hashes(columns)
 
@@ -688,7 +692,10 @@ class Store:
         who = result.who
         if who is None or len(who) != len(result.interactions):
             who = who_categorical(result.interactions["who"])
-        keys = interaction_keys(result.interactions, who)
+        event = result.event_id
+        if event is not None and len(event) != len(result.interactions):
+            event = None
+        keys = interaction_keys(result.interactions, who, event)
         with self._transaction():
             if self.has_file(source.digest):  # another process stored it meanwhile
                 known = True
@@ -697,7 +704,7 @@ class Store:
                 outcome = None
             else:
                 known = False
-                outcome = self._write_file(source, options, result, keys, who, extends)
+                outcome = self._write_file(source, options, result, keys, who, extends, event)
         if known:
             return self._known_file(source)
         if outcome is None:
@@ -824,10 +831,12 @@ class Store:
         keys: np.ndarray,
         who: pd.Categorical,
         extends: str | None = None,
+        event: pd.Categorical | None = None,
     ) -> ImportOutcome:
         """Store one parsed file (inside the caller's transaction); with ``extends``, a newer
         export of that stored file of which ``result`` holds the appended rows only. ``keys``
-        and ``who``: the content keys and :func:`who_categorical` of its interactions."""
+        and ``who``: the content keys and :func:`who_categorical` of its interactions;
+        ``event``: their ``event_id`` coded, when the importer gave it."""
         report = result.report
         inter = result.interactions
         stored_keys, starts, digests = self._interaction_keys_by_file()
@@ -899,7 +908,9 @@ class Store:
                 self._batches[source.digest] = (added.reset_index(drop=True), keys[new], added_who)
                 blob = b""
             else:
-                blob = batch_to_blob(added, keys[new], who[new])
+                blob = batch_to_blob(
+                    added, keys[new], who[new], event[new] if event is not None else None
+                )
             self.conn.execute(
                 "INSERT INTO interaction_batches VALUES (?,?,?,?)",
                 (source.digest, int(len(added)), blob, keys[new].astype("<u8").tobytes()),

@@ -400,10 +400,13 @@ def test_a_utf8_log_reports_utf8():
     assert result.report.encoding == "utf-8"
 
 
-def test_the_log_hands_the_store_its_identities_coded_and_the_store_keeps_the_same_rows():
-    """The reader codes each distinct identity once (" Anna " and "Anna" are one), row for row
-    with the who column, rows it skipped left out; a store given those codes keeps exactly the
-    rows and content keys it keeps when it codes them itself."""
+def test_the_log_hands_the_store_its_identities_coded_and_the_store_keeps_the_same_rows(
+    tmp_path,
+):
+    """The reader codes each distinct identity (" Anna " and "Anna" are one) and event once,
+    row for row with the who and event_id columns, rows it skipped left out; a store given
+    those codes keeps exactly the rows and content keys it keeps when it codes them itself, in
+    memory and on disk."""
     import dataclasses
 
     import numpy as np
@@ -411,12 +414,12 @@ def test_the_log_hands_the_store_its_identities_coded_and_the_store_keeps_the_sa
     from analysis.store import Store
 
     text = (
-        "timestamp,contact,channel\n"
-        "2024-01-01 10:00, Anna ,call\n"
-        "2024-01-02 10:00,Anna,message\n"
-        "2024-01-03 10:00,,call\n"
-        "2024-01-04 10:00,Ben Berg,call\n"
-        "not a date,Carla,call\n"
+        "timestamp,contact,channel,event_id\n"
+        "2024-01-01 10:00, Anna ,call,g1\n"
+        "2024-01-02 10:00,Anna,message,\n"
+        "2024-01-03 10:00,,call,g2\n"
+        "2024-01-04 10:00,Ben Berg,call,g1\n"
+        "not a date,Carla,call,g3\n"
     )
     src = SourceFile("log.csv", text.encode())
     opts = ImportOptions(region="DE")
@@ -426,14 +429,30 @@ def test_the_log_hands_the_store_its_identities_coded_and_the_store_keeps_the_sa
         "Anna", "Anna", "Ben Berg",
     ]  # fmt: skip
     assert list(res.who.categories) == ["Anna", "Ben Berg"]  # Carla's row was skipped
+    assert list(res.event_id.astype(object)) == res.interactions["event_id"].tolist()
+    assert set(res.event_id.categories) == {"g1", ""}
     with Store(":memory:") as coded, Store(":memory:") as plain:
         coded.add_parsed(src, opts, res)
-        plain.add_parsed(src, opts, dataclasses.replace(res, who=None))
+        plain.add_parsed(src, opts, dataclasses.replace(res, who=None, event_id=None))
         pd.testing.assert_frame_equal(coded.interactions(), plain.interactions())
         np.testing.assert_array_equal(
             coded._interaction_keys_by_file()[0], plain._interaction_keys_by_file()[0]
         )
         assert list(coded.interactions_and_who()[1].astype(object)) == ["Anna", "Anna", "Ben Berg"]
+    with Store(tmp_path / "a.sqlite3") as coded, Store(tmp_path / "b.sqlite3") as plain:
+        coded.add_parsed(src, opts, res)  # on disk: the batch is written as Parquet
+        plain.add_parsed(src, opts, dataclasses.replace(res, who=None, event_id=None))
+        pd.testing.assert_frame_equal(coded.interactions(), plain.interactions())
+        np.testing.assert_array_equal(
+            coded._interaction_keys_by_file()[0], plain._interaction_keys_by_file()[0]
+        )
+
+
+def test_a_log_without_events_hands_over_one_empty_event_for_every_row():
+    text = "timestamp,contact\n2024-01-01 10:00,Anna\n2024-01-02 10:00,Ben\n"
+    res = import_file(SourceFile("log.csv", text.encode()), ImportOptions(region="DE"))
+    assert res.interactions["event_id"].tolist() == ["", ""]
+    assert list(res.event_id.astype(object)) == ["", ""]
 
 
 def test_identities_from_two_columns_are_coded_by_the_store():
