@@ -232,27 +232,6 @@ def _day_figures(prepared: pd.DataFrame, as_of: pd.Timestamp, window_days: int) 
     )
 
 
-class _UndatedFigures(NamedTuple):
-    """Fields of :class:`Facts` made from the analysed rows alone, on no date."""
-
-    reciprocity: pd.DataFrame
-    channels: pd.DataFrame
-    structure: tuple
-
-
-def _undated_figures(people: pd.DataFrame, prepared: pd.DataFrame) -> _UndatedFigures:
-    """Reciprocity, channels and the network's structure of the analysed rows ``prepared``
-    (:func:`analysis.metrics.cadence.prepare`) and ``people``. The structure's nodes are the
-    people with analysed rows: ``prepare``'s categories, the ids that occur (as the index of
-    :func:`person_stats`)."""
-    nodes = np.asarray(prepared["person_id"].cat.categories, dtype=object)
-    return _UndatedFigures(
-        reciprocity(prepared),
-        channel_profile(prepared),
-        tuple(network_structure(people, prepared, nodes)),
-    )
-
-
 def _all_on_or_before(interactions: pd.DataFrame, as_of: pd.Timestamp) -> bool:
     """True when no row of ``interactions`` has a time after the as-of date."""
     return _on_or_before(latest_time(interactions), as_of)
@@ -297,23 +276,23 @@ def _compute_facts(
     cards = derive_roles(people, None, timezone, None, me=me, me_card=me_card)
     prepared = prepare(interactions, as_of)
     day = _day_figures(prepared, as_of, window_days)
-    roles = derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards)
-    occasions = occasions_from_people(people)
-    figures = _undated_figures(people, prepared)
+    # the structure's nodes: the people with analysed rows, prepare's categories (the ids that
+    # occur, as the index of person_stats)
+    nodes = np.asarray(prepared["person_id"].cat.categories, dtype=object)
     return Facts(
         people=people,
         me_card=me_card,
         prepared=prepared,
         stats=day.stats,
         card_roles=cards,
-        roles=roles,
-        reciprocity=figures.reciprocity,
-        channels=figures.channels,
+        roles=derive_roles(people, prepared, timezone, None, me=me, me_card=me_card, cards=cards),
+        reciprocity=reciprocity(prepared),
+        channels=channel_profile(prepared),
         person_balance=day.person_balance,
         modes=day.modes,
         in_window=day.in_window,
-        structure=figures.structure,
-        occasions=occasions,
+        structure=tuple(network_structure(people, prepared, nodes)),
+        occasions=occasions_from_people(people),
         source_people=source_people,
         selves=frozenset(selves),
         rows=interactions,

@@ -353,9 +353,7 @@ def _coalesce_who(df: pd.DataFrame, cols: list[int]) -> tuple[np.ndarray, pd.Cat
     one column gave them all, the same values as a categorical made from the codes found
     here (:attr:`~analysis.importers.base.ImportResult.who`); None when columns were
     combined."""
-    codes, texts = _text_uniques(df.iloc[:, cols[0]])
-    who = texts[codes] if len(texts) else np.array([], dtype=object)
-    coded = _coded(codes, texts) if len(texts) else None
+    who, coded = _text_coded(df.iloc[:, cols[0]])
     for c in cols[1:]:
         empty = who == ""
         if not empty.any():
@@ -363,6 +361,12 @@ def _coalesce_who(df: pd.DataFrame, cols: list[int]) -> tuple[np.ndarray, pd.Cat
         other = _text(df.iloc[:, c])
         who, coded = np.where(empty, other, who), None
     return who, coded
+
+
+def _text_coded(values: pd.Series) -> tuple[np.ndarray, pd.Categorical]:
+    """:func:`_text` of ``values`` and the same texts as a categorical (:func:`_coded`)."""
+    codes, texts = _text_uniques(values)
+    return texts[codes], _coded(codes, texts)
 
 
 def _coded(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
@@ -862,9 +866,9 @@ def parse(source: SourceFile, options: ImportOptions) -> ImportResult:
     channel, direction = _channels(frame, roles, layout, report)
     direction = _directions(frame, roles, layout, direction, report)
     duration = _durations(frame, roles, report)
+    event_id: np.ndarray | str
     if "event_id" in roles and n:
-        ev_codes, ev_texts = _text_uniques(frame.iloc[:, roles["event_id"]])
-        event_id, event_coded = ev_texts[ev_codes], _coded(ev_codes, ev_texts)
+        event_id, event_coded = _text_coded(frame.iloc[:, roles["event_id"]])
     else:  # no event column: every row without an event, one category
         event_id, event_coded = (
             "",

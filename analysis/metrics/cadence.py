@@ -72,10 +72,10 @@ def day_number(ts: pd.Timestamp) -> int:
 def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The analysed interactions: rows with a person_id and a timestamp on or before the as-of
     date, sorted by person, time, channel, direction and event, with ``person_id`` as a
-    categorical over the sorted ids that occur in those rows, ``pcode`` (its int codes), ``event_id`` as a categorical
-    ("" = no event), ``day`` (int, days since 1970 in UTC), ``event_size`` (int: the number of
-    distinct people sharing the row's event, 1 without an event) and ``duration_min`` (float,
-    NaN when unknown). Input row order does not matter."""
+    categorical over the sorted ids that occur in those rows, ``pcode`` (its int codes),
+    ``event_id`` as a categorical ("" = no event), ``day`` (int, days since 1970 in UTC),
+    ``event_size`` (int: the number of distinct people sharing the row's event, 1 without an
+    event) and ``duration_min`` (float, NaN when unknown). Input row order does not matter."""
     cols = ["person_id", "timestamp", "channel", "mode", "direction", "event_id"]
     has_dur = "duration_min" in interactions.columns
     frame = interactions.loc[
