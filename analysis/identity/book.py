@@ -7,14 +7,15 @@ the order of the rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from analysis.identity.keys import contact_name_key, phone_key
-from analysis.normalize import name_generation, normalize_email, normalize_name
+from analysis.identity.many_keys import identity_keys, phone_keys
+from analysis.normalize import name_generation, normalize_name
 
 _STRING_COLUMNS = (
     "source", "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
@@ -50,37 +51,52 @@ class ContactBook:
 
     @classmethod
     def build(cls, contacts: pd.DataFrame, region: str) -> ContactBook:
-        """Read the contacts frame (columns of :mod:`analysis.model`) with phones in ``region``."""
+        """Read the contacts frame (columns of :mod:`analysis.model`) with phones in ``region``.
+
+        A node's name is the key of its first full name that is a name (not an e-mail address
+        or a phone number, which some exports put in FN), else of its first given and family
+        name. The keys of all the contacts' names, addresses and numbers are found at once
+        (:mod:`analysis.identity.many_keys`), then gathered per node in row order."""
         cols = {c: contacts[c].tolist() for c in contacts.columns}
         for c in _STRING_COLUMNS:  # "" for None/NaN, once, so nothing below has to check
             # (a frame from before a column existed, such as ``anniversary``, gets "")
-            cols[c] = [v if isinstance(v, str) else "" for v in cols.get(c, [""] * len(contacts))]
+            cols[c] = _strings(contacts[c]) if c in contacts else [""] * len(contacts)
         raw_ids = [str(c) for c in cols["contact_id"]]
         ids = sorted(set(raw_ids))
         node = {cid: i for i, cid in enumerate(ids)}
         node_of_row = np.fromiter((node[c] for c in raw_ids), dtype=np.int64, count=len(raw_ids))
+        node_of = node_of_row.tolist()
         rows: list[list[int]] = [[] for _ in ids]
-        for r, n in enumerate(node_of_row.tolist()):
+        for r, n in enumerate(node_of):
             rows[n].append(r)
+        full = cols["full_name"]
+        kinds, keys = identity_keys(full, region)  # a name key only where it is a name
         names = [""] * len(ids)
         generations = [""] * len(ids)
+        for n, rs in enumerate(rows):
+            for r in rs:
+                if kinds[r] == "name" and keys[r]:
+                    names[n] = keys[r]
+                    generations[n] = _generation(full[r])
+                    break
+                given, family = cols["given_name"][r], cols["family_name"][r]
+                if given or family:
+                    names[n] = normalize_name(f"{given} {family}")
+                    if names[n]:
+                        break
         emails: list[list[str]] = [[] for _ in ids]
         phones: list[list[str]] = [[] for _ in ids]
         sources: list[list[str]] = [[] for _ in ids]
-        name_cols = [cols[c] for c in ("full_name", "given_name", "family_name")]
-        em_col, ph_col, src_col = (cols[c] for c in ("emails", "phones", "source"))
+        at, written = _flat(cols["emails"])
+        kinds, keys = identity_keys(written, region)
+        for r, kind, key in zip(at, kinds, keys, strict=True):
+            if kind == "email":  # normalize_email's address, "" for anything else
+                extend_unique(emails[node_of[r]], (key,))
+        at, written = _flat(cols["phones"])
+        for r, key in zip(at, phone_keys([as_str(p) for p in written], region), strict=True):
+            extend_unique(phones[node_of[r]], (key,))
         for n, rs in enumerate(rows):
-            for r in rs:
-                full, given, family = (c[r] for c in name_cols)
-                if not names[n]:
-                    names[n] = contact_name_key(full)
-                    if names[n]:
-                        generations[n] = name_generation(full)
-                    elif given or family:
-                        names[n] = normalize_name(f"{given} {family}")
-                extend_unique(emails[n], [normalize_email(e) for e in as_list(em_col[r])])
-                extend_unique(phones[n], [phone_key(as_str(p), region) for p in as_list(ph_col[r])])
-                extend_unique(sources[n], [src_col[r]])
+            extend_unique(sources[n], [cols["source"][r] for r in rs])
         return cls(ids, node_of_row, rows, cols, names, generations, emails, phones, sources, node)
 
     def given_family(self, n: int, r: int) -> tuple[str, str]:
@@ -93,6 +109,37 @@ class ContactBook:
         if len(tokens) >= 2:
             given, family = given or tokens[0], family or tokens[-1]
         return given, family
+
+
+def _strings(column: pd.Series) -> list[str]:
+    """A string column's values, "" for None, NaN and anything else not a string (checked in
+    one pass by pandas when the column holds strings and missing values only)."""
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return column.where(column.notna(), "").tolist()
+    return [v if isinstance(v, str) else "" for v in column.tolist()]
+
+
+def _flat(cells: list) -> tuple[list[int], list]:
+    """(row, value) of every value of a column of list cells, in row order."""
+    at: list[int] = []
+    values: list = []
+    for r, cell in enumerate(cells):
+        items = as_list(cell)
+        if items:
+            at += [r] * len(items)
+            values += items
+    return at, values
+
+
+_GENERATION_HINT = re.compile("jr|sr|ii|iv", re.IGNORECASE)
+
+
+def _generation(full: str) -> str:
+    """:func:`analysis.normalize.name_generation` of a full name: only a name with a suffix's
+    letters in it, or with letters outside ASCII (``Ⅱ`` reads as ``ii``), can have one."""
+    if full.isascii() and not _GENERATION_HINT.search(full):
+        return ""
+    return name_generation(full)
 
 
 def as_str(value: object) -> str:

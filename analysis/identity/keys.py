@@ -47,18 +47,6 @@ def phone_key(value: str, region: str) -> str:
     return normalize_phone(value, region)
 
 
-def contact_name_key(full_name: str) -> str:
-    """The normalised name of a contact's full name; "" when the "name" is really an e-mail
-    address or a phone number (some exports put those in FN), which must not match as names."""
-    if not full_name:
-        return ""
-    if "@" in full_name and normalize_email(full_name):
-        return ""
-    if _DIGIT.search(full_name) and looks_like_phone(full_name):
-        return ""
-    return normalize_name(full_name)
-
-
 def identity_key(who: object, region: str) -> tuple[str, str]:
     """(kind, key) of an interaction identity: kind ``email`` (the normalised address), ``phone``
     (E.164 in ``region``) or ``name`` (the normalised name); key "" when there is none."""

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis.identity.book import ContactBook, as_str
 from analysis.identity.keys import identity_key
+from analysis.identity.many_keys import identity_keys
 from analysis.identity.people import adopted_people, adopted_person_id
 from analysis.model import joined_person_ids
 from analysis.normalize import normalize_name
@@ -140,20 +141,15 @@ def match_interactions(
         index = contact_index(book, person_of_node)
     codes, uniques = _factorize(interactions["who"] if who is None else pd.Series(who, copy=False))
     m = len(uniques)
-    pid = np.full(m, None, dtype=object)
-    by = np.full(m, "", dtype=object)
-    kinds, keys = [""] * m, [""] * m
     notes: dict[int, str] = {}
     known_ids = set(person_of_node.tolist())
     pending: list[tuple[int, str]] = []  # unmatched names that may become people
-    for u, raw in enumerate(uniques):
-        kind, key = identity_key(raw, region)
-        kinds[u], keys[u] = kind, key
-        person, how, found = match_identity(raw, kind, key, links, known_ids, index)
-        if person is not None:
-            pid[u], by[u] = person, how
-        elif found:
-            notes[u] = f"ambiguous: matches {found} people"
+    kinds, keys = identity_keys(uniques, region)
+    pid, by, found = match_identities(uniques, kinds, keys, links, known_ids, index)
+    for u in np.flatnonzero(pd.isna(pid)).tolist():
+        kind, key = kinds[u], keys[u]
+        if found[u]:
+            notes[u] = f"ambiguous: matches {found[u]} people"
         elif kind == "name" and adopt and key:
             pending.append((u, key))
         else:
@@ -220,6 +216,48 @@ def match_identity(
     return None, "", len(found)
 
 
+def match_identities(
+    uniques: list,
+    kinds: list[str],
+    keys: list[str],
+    links: dict[Group, str],
+    known_ids: set[str],
+    index: dict[str, dict[str, set[str]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`match_identity` of every distinct ``who`` at once (``kinds`` and ``keys``: theirs,
+    from :func:`analysis.identity.many_keys.identity_keys`) -> ``(person_id or None,
+    matched_by, people found)``, three arrays in the order of ``uniques``. The contact index is
+    looked up one kind at a time with a hash table of its keys
+    (``pandas.Index.get_indexer``); person ids written as the identity, then the user's links,
+    take precedence, as in :func:`match_identity`."""
+    m = len(uniques)
+    pid = np.full(m, None, dtype=object)
+    by = np.full(m, "", dtype=object)
+    found = np.zeros(m, dtype=np.int64)
+    kind_of, key_of = np.asarray(kinds, dtype=object), np.asarray(keys, dtype=object)
+    for kind, table in index.items():
+        at = np.flatnonzero((kind_of == kind) & (key_of != ""))
+        if not len(at) or not table:
+            continue
+        pos = pd.Index(list(table), dtype=object).get_indexer(key_of[at])
+        sizes = np.fromiter(map(len, table.values()), dtype=np.int64, count=len(table))
+        only = np.array(
+            [next(iter(p)) if len(p) == 1 else None for p in table.values()], dtype=object
+        )
+        at, pos = at[pos >= 0], pos[pos >= 0]
+        found[at] = sizes[pos]
+        one = sizes[pos] == 1
+        pid[at[one]], by[at[one]] = only[pos[one]], kind
+    written = [v.strip() if isinstance(v, str) else None for v in uniques]
+    for u in np.flatnonzero(pd.Index(written, dtype=object).isin(known_ids)).tolist():
+        pid[u], by[u], found[u] = written[u], "link", 1  # a person_id written as the identity
+    for u, raw in enumerate(uniques) if links else ():
+        link = links.get((kinds[u], keys[u]) if keys[u] else ("raw", raw))
+        if link is not None:
+            pid[u], by[u], found[u] = link, "link", 1
+    return pid, by, found
+
+
 IDENTITY_COLUMNS: tuple[str, ...] = ("kind", "key", "person_id")
 """Columns of the identities frame (:func:`identities_frame`)."""
 
@@ -254,14 +292,10 @@ def match_known(
     (ambiguous, unknown, a name to adopt): then only a full resolution gives the right answer."""
     index, links, known_ids = _lookup_of(identities)
     codes, uniques = _factorize(interactions["who"])
-    pid = np.full(len(uniques), None, dtype=object)
-    by = np.full(len(uniques), "", dtype=object)
-    for u, raw in enumerate(uniques):
-        kind, key = identity_key(raw, region)
-        person, how, _ = match_identity(raw, kind, key, links, known_ids, index)
-        if person is None:
-            return None
-        pid[u], by[u] = person, how
+    kinds, keys = identity_keys(uniques, region)
+    pid, by, _ = match_identities(uniques, kinds, keys, links, known_ids, index)
+    if pd.isna(pid).any():
+        return None
     return interactions.assign(
         person_id=person_column(pid, codes, interactions.index),
         matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),

@@ -27,14 +27,67 @@ PEOPLE_COLUMNS: tuple[str, ...] = (
 
 
 def contact_people(book: ContactBook, groups: list[list[int]]) -> tuple[pd.DataFrame, np.ndarray]:
-    """(people frame in group order, person_id of each node) for the merged ``groups``."""
+    """(people frame in group order, person_id of each node) for the merged ``groups``.
+
+    Most people are one contact record: their rows are made column by column
+    (:func:`_single_columns`); the others one at a time (:func:`_person_row`)."""
+    pids = ["p" + book.ids[members[0]] for members in groups]
     person_of_node = np.empty(len(book.ids), dtype=object)
-    rows = []
-    for members in groups:
-        pid = "p" + book.ids[members[0]]
-        person_of_node[members] = pid
-        rows.append(_person_row(book, pid, members))
-    return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS)), person_of_node
+    nodes = np.fromiter((n for members in groups for n in members), dtype=np.int64)
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    person_of_node[nodes] = np.repeat(np.asarray(pids, dtype=object), sizes)
+    first = [members[0] for members in groups]
+    columns = _single_columns(book, pids, first, [book.rows[n][0] for n in first])
+    for g, members in enumerate(groups):
+        if len(members) > 1 or len(book.rows[members[0]]) > 1:
+            row = _person_row(book, pids[g], members)
+            for c in PEOPLE_COLUMNS:
+                columns[c][g] = row[c]
+    return pd.DataFrame(columns, columns=list(PEOPLE_COLUMNS)), person_of_node
+
+
+def _single_columns(
+    book: ContactBook, pids: list[str], nodes: list[int], rows: list[int]
+) -> dict[str, list]:
+    """The people columns of people made of one contact record each (node ``nodes[i]``, row
+    ``rows[i]``): the values :func:`_person_row` gives for one record, one column at a time."""
+    col = book.cols
+    full, given, family, nick, org, title, birthday, anniversary = (
+        [col[c][r] for r in rows]
+        for c in (
+            "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
+            "anniversary",
+        )
+    )  # fmt: skip
+    emails = [list(book.emails[n]) for n in nodes]
+    phones = [list(book.phones[n]) for n in nodes]
+    names = [
+        f or f"{g} {fa}".strip() or k or (e[0] if e else "") or (p[0] if p else "") or o
+        for f, g, fa, k, e, p, o in zip(full, given, family, nick, emails, phones, org, strict=True)
+    ]
+    orgs = [[o] if o else [] for o in org]
+    return {
+        "person_id": list(pids),
+        "name": names,
+        "given_name": given,
+        "family_name": family,
+        "nickname": nick,
+        "emails": emails,
+        "phones": phones,
+        "categories": [unique(as_list(col["categories"][r])) for r in rows],
+        "orgs": orgs,
+        "titles": [[t] if t else [] for t in title],
+        "related": [unique(tuple(x) for x in as_list(col["related"][r])) for r in rows],
+        "birthday": birthday,
+        "anniversary": anniversary,
+        "contact_ids": [[book.ids[n]] for n in nodes],
+        "sources": [list(book.sources[n]) for n in nodes],
+        "non_person": [
+            is_non_person(nm, e, o, [g], [fa])
+            for nm, e, o, g, fa in zip(names, emails, orgs, given, family, strict=True)
+        ],
+        "origin": ["contacts"] * len(nodes),
+    }
 
 
 def adopted_person_id(name_key: str) -> str:
@@ -75,8 +128,6 @@ def _person_row(book: ContactBook, pid: str, members: list[int]) -> dict:
     rows = (
         book.rows[members[0]] if len(members) == 1 else [r for n in members for r in book.rows[n]]
     )
-    if len(rows) == 1:
-        return _single_person_row(book, pid, members[0], rows[0])
     col = book.cols
 
     def strings(column: str) -> list[str]:
@@ -128,42 +179,6 @@ def _person_row(book: ContactBook, pid: str, members: list[int]) -> dict:
         "contact_ids": [book.ids[n] for n in members],
         "sources": sources,
         "non_person": is_non_person(name, emails, orgs, given, family),
-        "origin": "contacts",
-    }
-
-
-def _single_person_row(book: ContactBook, pid: str, node: int, row: int) -> dict:
-    """:func:`_person_row` for a person made of one contact record (most people): same result,
-    a third of the time."""
-    col = book.cols
-    full, given, family, nick, org, title, birthday, anniversary = (
-        col[c][row]
-        for c in (
-            "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
-            "anniversary",
-        )
-    )  # fmt: skip
-    emails, phones = list(book.emails[node]), list(book.phones[node])
-    name = full or f"{given} {family}".strip() or nick
-    name = name or (emails[0] if emails else "") or (phones[0] if phones else "") or org
-    orgs = [org] if org else []
-    return {
-        "person_id": pid,
-        "name": name,
-        "given_name": given,
-        "family_name": family,
-        "nickname": nick,
-        "emails": emails,
-        "phones": phones,
-        "categories": unique(as_list(col["categories"][row])),
-        "orgs": orgs,
-        "titles": [title] if title else [],
-        "related": unique(tuple(r) for r in as_list(col["related"][row])),
-        "birthday": birthday,
-        "anniversary": anniversary,
-        "contact_ids": [book.ids[node]],
-        "sources": list(book.sources[node]),
-        "non_person": is_non_person(name, emails, orgs, [given], [family]),
         "origin": "contacts",
     }
 

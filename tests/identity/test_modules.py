@@ -11,7 +11,7 @@ import networkx as nx
 import analysis.identity
 
 PACKAGE = Path(analysis.identity.__file__).parent
-MINE = ["keys", "book", "merging", "people", "matching", "lookalikes", "resolution"]
+MINE = ["keys", "many_keys", "book", "merging", "people", "matching", "lookalikes", "resolution"]
 
 
 def _tree(name: str) -> ast.Module:
