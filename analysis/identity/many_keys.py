@@ -40,7 +40,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.identity.keys import identity_key, phone_key
-from analysis.normalize import _AFFIXES, _NOT_STRIPPED, _POSSIBLE, _SHORTCUT, _calling_code_plan
+from analysis.normalize import (
+    _AFFIXES,
+    _NOT_STRIPPED,
+    _POSSIBLE,
+    _SHORTCUT,
+    _calling_code_plan,
+    normalize_name,
+)
 
 _PLAIN_ASCII = r"^[\x20-\x3b\x3d\x3f-\x7e]*$"
 """Printable ASCII without ``<`` and ``>``: the values keyed here."""
@@ -144,13 +151,45 @@ def _keyed(
     slow += [at[phone & ~e164 & ~national], at[national][~settled]]
 
     name = plain & ~email & ~phone
-    simple = name & (count.of(_NAME_CHARS) == count.lengths)
+    simple, words = _plain_names(arr, count, name)
+    _put(kinds, keys, at[simple], "name", words)
+    slow.append(at[name & ~simple])
+    return np.concatenate(slow).tolist()
+
+
+def _plain_names(
+    arr: pa.Array, count: _ByteCounts, among: np.ndarray
+) -> tuple[np.ndarray, pa.Array]:
+    """``(simple, keys)``: which values ``among`` are names whose key is the name itself,
+    lower-cased and trimmed (made only of :data:`_NAME_CHARS`, single spaces, no title or
+    suffix word: :func:`analysis.normalize.parse_name`'s common case), and their keys in order."""
+    simple = among & (count.of(_NAME_CHARS) == count.lengths)
     words = pc.utf8_trim(pc.ascii_lower(_rows(arr, simple)), characters=" ")
     spaced = _mask(pc.match_substring(words, "  "))
     spaced |= _mask(pc.match_substring_regex(words, _AFFIX_WORD))
-    _put(kinds, keys, at[simple][~spaced], "name", words.filter(pa.array(~spaced)))
-    slow += [at[name & ~simple], at[simple][spaced]]
-    return np.concatenate(slow).tolist()
+    simple[np.flatnonzero(simple)[spaced]] = False
+    return simple, words.filter(pa.array(~spaced))
+
+
+def name_keys(values: Sequence[str]) -> list[str]:
+    """:func:`analysis.normalize.normalize_name` of each string, in order.
+
+    >>> name_keys(["Anna  Berg", "Dr. Anna Berg", "Søren"])
+    ['anna berg', 'anna berg', 'soren']
+    """
+    out = np.asarray(values, dtype=object).copy() if len(values) else np.empty(0, dtype=object)
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowException, UnicodeError):
+        arr = None
+    simple = np.zeros(len(values), dtype=bool)
+    if arr is not None:
+        count = _ByteCounts(arr)
+        simple, words = _plain_names(arr, count, count.of(_OUTSIDE) == 0)
+        out[simple] = words.to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~simple).tolist():
+        out[i] = normalize_name(values[i])
+    return out.tolist()
 
 
 _OUTSIDE = bytes(b for b in range(256) if not (0x20 <= b <= 0x7E) or b in b"<>")

@@ -30,10 +30,9 @@ import pandas as pd
 
 from analysis.identity.book import ContactBook, as_str
 from analysis.identity.keys import identity_key
-from analysis.identity.many_keys import identity_keys
+from analysis.identity.many_keys import identity_keys, name_keys
 from analysis.identity.people import adopted_people, adopted_person_id
 from analysis.model import joined_person_ids
-from analysis.normalize import normalize_name
 
 UNMATCHED_COLUMNS: tuple[str, ...] = (
     "who", "kind", "key", "interactions", "first", "last", "note", "person_id", "looks_like",
@@ -107,6 +106,11 @@ def contact_index(book: ContactBook, person_of_node: np.ndarray) -> dict[str, di
         "name": defaultdict(set),
     }
     cols = book.cols
+    full, nick = name_keys(cols["full_name"]), name_keys(cols["nickname"])
+    given, family = cols["given_name"], cols["family_name"]
+    given_family = name_keys(
+        [f"{g} {f}" if g or f else "" for g, f in zip(given, family, strict=True)]
+    )
     for n, rows in enumerate(book.rows):
         pid = person_of_node[n]
         for e in book.emails[n]:
@@ -114,11 +118,7 @@ def contact_index(book: ContactBook, person_of_node: np.ndarray) -> dict[str, di
         for p in book.phones[n]:
             index["phone"][p].add(pid)
         for r in rows:
-            given, family = cols["given_name"][r], cols["family_name"][r]
-            keys = [normalize_name(cols["full_name"][r]), normalize_name(cols["nickname"][r])]
-            if given or family:
-                keys.append(normalize_name(f"{given} {family}"))
-            for key in keys:
+            for key in (full[r], nick[r], given_family[r]):
                 if key:
                     index["name"][key].add(pid)
     return index

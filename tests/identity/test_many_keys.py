@@ -81,3 +81,12 @@ def test_phone_keys_are_phone_key_of_each_value_in_every_region():
         values = [*_phone_forms(region, rnd), *WRITTEN, None, 7]
         expected = [phone_key(v if isinstance(v, str) else "", region) for v in values]
         assert phone_keys(values, region) == expected, region
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(values=st.lists(st.one_of(st.sampled_from(WRITTEN), st.text(max_size=15)), max_size=30))
+def test_name_keys_are_normalize_name_of_each_value(values):
+    from analysis.identity.many_keys import name_keys
+    from analysis.normalize import normalize_name
+
+    assert name_keys(values) == [normalize_name(v) for v in values]
