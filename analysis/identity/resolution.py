@@ -199,14 +199,15 @@ def _resolve(
         people = pd.concat([people, adopted], ignore_index=True)
     people = people.sort_values("person_id", kind="mergesort", ignore_index=True)
     people["non_person"] = people["non_person"].astype(bool)
+    identities = identities_frame(index, links, set(person_of_node.tolist()))
 
     return Resolution(
         people=people,
         contacts=out_contacts,
         merges=merges,
-        suggestions=suggested.result(),
+        suggestions=suggested.result(),  # last: the worker may still be finding them
         interactions=matched.interactions,
         unmatched=unmatched,
         ignored_decisions=tuple(ignored),
-        identities=identities_frame(index, links, set(person_of_node.tolist())),
+        identities=identities,
     )
