@@ -243,8 +243,8 @@ def _national(digits: pa.Array, region: str) -> tuple[np.ndarray, list[str]]:
     ``+`` (``digits``: theirs alone) in ``region``, for each number it settles without the full
     parser (``settled``; ``keys`` for those, in order)."""
     size = len(digits)
-    plan = _region_plan(region)
-    if plan is None or size == 0:
+    plan = _region_plan(region) if size else None
+    if plan is None:
         return np.zeros(size, dtype=bool), []
     idd, own, prefix, general, local, main = plan
     out = ~_mask(pc.match_substring_regex(digits, "^(?:" + idd + ")"))

@@ -90,3 +90,17 @@ def test_name_keys_are_normalize_name_of_each_value(values):
     from analysis.normalize import normalize_name
 
     assert name_keys(values) == [normalize_name(v) for v in values]
+
+
+def test_without_phonenumbers_private_helpers_every_value_is_keyed_one_by_one(monkeypatch):
+    """The Arrow path reads phonenumbers' private helpers too; a release without them must only
+    cost speed, never another answer."""
+    from analysis.identity import many_keys
+    from analysis.identity.keys import phone_key
+
+    values = [*WRITTEN, None]
+    expected = _expected(values, "DE")
+    phones = [phone_key(v if isinstance(v, str) else "", "DE") for v in values]
+    monkeypatch.setattr(many_keys, "_SHORTCUT", False)
+    assert identity_keys(values, "DE") == expected
+    assert many_keys.phone_keys(values, "DE") == phones
