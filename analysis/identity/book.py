@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.identity.many_keys import identity_keys, phone_keys
-from analysis.normalize import name_generation, normalize_name
+from analysis.normalize import GENERATION_SUFFIXES, name_generation, normalize_name
 
 _STRING_COLUMNS = (
     "source", "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
@@ -131,7 +131,7 @@ def _flat(cells: list) -> tuple[list[int], list]:
     return at, values
 
 
-_GENERATION_HINT = re.compile("jr|sr|ii|iv", re.IGNORECASE)
+_GENERATION_HINT = re.compile("|".join(sorted(GENERATION_SUFFIXES)), re.IGNORECASE)
 
 
 def _generation(full: str) -> str:

@@ -177,7 +177,7 @@ def name_keys(values: Sequence[str]) -> list[str]:
     >>> name_keys(["Anna  Berg", "Dr. Anna Berg", "Søren"])
     ['anna berg', 'anna berg', 'soren']
     """
-    out = np.asarray(values, dtype=object).copy() if len(values) else np.empty(0, dtype=object)
+    out = np.empty(len(values), dtype=object)
     try:
         arr = pa.array(values, type=pa.string())
     except (pa.ArrowException, UnicodeError):
