@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.metrics.cells import as_items, flat_items, has_items, item_keys
 from analysis.normalize import normalize_name, strip_accents
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
@@ -86,14 +86,6 @@ def _card_roles(labels: list) -> set[str]:
         return roles_from_labels(labels)
 
 
-def _as_list(value: Any) -> list:
-    if value is None or isinstance(value, float):
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    return list(value)
-
-
 def derive_roles(
     people: pd.DataFrame,
     prepared: pd.DataFrame | None = None,
@@ -124,20 +116,16 @@ def derive_roles(
     is added to it.
     """
     if cards is not None:
-        roles = {str(p): set(r) for p, r in cards.items()}
+        roles = dict(zip([str(p) for p in cards.index.tolist()], cards.tolist(), strict=True))
     else:
-        roles = _roles_from_cards(people, me, me_card)
+        roles = {pid: tuple(sorted(r)) for pid, r in _roles_from_cards(people, me, me_card).items()}
     # work-pattern signal
     if prepared is not None and len(prepared):
         unknown = {pid for pid, r in roles.items() if not r}
         for pid in work_pattern(prepared, timezone, only=unknown):
             if pid in roles and not roles[pid]:
-                roles[pid].add("work")
-    out = pd.Series(
-        [tuple(sorted(r)) for r in roles.values()],
-        index=pd.Index(list(roles), dtype=object),
-        dtype=object,
-    )
+                roles[pid] = ("work",)
+    out = pd.Series(list(roles.values()), index=pd.Index(list(roles), dtype=object), dtype=object)
     out.index.name = "person_id"
     return with_role_overrides(out, overrides)
 
@@ -146,77 +134,85 @@ def _roles_from_cards(
     people: pd.DataFrame, me: Iterable[str], me_card: Mapping[str, object] | None
 ) -> dict[str, set[str]]:
     """The roles of :func:`derive_roles` that the cards give (everything but the work-pattern
-    signal and the user's overrides)."""
+    signal and the user's overrides). The people's names are keyed only when a card names a
+    relation; the organisations each once (:mod:`analysis.metrics.cells`)."""
     ids = [str(p) for p in people["person_id"].tolist()]
     roles: dict[str, set[str]] = {
-        pid: _card_roles(_as_list(cats))
-        for pid, cats in zip(ids, people["categories"], strict=True)
+        pid: _card_roles(as_items(cats))
+        for pid, cats in zip(ids, people["categories"].tolist(), strict=True)
     }
-    # related links: kin propagate family membership one step
-    by_name: dict[str, list[str]] = {}
-    for pid, name in zip(ids, people["name"], strict=True):
-        key = normalize_name(name)
-        if key:
-            by_name.setdefault(key, []).append(pid)
-    me_keys = {normalize_name(m) for m in me} - {""}
-    if "related" in people.columns:
-        for pid, rel in zip(ids, people["related"], strict=True):
-            for item in _as_list(rel):
-                if not isinstance(item, list | tuple) or len(item) != 2:
-                    continue
-                rtype, rname = item
-                if normalize_name(rname) in me_keys:
-                    named = roles_from_labels([rtype])
-                    if named:
-                        roles[pid] |= named
-                        if "partner" in named:
-                            roles[pid].discard("family")
-                    continue
-                kin = roles_from_labels([rtype]) & {"family", "partner"}
-                if not kin:
-                    continue
-                for other in by_name.get(normalize_name(rname), []):
-                    if other == pid:
-                        continue
-                    if "family" in roles[pid] or "partner" in roles[pid]:
-                        roles[other].add("family")
-                    elif "family" in roles[other] or "partner" in roles[other]:
-                        roles[pid].add("family")
-    # relations on the user's own card
     card = me_card or {}
-    for item in _as_list(card.get("related")):
-        if not isinstance(item, list | tuple) or len(item) != 2:
-            continue
-        named = roles_from_labels([item[0]])
-        for other in by_name.get(normalize_name(item[1]), []):
+    related = people["related"].tolist() if "related" in people.columns else []
+    linked = [(pid, rel) for pid, rel in zip(ids, related, strict=True) if has_items(rel)]
+    mine = [
+        item
+        for item in as_items(card.get("related"))
+        if isinstance(item, list | tuple) and len(item) == 2
+    ]
+    by_name: dict[str, list[str]] = {}
+    if linked or mine:
+        for pid, key in zip(ids, item_keys(people["name"].tolist()), strict=True):
+            if key:
+                by_name.setdefault(key, []).append(pid)
+    # related links: kin propagate family membership one step
+    me_keys = {normalize_name(m) for m in me} - {""}
+    for pid, rel in linked:
+        for item in as_items(rel):
+            if not isinstance(item, list | tuple) or len(item) != 2:
+                continue
+            rtype, rname = item
+            if normalize_name(rname) in me_keys:
+                named = roles_from_labels([rtype])
+                if named:
+                    roles[pid] |= named
+                    if "partner" in named:
+                        roles[pid].discard("family")
+                continue
+            kin = roles_from_labels([rtype]) & {"family", "partner"}
+            if not kin:
+                continue
+            for other in by_name.get(normalize_name(rname), []):
+                if other == pid:
+                    continue
+                if "family" in roles[pid] or "partner" in roles[pid]:
+                    roles[other].add("family")
+                elif "family" in roles[other] or "partner" in roles[other]:
+                    roles[pid].add("family")
+    # relations on the user's own card
+    for rtype, rname in mine:
+        named = roles_from_labels([rtype])
+        for other in by_name.get(normalize_name(rname), []):
             roles[other] |= named
             if "partner" in named:
                 roles[other].discard("family")
     # organisation on the user's own card, and the user's work domains
-    my_orgs = {normalize_name(o) for o in _as_list(card.get("orgs"))} - {""}
+    my_orgs = {normalize_name(o) for o in as_items(card.get("orgs"))} - {""}
     domains = work_domains(people, roles, me)
-    if "orgs" in people.columns and my_orgs:
-        for pid, orgs in zip(ids, people["orgs"], strict=True):
-            if not roles[pid] and my_orgs & {normalize_name(o) for o in _as_list(orgs)}:
-                roles[pid].add("work")
     if "emails" in people.columns and domains:
-        for pid, mails in zip(ids, people["emails"], strict=True):
-            if not roles[pid] and any(_domain(e) in domains for e in _as_list(mails)):
+        for pid, mails in zip(ids, people["emails"].tolist(), strict=True):
+            if not roles[pid] and any(_domain(e) in domains for e in as_items(mails)):
                 roles[pid].add("work")
-    # shared organisation
     if "orgs" in people.columns:
-        org_people: dict[str, set[str]] = {}
-        for pid, orgs in zip(ids, people["orgs"], strict=True):
-            for org in _as_list(orgs):
-                key = normalize_name(org)
-                if key:
-                    org_people.setdefault(key, set()).add(pid)
-        for members in org_people.values():
-            if len(members) >= C.WORK_ORG_MIN_PEOPLE:
-                for pid in members:
-                    if not roles[pid]:
-                        roles[pid].add("work")
+        rows, orgs = flat_items(people["orgs"].tolist())
+        keys = item_keys(orgs)
+        if my_orgs:
+            for r, key in zip(rows, keys, strict=True):
+                if key in my_orgs and not roles[ids[r]]:
+                    roles[ids[r]].add("work")
+        # shared organisation
+        for r in _in_shared_groups(rows, keys, C.WORK_ORG_MIN_PEOPLE):
+            if not roles[ids[r]]:
+                roles[ids[r]].add("work")
     return roles
+
+
+def _in_shared_groups(rows: list[int], keys: list[str], min_people: int) -> list[int]:
+    """The rows whose key (not "") is shared by at least ``min_people`` different rows."""
+    members: dict[str, set[int]] = {}
+    for r, key in zip(rows, keys, strict=True):
+        if key:
+            members.setdefault(key, set()).add(r)
+    return [r for group in members.values() if len(group) >= min_people for r in group]
 
 
 def with_role_overrides(
@@ -250,7 +246,7 @@ def work_domains(
     private: set[str] = set()
     for pid, mails in zip(people["person_id"], people["emails"], strict=True):
         if set(roles.get(str(pid), ())) & {"family", "partner", "friend"}:
-            private |= {_domain(e) for e in _as_list(mails)}
+            private |= {_domain(e) for e in as_items(mails)}
     return mine - private
 
 

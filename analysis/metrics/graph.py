@@ -24,7 +24,7 @@ import random
 import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import igraph
 import networkx as nx
@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.kept import Kept
+from analysis.metrics.cells import as_items, flat_items, has_items, item_keys
 from analysis.normalize import normalize_name
 
 ME = "me"
@@ -40,14 +41,6 @@ ME = "me"
 
 EDGE_COLUMNS = ["u", "v", "weight", "kind", "weak"]
 _IGNORED = frozenset(normalize_name(c) for c in C.IGNORED_CATEGORIES)
-
-
-def _as_list(value: Any) -> list:
-    if value is None or isinstance(value, float):
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    return list(value)
 
 
 def _pair_keys(
@@ -131,31 +124,31 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
     ids = [str(p) for p in people["person_id"].tolist()]
     related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
     by_name: dict[str, list[str]] = {}  # names matter only when a card names a relation
-    names_needed = any(_as_list(r) for pid, r in zip(ids, related, strict=True) if pid in node_set)
-    for pid, name in zip(ids, people["name"], strict=True) if names_needed else ():
-        key = normalize_name(name)
-        if key and pid in node_set:
-            by_name.setdefault(key, []).append(pid)
+    names_needed = any(has_items(r) for pid, r in zip(ids, related, strict=True) if pid in node_set)
+    if names_needed:
+        for pid, key in zip(ids, item_keys(people["name"].tolist()), strict=True):
+            if key and pid in node_set:
+                by_name.setdefault(key, []).append(pid)
     related_pairs: set[tuple[str, str]] = set()
-    group_rows: dict[str, list[tuple[str, int]]] = {"org": [], "category": []}
-    orgs_col = people["orgs"].tolist() if "orgs" in people.columns else [[]] * len(ids)
-    cats_col = people["categories"].tolist()
-    for i, pid in enumerate(ids):
+    for i, pid in enumerate(ids) if names_needed else ():
         if pid not in node_set:
             continue
-        for item in _as_list(related[i]):
+        for item in as_items(related[i]):
             if isinstance(item, list | tuple) and len(item) == 2:
                 for other in by_name.get(normalize_name(item[1]), []):
                     if other != pid:
                         related_pairs.add((min(pid, other), max(pid, other)))
-        for org in _as_list(orgs_col[i]):
-            key = normalize_name(org)
-            if key:
-                group_rows["org"].append((key, code_of[pid]))
-        for cat in _as_list(cats_col[i]):
-            key = normalize_name(cat)
-            if key and key not in _IGNORED:
-                group_rows["category"].append((key, code_of[pid]))
+    # each organisation and label keyed once (analysis.metrics.cells), in row order
+    group_rows: dict[str, list[tuple[str, int]]] = {}
+    for kind, col in (("org", "orgs"), ("category", "categories")):
+        cells = people[col].tolist() if col in people.columns else []
+        rows_at, items = flat_items(cells)
+        skip = _IGNORED if kind == "category" else frozenset()
+        group_rows[kind] = [
+            (key, code_of[ids[r]])
+            for r, key in zip(rows_at, item_keys(items), strict=True)
+            if key and key not in skip and ids[r] in node_set
+        ]
     if related_pairs:
         rel = np.array(sorted(code_of[u] * n + code_of[v] for u, v in related_pairs))
         parts.append((rel, np.full(len(rel), C.RELATED_EDGE_WEIGHT), _KIND_BITS["related"]))

@@ -1,0 +1,73 @@
+"""The list cells of the people frame (categories, organisations, relations), read many at once.
+
+A people frame (:data:`analysis.model.PEOPLE_COLUMNS`) holds lists in some of its cells: a card's
+categories, organisations, related names. The metrics that read them (the roles the cards give,
+the network's weak ties) need each item with its row and, for names, its matching key
+(:func:`analysis.normalize.normalize_name`). Made per cell in Python that is a function call per
+person and a key per item; here the items are gathered in one pass and each distinct item is
+keyed once, the plain ones column by column (:func:`analysis.identity.many_keys.name_keys`).
+
+Example::
+
+    >>> rows, items = flat_items([["Acme GmbH"], None, "Club", ["Acme  GmbH", "Chor"]])
+    >>> rows, items
+    ([0, 2, 3, 3], ['Acme GmbH', 'Club', 'Acme  GmbH', 'Chor'])
+    >>> item_keys(items)
+    ['acme gmbh', 'club', 'acme gmbh', 'chor']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from analysis.identity.many_keys import name_keys
+
+__all__ = ["as_items", "flat_items", "has_items", "item_keys"]
+
+
+def as_items(value: Any) -> list:
+    """A cell's items as a list: [] for None, NaN and "", ``[value]`` for a non-empty string
+    (a single category written as text), the cell's elements otherwise."""
+    if value is None or isinstance(value, float):
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return list(value)
+
+
+def has_items(value: Any) -> bool:
+    """Whether :func:`as_items` of ``value`` is not empty, without making the list."""
+    if value is None or isinstance(value, float):
+        return False
+    return len(value) > 0
+
+
+def flat_items(cells: Sequence[Any]) -> tuple[list[int], list]:
+    """``(rows, items)``: every item of every cell (:func:`as_items`), with the position of
+    its cell, in cell order."""
+    rows: list[int] = []
+    items: list = []
+    for r, cell in enumerate(cells):
+        if has_items(cell):
+            found = as_items(cell)
+            rows += [r] * len(found)
+            items += found
+    return rows, items
+
+
+def item_keys(items: Sequence[Any]) -> list[str]:
+    """:func:`~analysis.normalize.normalize_name` of each item, in order, each distinct item
+    keyed once: "" for None and NaN, and an item that is not a string keyed as its text."""
+    texts = [_text(v) for v in items]
+    distinct = list(dict.fromkeys(texts))
+    keyed = dict(zip(distinct, name_keys(distinct), strict=True))
+    return [keyed[t] for t in texts]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
