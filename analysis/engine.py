@@ -42,7 +42,9 @@ from analysis.metrics.cadence import (
 from analysis.metrics.circles import (
     assign_circles,
     best_layer,
+    is_work_only,
     layer_of_rate,
+    roles_where,
     with_role_overrides,
 )
 from analysis.metrics.explain import ReasonInputs, reasons
@@ -210,8 +212,10 @@ def analyze(
     # non-persons (no-reply@, info@, lists) are kept in the table but placed in no circle:
     # a shop's newsletter must neither sit in the support clique nor shift the layer breaks
     robots = set(people.loc[people["non_person"], "person_id"])
-    kin = roles.map(lambda r: "family" in r or "partner" in r)
-    work_only = roles.map(lambda r: bool(r) and set(r) <= C.WORK_ONLY_ROLES)
+    kin = pd.Series(
+        roles_where(roles, lambda r: "family" in r or "partner" in r), index=roles.index
+    )
+    work_only = pd.Series(roles_where(roles, is_work_only), index=roles.index)
     evidence = (stats["contact_days"] >= C.MIN_EVIDENCE_DAYS) & (
         stats["days_known"] >= 7 * C.MIN_EVIDENCE_WEEKS
     )
@@ -331,7 +335,7 @@ def analyze(
     cols: dict[str, object] = {
         "name": people["name"].fillna("").astype(object).to_numpy(),
         "first_name": _first_names(people),
-        "roles": roles.reindex(ids).map(lambda r: list(r) if isinstance(r, tuple) else []),
+        "roles": [list(r) if isinstance(r, tuple) else [] for r in roles.reindex(ids).tolist()],
         "circle": circle_t,
         "intimate": circle_t.isin(list(C.INTIMATE_LAYERS)).fillna(False).astype(bool),
         "tie_strength": tie.reindex(ids),

@@ -496,14 +496,18 @@ def people_with(people: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
     each person_id of ``seen`` it does not hold, sorted by person_id: the people table of
     :class:`Facts` (the ids of its bare rows are all it keeps of the interactions)."""
     people = people.copy()
-    ids = people["person_id"].to_numpy(dtype=object)  # plain objects: iterated at C speed
-    people["person_id"] = pd.Series(
-        [p if type(p) is str else str(p) for p in ids], index=people.index, dtype=object
-    )
+    pid = people["person_id"]
+    if isinstance(pid.dtype, pd.StringDtype) and not pid.hasnans:  # text already
+        people["person_id"] = pid.astype(object)
+    else:
+        ids = pid.to_numpy(dtype=object)  # plain objects: iterated at C speed
+        people["person_id"] = pd.Series(
+            [p if type(p) is str else str(p) for p in ids], index=people.index, dtype=object
+        )
     if people["person_id"].duplicated().any():
         dup = people.loc[people["person_id"].duplicated(), "person_id"].iloc[0]
         raise ValueError(f"people frame has duplicate person_id {dup!r}")
-    known = set(people["person_id"])
+    known = set(people["person_id"].tolist())
     extra = sorted(set(seen) - known)
     if extra:
         people = pd.concat(
@@ -517,11 +521,16 @@ def people_with(people: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
     for col in ("categories", "orgs", "related"):
         if col not in people.columns:
             people[col] = [[] for _ in range(len(people))]
-        people[col] = [v if isinstance(v, list | tuple) else [] for v in people[col]]
+        people[col] = [v if isinstance(v, _LIST_CELLS) else [] for v in people[col].tolist()]
     if "non_person" not in people.columns:
         people["non_person"] = False
     people["non_person"] = people["non_person"].fillna(False).astype(bool)
+    if people["person_id"].is_monotonic_increasing:  # as resolution sorts them
+        return people.reset_index(drop=True)
     return people.sort_values("person_id", kind="stable").reset_index(drop=True)
+
+
+_LIST_CELLS = (list, tuple)
 
 
 def _selves(people: pd.DataFrame, me: Sequence[str]) -> set[str]:

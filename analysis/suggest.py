@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.metrics.circles import is_work_only
 from analysis.metrics.explain import human_days
 from analysis.occasions import REASON_DAYS, FollowUp, Occasion, coming_up, due_follow_ups
 
@@ -364,14 +365,16 @@ def _blocked(t: pd.DataFrame) -> np.ndarray:
     """People whose states forbid every nudge (``dont_suggest``, ``archived``, ``in_memory``)."""
     if "states" not in t.columns:
         return np.zeros(len(t), dtype=bool)
-    return np.fromiter(
-        (
-            isinstance(s, list | tuple) and bool(s) and not C.NO_NUDGE_STATES.isdisjoint(s)
-            for s in t["states"]
-        ),
+    return np.asarray(
+        [
+            bool(s) and isinstance(s, _SEQUENCES) and not C.NO_NUDGE_STATES.isdisjoint(s)
+            for s in t["states"].tolist()
+        ],
         dtype=bool,
-        count=len(t),
     )
+
+
+_SEQUENCES = (list, tuple)
 
 
 @dataclass(frozen=True)
@@ -391,11 +394,11 @@ def _rhythm_kinds(t: pd.DataFrame) -> pd.Series:
     inner = t["intimate"].astype(bool)
     desired = _flag(t, "desired")
     bad = t["status"].isin(["overdue", "neglected"])
-    work_only = (
-        t["roles"].map(lambda r: bool(r) and set(r) <= C.WORK_ONLY_ROLES)
-        if "roles" in t.columns
-        else pd.Series(False, index=t.index)
-    ).astype(bool)
+    work_only = pd.Series(
+        [is_work_only(r) for r in t["roles"].tolist()] if "roles" in t.columns else False,
+        index=t.index,
+        dtype=bool,
+    )
     owed = (
         (_num(t, "owed_days", 0).fillna(0) >= C.REPLY_MIN_DAYS)
         & (_num(t, "owed_last_days_ago") <= C.REPLY_MAX_DAYS)
@@ -565,9 +568,12 @@ def suggest(
 
     # rhythm suggestions (S1-S4): not the household, only people with contact on record
     with_contact = table["days_since"].notna().to_numpy(dtype=bool)
-    t = table.loc[person & with_contact & ~_flag(table, "household").to_numpy(dtype=bool)].copy()
-    t["kind"] = _rhythm_kinds(t)
-    t = t.loc[t["kind"] != ""]
+    # each row's kind reads that row alone: found over the whole table, then only the rows
+    # with one are copied
+    kinds = _rhythm_kinds(table).to_numpy(dtype=object)
+    pick = person & with_contact & ~_flag(table, "household").to_numpy(dtype=bool) & (kinds != "")
+    t = table.loc[pick].copy()
+    t["kind"] = kinds[pick]
     keep = []
     for pid, tau in zip(t["person_id"], t["expected_interval_days"], strict=True):
         acted = done.get(pid)

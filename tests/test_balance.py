@@ -133,3 +133,25 @@ def test_person_balance_from_a_given_day_table_is_the_one_made_alone():
         person_balance(prepared, AS_OF, 90, day_table(prepared)),
         person_balance(prepared, AS_OF, 90),
     )
+
+
+def test_month_counts_count_each_months_person_days_as_a_group_by_would():
+    import numpy as np
+
+    from analysis.metrics.balance import _month_counts_of
+
+    rng = np.random.default_rng(3)
+    day = np.sort(rng.integers(19_700, 20_500, 3_000))
+    offline = rng.random(3_000) < 0.3
+    online = ~offline | (rng.random(3_000) < 0.2)
+    month = day.astype("datetime64[D]").astype("datetime64[M]")
+    groups = pd.DataFrame({"month": month, "offline": offline, "online": online}).groupby("month")
+    want = pd.DataFrame(
+        {
+            "offline": groups["offline"].sum().astype("int64"),
+            "online": groups["online"].sum().astype("int64"),
+        }
+    )
+    pd.testing.assert_frame_equal(_month_counts_of(day, offline, online), want)
+    empty = np.zeros(0, dtype="int64")
+    assert _month_counts_of(empty, empty.astype(bool), empty.astype(bool)).empty

@@ -9,6 +9,7 @@ import pytest
 from analysis import constants as C
 from analysis.metrics.cadence import (
     as_of_timestamp,
+    day_table,
     expected_interval,
     person_stats,
     prepare,
@@ -261,3 +262,45 @@ def test_sorting_by_person_then_a_value_is_lexsort_order_with_ties_kept(minor):
     codes = np.array([1, 0, 1, 1, 0, 2, 0, 1], dtype=np.int64)
     expected = np.lexsort((minor, codes))
     np.testing.assert_array_equal(_sort_by_person_then(codes, minor, 3), expected)
+
+
+def _day_table_by_rows(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
+    """day_table written as its definition: each (person, day)'s rows reduced one by one."""
+    rows = prepared.assign(
+        w=1.0 / np.maximum(prepared["event_size"].to_numpy(dtype="float64"), 1.0),
+        off=prepared["mode"].astype(str) == "offline",
+    )
+    out: dict[str, list] = {k: [] for k in ("pcode", "day", "weight", "one_to_one", "personal",
+                                           "offline", "online")}  # fmt: skip
+    for (p, d), g in rows.groupby(["pcode", "day"], sort=True):
+        out["pcode"].append(p)
+        out["day"].append(d)
+        out["weight"].append(g["w"].max())
+        out["one_to_one"].append(bool((g["event_size"] <= 1).any()))
+        out["personal"].append(bool((g["event_size"] <= C.CONVERSATION_MAX_OTHERS).any()))
+        out["offline"].append(bool(g["off"].any()))
+        out["online"].append(bool((~g["off"]).any()))
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def test_day_table_reduces_each_person_day_as_its_rows_say():
+    rng = np.random.default_rng(7)
+    n = 400
+    frame = log(
+        [
+            (
+                f"p{rng.integers(0, 6)}",
+                f"2026-0{rng.integers(1, 4)}-1{rng.integers(0, 4)} 1{rng.integers(0, 9)}:00",
+                ["in_person", "message", "call", "video"][rng.integers(0, 4)],
+            )
+            for _ in range(n)
+        ]
+    )
+    events = rng.integers(0, 8, n)
+    frame["event_id"] = [f"e{e}" if e < 4 else "" for e in events]
+    prepared = prepare(frame, as_of_timestamp("2026-04-01"))
+    got = day_table(prepared)
+    want = _day_table_by_rows(prepared)
+    assert set(got) == set(want) | {"time"}
+    for key, values in want.items():
+        np.testing.assert_array_equal(got[key], values, err_msg=key)

@@ -253,3 +253,32 @@ def test_roles_correct_frequency_and_overrides_win():
     assert circles["love"] == 1  # a partner is innermost
     assert circles["far"] == 2  # the user's placement wins
     assert pd.isna(circles["card"])  # no contact, no circle
+
+
+def test_roles_where_tests_each_persons_roles_and_reads_missing_ones_as_none():
+    from analysis.metrics.circles import is_work_only, roles_where
+
+    roles = pd.Series(
+        [("work",), (), ("family", "work"), ("club", "neighbour"), ("work",), None, float("nan")],
+        dtype=object,
+    )
+    assert roles_where(roles, is_work_only).tolist() == [
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert roles_where(roles, lambda r: not r).tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+    unhashable = pd.Series([["work"], ("work",), []], dtype=object)
+    assert roles_where(unhashable, is_work_only).tolist() == [False, True, False]

@@ -172,14 +172,28 @@ def _month_counts(md: pd.DataFrame) -> pd.DataFrame:
 
 
 def _month_counts_of(day: np.ndarray, offline: np.ndarray, online: np.ndarray) -> pd.DataFrame:
-    """:func:`_month_counts` from person-days (day numbers) flagged offline and online."""
+    """:func:`_month_counts` from person-days (day numbers) flagged offline and online: the
+    months with a person-day (index ``month``), counted over the months' numbers."""
     month = day.astype("datetime64[D]").astype("datetime64[M]")
-    g = pd.DataFrame({"month": month, "offline": offline, "online": online}).groupby("month")
+    if len(month) == 0:
+        g = pd.DataFrame({"month": month, "offline": offline, "online": online}).groupby("month")
+        return pd.DataFrame(
+            {
+                "offline": g["offline"].sum().astype("int64"),
+                "online": g["online"].sum().astype("int64"),
+            }
+        )
+    number = month.astype("int64")
+    first = int(number.min())
+    at = number - first
+    n = int(at.max()) + 1
+    seen = np.bincount(at, minlength=n) > 0
     return pd.DataFrame(
         {
-            "offline": g["offline"].sum().astype("int64"),
-            "online": g["online"].sum().astype("int64"),
-        }
+            "offline": np.bincount(at, weights=offline, minlength=n)[seen].astype("int64"),
+            "online": np.bincount(at, weights=online, minlength=n)[seen].astype("int64"),
+        },
+        index=pd.Index((np.flatnonzero(seen) + first).astype("datetime64[M]"), name="month"),
     )
 
 

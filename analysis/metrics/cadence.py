@@ -282,20 +282,22 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
                 "offline": b, "online": b}  # fmt: skip
     bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
     size = prepared["event_size"].to_numpy()
-    w = group_weight(size)
-    tw = w * duration_factor(prepared["duration_min"].to_numpy())
-    off = (prepared["mode"].cat.codes.to_numpy() == 0).astype("int8")
+    tw = group_weight(size) * duration_factor(prepared["duration_min"].to_numpy())
+    # the day's largest group weight, one-to-one and personal flags all follow from its
+    # smallest event (the weight 1/n falls as n grows); in person and on screen from how many
+    # of its rows were in person
+    smallest = np.minimum.reduceat(size, bounds)
+    off = np.add.reduceat((prepared["mode"].cat.codes.to_numpy() == 0).astype("int64"), bounds)
+    rows = np.diff(np.r_[bounds, len(pc)])
     return {
         "pcode": pc[bounds],
         "day": day[bounds],
-        "weight": np.maximum.reduceat(w, bounds),
+        "weight": group_weight(smallest),
         "time": np.maximum.reduceat(tw, bounds),
-        "one_to_one": np.maximum.reduceat((size <= 1).astype("int8"), bounds).astype(bool),
-        "personal": np.maximum.reduceat(
-            (size <= C.CONVERSATION_MAX_OTHERS).astype("int8"), bounds
-        ).astype(bool),
-        "offline": np.maximum.reduceat(off, bounds).astype(bool),
-        "online": np.minimum.reduceat(off, bounds) == 0,
+        "one_to_one": smallest <= 1,
+        "personal": smallest <= C.CONVERSATION_MAX_OTHERS,
+        "offline": off > 0,
+        "online": off < rows,
     }
 
 

@@ -20,7 +20,7 @@ Rules and constants are listed in docs/metrics.md (rule ids in brackets).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -346,8 +346,7 @@ def best_layer(
     for k in (3, 2, 1):
         layer = np.where(r >= C.LAYER_MIN_PER_YEAR[k], k, layer)
     out = pd.Series(layer, index=rate.index)
-    role_sets = roles.reindex(rate.index).map(lambda x: set(x) if isinstance(x, tuple) else set())
-    work_only = role_sets.map(lambda x: bool(x) and x <= C.WORK_ONLY_ROLES).to_numpy(dtype=bool)
+    work_only = roles_where(roles.reindex(rate.index), is_work_only)
     out = out.where(~work_only, np.maximum(out, C.WORK_ONLY_MIN_LAYER))
     if group_only is not None:
         g = group_only.reindex(rate.index).fillna(False).to_numpy(dtype=bool)
@@ -356,6 +355,28 @@ def best_layer(
         e = evidence.reindex(rate.index).fillna(False).to_numpy(dtype=bool)
         out = out.where(e, np.maximum(out, 3))
     return out.astype("int64")
+
+
+def is_work_only(roles: tuple) -> bool:
+    """Whether ``roles`` are some and all of ``WORK_ONLY_ROLES`` (work, neighbour, club: rule C3)."""
+    return bool(roles) and set(roles) <= C.WORK_ONLY_ROLES
+
+
+def roles_where(roles: pd.Series, test: Callable[[tuple], bool]) -> np.ndarray:
+    """``test`` of each person's roles (a tuple, as :func:`derive_roles` gives; anything else,
+    such as the NaN of a reindex, reads as no roles), as a boolean array in the order of
+    ``roles``: evaluated once per distinct set of roles, of which there are a handful."""
+    values = roles.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # an unhashable value: each is tested
+        return np.array([bool(test(_roles_tuple(r))) for r in values], dtype=bool)
+    answers = [bool(test(_roles_tuple(u))) for u in uniques] + [bool(test(()))]
+    return np.asarray(answers, dtype=bool)[codes]  # code -1, a missing value: no roles
+
+
+def _roles_tuple(value: object) -> tuple:
+    return value if isinstance(value, tuple) else ()
 
 
 def _cut(scores: np.ndarray, lo: int, hi: int, after: float) -> int:
@@ -399,10 +420,8 @@ def assign_circles(
     ids = [p for p in rate.index if p not in skip]
     sc = (score if score is not None else rate).reindex(ids).astype("float64").fillna(0.0)
     bl = (best if best is not None else best_layer(rate, roles)).reindex(ids).fillna(4)
-    pinned: dict[str, int] = {}
-    for pid, r in zip(ids, roles.reindex(ids).tolist(), strict=True):
-        if isinstance(r, tuple) and "partner" in r:
-            pinned[pid] = C.PARTNER_LAYER
+    partner = roles_where(roles.reindex(ids), lambda r: "partner" in r)
+    pinned: dict[str, int] = {ids[i]: C.PARTNER_LAYER for i in np.flatnonzero(partner).tolist()}
     for pid, layer in (overrides or {}).items():
         if pid in roles.index and 1 <= int(layer) <= 4:
             pinned[pid] = int(layer)
