@@ -2,6 +2,7 @@
 
 import math
 
+from analysis import constants as C
 from analysis.metrics.cadence import as_of_timestamp, prepare
 from analysis.metrics.reciprocity import reciprocity
 from tests.engine_helpers import log
@@ -64,3 +65,45 @@ def test_a_row_without_a_channel_is_neither_talk_nor_a_message():
     codes = np.array([0, 3, -1, 2], dtype=np.int8)
     assert _one_of(codes, chans, ("in_person", "call")).tolist() == [True, False, False, True]
     assert _one_of(codes, chans, ("message", "social")).tolist() == [False, True, False, False]
+
+
+def _random_rows(seed: int, n: int = 600) -> list[tuple]:
+    import random
+
+    rnd = random.Random(seed)
+    channels = ["message", "email", "call", "video", "in_person", "social", "other"]
+    directions = ["outgoing", "incoming", "mutual", "unknown"]
+    return [
+        (
+            f"p{rnd.randrange(5)}",
+            f"2025-01-{rnd.randrange(1, 29):02d}T{rnd.randrange(8, 20):02d}:{rnd.randrange(60):02d}",
+            rnd.choice(channels),
+            rnd.choice(directions),
+        )
+        for _ in range(n)
+    ]
+
+
+def test_starts_owed_replies_and_channels_equal_their_definitions_row_by_row():
+    from analysis.metrics.ties import channel_profile
+
+    for seed in range(5):
+        prepared = prepare(log(_random_rows(seed)), AS_OF)
+        got = reciprocity(prepared)
+        chans = channel_profile(prepared)
+        frame = prepared.assign(
+            d=prepared["direction"].astype(str), c=prepared["channel"].astype(str)
+        )
+        for pid, rows in frame.groupby("person_id", observed=True):
+            directed = rows.loc[rows["d"].isin(["outgoing", "incoming"])]
+            firsts = directed.groupby("day").head(1)
+            assert got.loc[pid, "starts"] == len(firsts)
+            assert got.loc[pid, "started"] == (firsts["d"] == "outgoing").sum()
+            answers = (
+                rows["d"].isin(["outgoing", "mutual"])
+                | rows["c"].isin(["in_person", "video", "call"])
+            ).to_numpy()
+            after = rows.iloc[answers.nonzero()[0].max() + 1 :] if answers.any() else rows
+            owed = after.loc[(after["d"] == "incoming") & after["c"].isin(list(C.REPLY_CHANNELS))]
+            assert got.loc[pid, "owed_messages"] == len(owed)
+            assert chans.loc[pid, "channels"] == rows.loc[rows["c"] != "other", "c"].nunique()

@@ -344,17 +344,18 @@ def weighted_quantiles(
     g, v = group[order], values[order]
     start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     reps = np.diff(np.r_[start, len(g)])
+    codes = g[start]
     for out, (weights, q) in zip(outs, specs, strict=True):
         w = weights[order]
         total = np.bincount(g, weights=w, minlength=n)
         cum = np.cumsum(w)
         before = np.repeat(np.r_[0.0, cum[start[1:] - 1]], reps)
-        tg = total[g]
-        hit = (cum - before >= q * tg * (1 - 1e-12)) & (tg > 0)
-        gh = g[hit]
-        if len(gh):
-            first = np.flatnonzero(np.r_[True, gh[1:] != gh[:-1]])
-            out[gh[first]] = v[hit][first]
+        hit = cum - before >= q * np.repeat(total[codes], reps) * (1 - 1e-12)
+        # weights are finite and not negative, so within a group the cumulative weight only grows:
+        # the hits are the group's last rows, and the first of them is found by counting them
+        hits = np.add.reduceat(hit.view(np.int8), start)
+        some = (hits > 0) & (total[codes] > 0)
+        out[codes[some]] = v[(start + reps - hits)[some]]
     return outs
 
 

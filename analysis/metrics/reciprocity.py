@@ -37,13 +37,13 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
     dcode = prepared["direction"].cat.codes.to_numpy()
     dirs = list(prepared["direction"].cat.categories)
     out_c, in_c, mu_c = (dirs.index(x) for x in ("outgoing", "incoming", "mutual"))
+    bounds = (
+        np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+        if len(pc)
+        else np.zeros(0, dtype="int64")
+    )
     # conversation starts: the first directed row of each (person, day)
     directed = (dcode == out_c) | (dcode == in_c)
-    dp, dd, dc = pc[directed], day[directed], dcode[directed]
-    first = np.ones(len(dp), dtype=bool)
-    first[1:] = (dp[1:] != dp[:-1]) | (dd[1:] != dd[:-1])
-    starts = np.bincount(dp[first], minlength=n_people)
-    started = np.bincount(dp[first], weights=(dc[first] == out_c), minlength=n_people)
     # per (person, day): answered? any outgoing?
     answered = (
         (dcode == in_c)
@@ -54,13 +54,15 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
         )
     )
     outgoing = dcode == out_c
-    bounds = (
-        np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
-        if len(pc)
-        else np.zeros(0, dtype="int64")
-    )
     if len(bounds):
         day_p = pc[bounds]
+        # the day's first directed row: the smallest row number among its directed rows
+        first_row = np.minimum.reduceat(np.where(directed, np.arange(len(pc)), len(pc)), bounds)
+        has = first_row < len(pc)
+        starts = np.bincount(day_p[has], minlength=n_people)
+        started = np.bincount(
+            day_p[has], weights=dcode[first_row[has]] == out_c, minlength=n_people
+        )
         day_ans = np.maximum.reduceat(answered.astype("int8"), bounds).astype(bool)
         day_out = np.maximum.reduceat(outgoing.astype("int8"), bounds).astype(bool)
         # last answered day index per person, then count outgoing-unanswered days after it
@@ -70,7 +72,7 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
         pending = day_out & ~day_ans & (idx > last_ans[day_p])
         run = np.bincount(day_p[pending], minlength=n_people)
     else:
-        run = np.zeros(n_people, dtype="int64")
+        starts = started = run = np.zeros(n_people, dtype="int64")
     frame = pd.DataFrame(
         {"started": started.astype("int64"), "starts": starts.astype("int64")},
         index=pd.Index(np.asarray(cats, dtype=object), dtype=object, name="person_id"),
@@ -110,8 +112,9 @@ def owed_replies(prepared: pd.DataFrame) -> pd.DataFrame:
     )
     pos = np.arange(len(pc))
     last_answer = np.full(n, -1, dtype="int64")
-    if answer.any():
-        np.maximum.at(last_answer, pc[answer], pos[answer])
+    if answer.any():  # the rows are in person order: each person's block, its last answer
+        block = np.flatnonzero(np.r_[True, pc[1:] != pc[:-1]])
+        last_answer[pc[block]] = np.maximum.reduceat(np.where(answer, pos, -1), block)
     owed = wrote & (pos > last_answer[pc]) if len(pc) else wrote
     op, od = pc[owed], day[owed]
     first_row = np.r_[True, (op[1:] != op[:-1]) | (od[1:] != od[:-1])] if len(op) else owed[:0]

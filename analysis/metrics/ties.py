@@ -40,9 +40,10 @@ COMPONENTS: tuple[str, ...] = tuple(C.TIE_WEIGHTS)
 def channel_profile(prepared: pd.DataFrame) -> pd.DataFrame:
     """Per person: ``richness`` (mean over contact days of the day's richest channel score) and
     ``channels`` (number of distinct channels used, ``other`` not counted)."""
-    rich = np.array([C.CHANNEL_RICHNESS[c] for c in CHANNELS])
+    # the last entry: a missing channel (code -1) scores as "other"
+    rich = np.array([C.CHANNEL_RICHNESS[c] for c in CHANNELS] + [C.CHANNEL_RICHNESS["other"]])
     codes = prepared["channel"].cat.codes.to_numpy()
-    score = np.where(codes >= 0, rich[np.clip(codes, 0, None)], C.CHANNEL_RICHNESS["other"])
+    score = rich[codes]
     pc = prepared["pcode"].to_numpy()
     day = prepared["day"].to_numpy()
     cats = prepared["person_id"].cat.categories
@@ -59,10 +60,10 @@ def channel_profile(prepared: pd.DataFrame) -> pd.DataFrame:
     richness = np.bincount(day_p, weights=best, minlength=n) / np.where(n_days > 0, n_days, 1)
     other = CHANNELS.index("other")
     valid = (codes >= 0) & (codes != other)
-    used = np.zeros((n, len(CHANNELS)), dtype=bool)
-    used[pc[valid], codes[valid]] = True
+    width = len(CHANNELS)
+    used = np.bincount(pc[valid] * width + codes[valid], minlength=n * width).reshape(n, width)
     out = pd.DataFrame(
-        {"richness": richness, "channels": used.sum(axis=1).astype("int64")},
+        {"richness": richness, "channels": (used > 0).sum(axis=1).astype("int64")},
         index=pd.Index(np.asarray(cats, dtype=object), dtype=object, name="person_id"),
     )
     return out.loc[n_days > 0]
