@@ -78,9 +78,10 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     event) and ``duration_min`` (float, NaN when unknown). Input row order does not matter."""
     cols = ["person_id", "timestamp", "channel", "mode", "direction", "event_id"]
     has_dur = "duration_min" in interactions.columns
-    frame = interactions.loc[
-        interactions["person_id"].notna(), cols + (["duration_min"] if has_dur else [])
-    ]
+    cols += ["duration_min"] if has_dur else []
+    known = interactions["person_id"].notna().to_numpy()
+    # the columns alone (not copied) when every row has a person
+    frame = interactions[cols] if known.all() else interactions.loc[known, cols]
     ts = pd.to_datetime(frame["timestamp"], utc=True)
     end = as_of + pd.Timedelta(days=1)
     keep = (ts < end).to_numpy() & ts.notna().to_numpy()
@@ -307,12 +308,21 @@ def recency_weight(age_days: np.ndarray) -> np.ndarray:
 
 
 def recent_rate(
-    pcode: np.ndarray, day: np.ndarray, weight: np.ndarray, today: int, n: int
+    pcode: np.ndarray,
+    day: np.ndarray,
+    weight: np.ndarray,
+    today: int,
+    n: int,
+    *,
+    recency: np.ndarray | None = None,
 ) -> np.ndarray:
     """Recency-weighted contact days per year per person code (length ``n``; 0 without contact):
     ``365.25 * sum(w * 2^(-age/H)) / integral_0^S 2^(-a/H) da``, S = days from first contact to
-    today (at least ``MIN_SPAN_DAYS``). A steady rate r reads r; silence makes it decay."""
-    num = np.bincount(pcode, weights=weight * recency_weight(today - day), minlength=n)
+    today (at least ``MIN_SPAN_DAYS``). A steady rate r reads r; silence makes it decay.
+    ``recency``: :func:`recency_weight` of each day's age, when the caller has it."""
+    if recency is None:
+        recency = recency_weight(today - day)
+    num = np.bincount(pcode, weights=weight * recency, minlength=n)
     first = np.full(n, today, dtype="int64")
     if len(pcode):
         np.minimum.at(first, pcode, day)
@@ -359,33 +369,48 @@ def weighted_quantiles(
     return outs
 
 
-def rhythm(pcode: np.ndarray, day: np.ndarray, today: int, n: int) -> dict[str, np.ndarray]:
+def rhythm(
+    pcode: np.ndarray,
+    day: np.ndarray,
+    today: int,
+    n: int,
+    *,
+    recency: np.ndarray | None = None,
+    plain_median: bool = True,
+) -> dict[str, np.ndarray]:
     """Rhythm figures per person code from sorted unique (pcode, day) arrays (rule R2):
     ``rhythm`` (recency- and length-weighted median gap), ``n_recent`` (recency-weighted number
     of gaps), ``q90`` (recency-weighted 0.9 quantile of gaps), ``n_gaps``, ``median`` (plain
-    median gap), ``days`` (contact days), ``last`` (days since the last day; NaN without)."""
+    median gap; left out when not ``plain_median``), ``days`` (contact days), ``last`` (days
+    since the last day; NaN without). ``recency``: :func:`recency_weight` of each day's age,
+    when the caller has it."""
     same = pcode[1:] == pcode[:-1]
     gp = pcode[1:][same]
     whole = (day[1:] - day[:-1])[same]  # whole days: sorted in one pass by person and gap
     gap = whole.astype("float64")
-    age = (today - day[1:][same]).astype("float64")
-    rw = recency_weight(age)
+    if recency is None:
+        rw = recency_weight((today - day[1:][same]).astype("float64"))
+    else:  # a gap's recency is that of the day that ends it
+        rw = recency[1:][same]
     lw = np.minimum(gap, C.GAP_WEIGHT_CAP_DAYS) * rw
     last = np.full(n, np.nan)
     if len(pcode):
         np.fmax.at(last, pcode, day.astype("float64"))
-    rhythm_d, q90, median = weighted_quantiles(
-        gp, whole, [(lw, 0.5), (rw, C.OVERDUE_QUANTILE), (np.ones(len(gp)), 0.5)], n
-    )
-    return {
-        "rhythm": rhythm_d,
+    specs = [(lw, 0.5), (rw, C.OVERDUE_QUANTILE)]
+    if plain_median:
+        specs.append((np.ones(len(gp)), 0.5))
+    found = weighted_quantiles(gp, whole, specs, n)
+    out = {
+        "rhythm": found[0],
         "n_recent": np.bincount(gp, weights=rw, minlength=n),
-        "q90": q90,
+        "q90": found[1],
         "n_gaps": np.bincount(gp, minlength=n).astype("int64"),
-        "median": median,
         "days": np.bincount(pcode, minlength=n).astype("int64"),
         "last": today - last,
     }
+    if plain_median:
+        out["median"] = found[2]
+    return out
 
 
 def person_stats(
@@ -434,7 +459,8 @@ def person_stats(
     first_day, last_day = day[starts], day[ends]
     d = day_table(prepared) if days is None else days
     dp, dd = d["pcode"], d["day"]
-    allr = rhythm(dp, dd, today, n)
+    recency = recency_weight(today - dd)
+    allr = rhythm(dp, dd, today, n, recency=recency)
     contact = allr["days"][present]
     span = (today - first_day).astype("float64")
     span_days = np.maximum(span, C.MIN_SPAN_DAYS)
@@ -446,8 +472,8 @@ def person_stats(
             "span_days": span_days,
             "days_known": span,
             "contacts_per_year": contact / span_days * C.DAYS_PER_YEAR,
-            "recent_rate": recent_rate(dp, dd, d["weight"], today, n)[present],
-            "time_rate": recent_rate(dp, dd, d["time"], today, n)[present],
+            "recent_rate": recent_rate(dp, dd, d["weight"], today, n, recency=recency)[present],
+            "time_rate": recent_rate(dp, dd, d["time"], today, n, recency=recency)[present],
             "n_gaps": allr["n_gaps"][present],
             "median_gap_days": allr["median"][present],
             "rhythm_days": allr["rhythm"][present],
@@ -461,14 +487,16 @@ def person_stats(
         }
     )
     for kind, mask in (("in_person", d["offline"]), ("screen", d["online"])):
-        r = rhythm(dp[mask], dd[mask], today, n)
+        r = rhythm(dp[mask], dd[mask], today, n, recency=recency[mask], plain_median=False)
         days_col = "in_person_days" if kind == "in_person" else "screen_days"
         cols[days_col] = r["days"][present]
         cols[f"days_since_{kind}"] = r["last"][present]
         cols[f"rhythm_{kind}"] = r["rhythm"][present]
         cols[f"n_recent_{kind}"] = r["n_recent"][present]
         cols[f"q90_{kind}"] = r["q90"][present]
-        cols[f"rate_{kind}"] = recent_rate(dp[mask], dd[mask], d["weight"][mask], today, n)[present]
+        cols[f"rate_{kind}"] = recent_rate(
+            dp[mask], dd[mask], d["weight"][mask], today, n, recency=recency[mask]
+        )[present]
     win = C.GROWING_WINDOW_DAYS
     recent = dd > today - win
     earlier = (dd > today - 2 * win) & ~recent
