@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.metrics.cells import as_items, flat_items, has_items, item_keys
+from analysis.metrics.cells import as_items, flat_items, has_items, item_counts, item_keys
 from analysis.metrics.circles import derive_roles
 from analysis.normalize import normalize_name
 
@@ -21,8 +21,14 @@ def test_flat_items_gives_every_item_with_its_cells_position():
     assert items == ["Club", "A", "B", "C", "", "D", None]
 
 
-def test_has_items_is_whether_the_cell_has_any():
+def test_has_items_and_item_counts_say_what_as_items_gives():
     assert [has_items(c) for c in CELLS] == [bool(as_items(c)) for c in CELLS]
+    assert item_counts(CELLS) == [len(as_items(c)) for c in CELLS]
+
+
+def test_flat_items_of_list_cells_alone_are_the_same_as_of_mixed_ones():
+    cells = [["A", "B"], [], ["C"], [""], ["D", None]]
+    assert flat_items(cells) == ([0, 0, 2, 3, 4, 4], ["A", "B", "C", "", "D", None])
 
 
 WRITTEN = [

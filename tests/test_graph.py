@@ -197,3 +197,23 @@ def test_network_structure_follows_a_new_shared_event_a_card_and_a_new_node():
     # without d among the nodes, d's edges go
     fewer = network_structure(carded, prepared, ["a", "b", "c"])
     assert "d" not in set(fewer.edges["u"]) | set(fewer.edges["v"])
+
+
+def test_a_people_frame_read_again_finds_the_kept_structure_and_a_changed_card_does_not():
+    import pickle
+
+    from analysis.metrics import graph
+
+    people, rows = _club()
+    people["categories"] = [["Rowing club"], ["Rowing club"], [], []]
+    prepared = prepare(log(rows), AS_OF)
+    nodes = ["a", "b", "c", "d"]
+    graph._STRUCTURES.clear()
+    first = network_structure(people, prepared, nodes)
+    # the same cards as new objects (each text its own object, as a frame read again holds)
+    again = pickle.loads(pickle.dumps(people))
+    again["categories"] = [["".join(["Rowing", " club"])], ["Rowing club"], [], []]
+    assert network_structure(again, prepared, nodes).edges is first.edges
+    changed = again.copy()
+    changed["categories"] = [["Rowing club"], ["Rowing"], [], []]
+    assert network_structure(changed, prepared, nodes).edges is not first.edges

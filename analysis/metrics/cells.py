@@ -19,11 +19,14 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
+
+import numpy as np
 
 from analysis.identity.many_keys import name_keys
 
-__all__ = ["as_items", "flat_items", "has_items", "item_keys"]
+__all__ = ["as_items", "flat_items", "has_items", "item_counts", "item_keys"]
 
 
 def as_items(value: Any) -> list:
@@ -43,17 +46,19 @@ def has_items(value: Any) -> bool:
     return len(value) > 0
 
 
+def item_counts(cells: Sequence[Any]) -> list[int]:
+    """How many items each cell has (:func:`as_items`)."""
+    return [len(c) if type(c) is list else len(as_items(c)) for c in cells]
+
+
 def flat_items(cells: Sequence[Any]) -> tuple[list[int], list]:
     """``(rows, items)``: every item of every cell (:func:`as_items`), with the position of
     its cell, in cell order."""
-    rows: list[int] = []
-    items: list = []
-    for r, cell in enumerate(cells):
-        if has_items(cell):
-            found = as_items(cell)
-            rows += [r] * len(found)
-            items += found
-    return rows, items
+    counts = item_counts(cells)
+    rows = np.repeat(np.arange(len(counts)), counts).tolist()
+    if all(type(c) is list for c in cells):  # the people frame's cells: chained in C
+        return rows, list(chain.from_iterable(cells))
+    return rows, list(chain.from_iterable(as_items(c) for c in cells))
 
 
 def item_keys(items: Sequence[Any]) -> list[str]:

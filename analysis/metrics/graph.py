@@ -20,6 +20,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
 import random
 import threading
 from collections.abc import Iterable, Iterator
@@ -33,7 +35,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.kept import Kept
-from analysis.metrics.cells import as_items, flat_items, has_items, item_keys
+from analysis.metrics.cells import as_items, flat_items, item_counts, item_keys
 from analysis.normalize import normalize_name
 
 ME = "me"
@@ -75,11 +77,15 @@ def _event_rows(prepared: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
     take from the interactions."""
     ev_col = prepared["event_id"]
     if isinstance(ev_col.dtype, pd.CategoricalDtype):
-        ev_codes = ev_col.cat.codes.to_numpy()
-        blank = np.flatnonzero(np.asarray(ev_col.cat.categories, dtype=object) == "")
-        has_event = (ev_codes >= 0) & ~np.isin(ev_codes, blank)
+        # a table of the events: "" and a missing value (code -1, the last entry) are none
+        named = np.append(np.asarray(ev_col.cat.categories, dtype=object) != "", False)
+        has_event = named[ev_col.cat.codes.to_numpy()]
     else:
         has_event = ev_col.fillna("").to_numpy(dtype=object) != ""
+    if not has_event.any():
+        return pd.DataFrame(
+            {"event_id": pd.Series([], dtype=object), "person_id": pd.Series([], dtype=object)}
+        )
     pid = prepared["person_id"]
     if isinstance(pid.dtype, pd.CategoricalDtype):  # membership of each id once, not each row
         wanted = np.array([str(c) in node_set for c in pid.cat.categories] + [False])
@@ -112,53 +118,48 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
     related, organisation, label."""
     names = np.asarray(sorted(node_set), dtype=object)
     n = max(len(names), 1)
-    code_of = {pid: i for i, pid in enumerate(names.tolist())}
+    nodes = pd.Index(names, dtype=object)
     # (keys, weights, kind bit), from an empty part so that there is always one to join
     parts: list[tuple[np.ndarray, np.ndarray, int]] = [(np.zeros(0, dtype="int64"), np.zeros(0), 0)]
     if len(ev):
-        pcodes = pd.Index(names, dtype=object).get_indexer(ev["person_id"].to_numpy(dtype=object))
+        pcodes = nodes.get_indexer(ev["person_id"].to_numpy(dtype=object))
         keys, counts = _pair_keys(
             ev["event_id"].to_numpy(dtype=object), pcodes, n, C.EVENT_MAX_PEOPLE
         )
         parts.append((keys, counts.astype("float64"), _KIND_BITS["event"]))
-    ids = [str(p) for p in people["person_id"].tolist()]
+    ids = [p if type(p) is str else str(p) for p in people["person_id"].tolist()]
+    code = nodes.get_indexer(pd.Index(ids, dtype=object))  # each card's node; -1: not one
     related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
-    by_name: dict[str, list[str]] = {}  # names matter only when a card names a relation
-    names_needed = any(has_items(r) for pid, r in zip(ids, related, strict=True) if pid in node_set)
-    if names_needed:
-        for pid, key in zip(ids, item_keys(people["name"].tolist()), strict=True):
-            if key and pid in node_set:
+    # names matter only when a card of a node names a relation
+    linked = [i for i, k in enumerate(item_counts(related)) if k and code[i] >= 0]
+    by_name: dict[str, list[str]] = {}
+    if linked:
+        for pid, key, c in zip(ids, item_keys(people["name"].tolist()), code, strict=True):
+            if key and c >= 0:
                 by_name.setdefault(key, []).append(pid)
     related_pairs: set[tuple[str, str]] = set()
-    for i, pid in enumerate(ids) if names_needed else ():
-        if pid not in node_set:
-            continue
+    for i in linked:
+        pid = ids[i]
         for item in as_items(related[i]):
             if isinstance(item, list | tuple) and len(item) == 2:
                 for other in by_name.get(normalize_name(item[1]), []):
                     if other != pid:
                         related_pairs.add((min(pid, other), max(pid, other)))
+    if related_pairs:
+        rel = np.sort(nodes.get_indexer([u for u, _ in related_pairs]) * n
+                      + nodes.get_indexer([v for _, v in related_pairs]))  # fmt: skip
+        parts.append((rel, np.full(len(rel), C.RELATED_EDGE_WEIGHT), _KIND_BITS["related"]))
     # each organisation and label keyed once (analysis.metrics.cells), in row order
-    group_rows: dict[str, list[tuple[str, int]]] = {}
     for kind, col in (("org", "orgs"), ("category", "categories")):
         cells = people[col].tolist() if col in people.columns else []
         rows_at, items = flat_items(cells)
         skip = _IGNORED if kind == "category" else frozenset()
-        group_rows[kind] = [
-            (key, code_of[ids[r]])
-            for r, key in zip(rows_at, item_keys(items), strict=True)
-            if key and key not in skip and ids[r] in node_set
-        ]
-    if related_pairs:
-        rel = np.array(sorted(code_of[u] * n + code_of[v] for u, v in related_pairs))
-        parts.append((rel, np.full(len(rel), C.RELATED_EDGE_WEIGHT), _KIND_BITS["related"]))
-    for kind, rows in group_rows.items():
-        if rows:
+        keys_of = item_keys(items)
+        at = code[np.asarray(rows_at, dtype="int64")]
+        use = np.asarray([bool(k) and k not in skip for k in keys_of], dtype=bool) & (at >= 0)
+        if use.any():
             keys, counts = _pair_keys(
-                np.asarray([g for g, _ in rows], dtype=object),
-                np.asarray([c for _, c in rows], dtype="int64"),
-                n,
-                C.GROUP_MAX_PEOPLE,
+                np.asarray(keys_of, dtype=object)[use], at[use], n, C.GROUP_MAX_PEOPLE
             )
             parts.append((keys, C.WEAK_EDGE_WEIGHT * counts, _KIND_BITS[kind]))
     all_keys = np.concatenate([k for k, _, _ in parts])
@@ -426,17 +427,29 @@ def _structure_key(people: pd.DataFrame, ev: pd.DataFrame, nodes: list[str]) -> 
     in their order."""
     h = hashlib.blake2b(digest_size=20)
     h.update("\x1f".join(nodes).encode("utf-8", "surrogatepass"))
-    ids = [str(p) for p in people["person_id"].tolist()]
+    ids = [p if type(p) is str else str(p) for p in people["person_id"].tolist()]
     wanted = set(nodes)
     mine = [i for i, pid in enumerate(ids) if pid in wanted]
     for col in ("person_id", *(c for c in _CARD_COLUMNS if c in people.columns)):
         values = ids if col == "person_id" else people[col].tolist()
-        # one repr of the whole column (in C): each value quoted and escaped, so unambiguous
-        h.update(f"\x00{col}\x00{[values[i] for i in mine]!r}".encode("utf-8", "surrogatepass"))
+        chosen = values if len(mine) == len(values) else [values[i] for i in mine]
+        h.update(f"\x00{col}\x00".encode())
+        h.update(_pickled(chosen))
     h.update(b"\x00")
     if len(ev):
         h.update(pd.util.hash_pandas_object(ev, index=False).to_numpy().tobytes())
     return h.digest()
+
+
+def _pickled(values: list) -> bytes:
+    """``values`` pickled at once (in C): each value typed and sized, so unambiguous, and
+    without the pickler's memo, so that equal values give equal bytes whether or not they are
+    one object (a frame read again holds the same texts as new objects)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the cells hold no cycles
+    pickler.dump(values)
+    return buf.getvalue()
 
 
 def community_of(groups: list[list[str]]) -> dict[str, int]:
