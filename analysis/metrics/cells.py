@@ -23,6 +23,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from analysis.identity.many_keys import name_keys
 
@@ -64,10 +65,16 @@ def flat_items(cells: Sequence[Any]) -> tuple[list[int], list]:
 def item_keys(items: Sequence[Any]) -> list[str]:
     """:func:`~analysis.normalize.normalize_name` of each item, in order, each distinct item
     keyed once: "" for None and NaN, and an item that is not a string keyed as its text."""
-    texts = [_text(v) for v in items]
-    distinct = list(dict.fromkeys(texts))
-    keyed = dict(zip(distinct, name_keys(distinct), strict=True))
-    return [keyed[t] for t in texts]
+    values = np.fromiter(items, dtype=object, count=len(items))  # no item read as a sequence
+    try:
+        codes, distinct = pd.factorize(values)  # None and NaN: code -1
+    except TypeError:  # an unhashable item: each keyed as its text
+        texts = [_text(v) for v in items]
+        distinct_texts = list(dict.fromkeys(texts))
+        keyed = dict(zip(distinct_texts, name_keys(distinct_texts), strict=True))
+        return [keyed[t] for t in texts]
+    keys = np.asarray([*name_keys([_text(v) for v in distinct]), ""], dtype=object)
+    return keys[codes].tolist()
 
 
 def _text(value: Any) -> str:

@@ -109,14 +109,14 @@ def person_edges(
     them). Weights: one per shared event, ``RELATED_EDGE_WEIGHT`` for a relation named on a
     card, ``WEAK_EDGE_WEIGHT`` per shared organisation or label."""
     node_set = set(nodes)
-    return _edges_of(people, _event_rows(prepared, node_set), node_set)
+    return _edges_of(people, _event_rows(prepared, node_set), sorted(node_set))
 
 
-def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.DataFrame:
-    """:func:`person_edges` from the event rows of :func:`_event_rows`. Pairs are integer keys
-    over the nodes' codes in text order; the weights of one pair are added in the order event,
-    related, organisation, label."""
-    names = np.asarray(sorted(node_set), dtype=object)
+def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_list: list[str]) -> pd.DataFrame:
+    """:func:`person_edges` from the event rows of :func:`_event_rows` among the nodes
+    ``node_list`` (sorted). Pairs are integer keys over the nodes' codes in text order; the
+    weights of one pair are added in the order event, related, organisation, label."""
+    names = np.asarray(node_list, dtype=object)
     n = max(len(names), 1)
     nodes = pd.Index(names, dtype=object)
     # (keys, weights, kind bit), from an empty part so that there is always one to join
@@ -156,7 +156,7 @@ def _edges_of(people: pd.DataFrame, ev: pd.DataFrame, node_set: set[str]) -> pd.
         skip = _IGNORED if kind == "category" else frozenset()
         keys_of = item_keys(items)
         at = code[np.asarray(rows_at, dtype="int64")]
-        use = np.asarray([bool(k) and k not in skip for k in keys_of], dtype=bool) & (at >= 0)
+        use = (at >= 0) & np.asarray([bool(k) and k not in skip for k in keys_of], dtype=bool)
         if use.any():
             keys, counts = _pair_keys(
                 np.asarray(keys_of, dtype=object)[use], at[use], n, C.GROUP_MAX_PEOPLE
@@ -404,7 +404,7 @@ def network_structure(
     key = _structure_key(people, ev, node_list)
     kept = _STRUCTURES.get(key)
     if kept is None:
-        edges = _edges_of(people, ev, node_set)
+        edges = _edges_of(people, ev, node_list)
         kept = Structure(edges, communities(edges), structural(edges))
         _STRUCTURES.put(key, kept)
     return Structure(kept.edges, [list(c) for c in kept.communities], kept.measures)
