@@ -394,16 +394,13 @@ def _rhythm_kinds(t: pd.DataFrame) -> pd.Series:
     inner = t["intimate"].astype(bool)
     desired = _flag(t, "desired")
     bad = t["status"].isin(["overdue", "neglected"])
-    work_only = pd.Series(
-        [is_work_only(r) for r in t["roles"].tolist()] if "roles" in t.columns else False,
-        index=t.index,
-        dtype=bool,
+    owed = (_num(t, "owed_days", 0).fillna(0) >= C.REPLY_MIN_DAYS) & (
+        _num(t, "owed_last_days_ago") <= C.REPLY_MAX_DAYS
     )
-    owed = (
-        (_num(t, "owed_days", 0).fillna(0) >= C.REPLY_MIN_DAYS)
-        & (_num(t, "owed_last_days_ago") <= C.REPLY_MAX_DAYS)
-        & ~work_only
-    )
+    if "roles" in t.columns and owed.any():  # only those owed a reply: are they colleagues?
+        at = np.flatnonzero(owed.to_numpy())
+        roles = t["roles"].to_numpy(dtype=object)[at]
+        owed.iloc[at[[is_work_only(r) for r in roles]]] = False
     meet = inner & _flag(t, "meet_lapsed") & ~_flag(t, "far_away")
     long_silent = (t["days_since"] >= C.RECONNECT_MIN_DAYS) & (t["contact_days"] >= 2)
     revive = (

@@ -112,6 +112,26 @@ def test_replies_owed_are_suggested_first_in_the_users_numbers():
     assert "o" not in set(analyze(people, answered, as_of="2025-11-25").suggestions["person_id"])
 
 
+def test_a_colleague_who_wrote_is_owed_no_reply_nudge_but_a_friend_is():
+    people = people_frame(
+        [
+            {"person_id": "o", "name": "Otto", "categories": ["Colleagues"]},
+            {"person_id": "f", "name": "Fee", "categories": ["Friends"]},
+        ]
+    )
+    rows = []
+    for pid in ("o", "f"):
+        rows += every(pid, "2024-01-01", 14, 50, "in_person", "mutual")
+        rows += [
+            (pid, d, "message", "incoming") for d in ("2025-11-12", "2025-11-19", "2025-11-24")
+        ]
+    kinds = analyze(people, log(rows), as_of="2025-11-25").suggestions.set_index("person_id")[
+        "kind"
+    ]
+    assert kinds.get("f") == "reply"
+    assert kinds.get("o") != "reply"
+
+
 def test_max_suggestions_caps_the_list():
     people, inter = scenario()
     assert len(analyze(people, inter, as_of=AS_OF_SCENARIO, max_suggestions=1).suggestions) == 1

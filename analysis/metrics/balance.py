@@ -230,17 +230,18 @@ def overall(
 
 def by_circle(per_person: pd.DataFrame, circle: pd.Series) -> pd.DataFrame:
     """Offline/online person-days in the window per circle 1..4 (circles with nobody are zeros)."""
-    c = circle.reindex(per_person.index)
-    frame = per_person.assign(circle=c).dropna(subset=["circle"])
-    g = frame.groupby("circle")[["offline_days", "online_days"]].sum()
-    g = g.reindex(pd.Index([1, 2, 3, 4], name="circle"), fill_value=0)
+    c = circle.reindex(per_person.index).astype("Float64").to_numpy("float64", na_value=np.nan)
+    inside = np.isin(c, (1, 2, 3, 4))  # a missing circle is none
+    ring = c[inside].astype("int64")
+
+    def days(col: str) -> np.ndarray:
+        total = np.bincount(ring, weights=per_person[col].to_numpy()[inside], minlength=5)
+        return total[1:5].astype("int64")
+
     out = pd.DataFrame(
-        {
-            "circle": g.index.astype("int64"),
-            "offline": g["offline_days"].to_numpy(),
-            "online": g["online_days"].to_numpy(),
-        }
-    )
+        {"circle": np.arange(1, 5, dtype="int64"), "offline": days("offline_days"),
+         "online": days("online_days")}
+    )  # fmt: skip
     tot = out["offline"] + out["online"]
     out["offline_share"] = np.where(tot > 0, out["offline"] / tot.where(tot > 0), np.nan)
     return out
