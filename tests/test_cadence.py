@@ -304,3 +304,15 @@ def test_day_table_reduces_each_person_day_as_its_rows_say():
     assert set(got) == set(want) | {"time"}
     for key, values in want.items():
         np.testing.assert_array_equal(got[key], values, err_msg=key)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_prepare_reads_times_of_any_unit_alike(unit):
+    rows = log([("a", "2025-01-01T10:00:01.5", "call"), ("a", "2024-12-31T23:59:59", "message"),
+                ("b", "1969-07-20T20:17:40", "in_person")])  # fmt: skip
+    want = prepare(rows, as_of_timestamp("2025-03-01"))
+    other = rows.assign(timestamp=rows["timestamp"].dt.as_unit(unit))
+    got = prepare(other, as_of_timestamp("2025-03-01"))
+    if unit == "s":  # the half second is gone
+        want = want.assign(timestamp=want["timestamp"].dt.floor("s"))
+    pd.testing.assert_frame_equal(got, want)

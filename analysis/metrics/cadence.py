@@ -90,15 +90,18 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ts = ts[keep]
     codes, uniques = _sorted_codes(frame["person_id"])
     ev_codes, ev_uniques = text_codes(frame["event_id"])  # "" and missing: no event
-    tsv = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype("int64")
+    micro = _microseconds(ts)
     channel = frame["channel"].astype(CHANNEL_DTYPE)
     direction = frame["direction"].astype(DIRECTION_DTYPE)
     ch = channel.cat.codes.to_numpy()
     di = direction.cat.codes.to_numpy()
     # event_id is not a sort key: rows tied on everything else give the same results either way
     # one int64 key for time (microseconds), channel and direction: 5 bits below 2^56
-    minor = ((tsv // 1000) << 5) + (ch.astype("int64") << 2) + di.astype("int64")
+    minor = micro << 5
+    minor += (ch.astype(np.int16) << 2) + di
     order = _sort_by_person_then(codes, minor, len(uniques))
+    tsv = micro[order]
+    tsv *= 1000  # nanoseconds, in the rows' order
     # the codes in that order, without gathering them: each person's block, in code order
     pcode = np.repeat(np.arange(len(uniques)), np.bincount(codes, minlength=len(uniques)))
     event = ev_codes[order]
@@ -112,7 +115,7 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         AnalysedColumns(
             pcode=pcode,
             ids=uniques,
-            timestamp_ns=tsv[order],
+            timestamp_ns=tsv,
             channel=ch[order],
             direction=di[order],
             event=event,
@@ -121,6 +124,19 @@ def prepare(interactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
             duration_min=dur[order],
         )
     )
+
+
+def _microseconds(ts: pd.Series) -> np.ndarray:
+    """The UTC times of ``ts`` (a tz-aware column without missing values) as whole microseconds
+    since 1970 (rounded down), as int64: the column's own integers when it holds microseconds
+    (read, never written)."""
+    i8 = ts.array.asi8
+    unit = ts.dt.unit
+    if unit == "us":
+        return i8
+    if unit == "ns":
+        return i8 // 1000
+    return i8 * (1000 if unit == "ms" else 1_000_000)
 
 
 class AnalysedColumns(NamedTuple):
