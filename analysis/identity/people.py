@@ -11,6 +11,8 @@ A person adopted from interactions (a name in a chat that matches no contact) ge
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -52,8 +54,9 @@ def _single_columns(
     """The people columns of people made of one contact record each (node ``nodes[i]``, row
     ``rows[i]``): the values :func:`_person_row` gives for one record, one column at a time."""
     col = book.cols
+    in_order = rows == list(range(len(rows))) and len(rows) == len(col["full_name"])
     full, given, family, nick, org, title, birthday, anniversary = (
-        [col[c][r] for r in rows]
+        list(col[c]) if in_order else [col[c][r] for r in rows]
         for c in (
             "full_name", "given_name", "family_name", "nickname", "org", "title", "birthday",
             "anniversary",
@@ -74,20 +77,52 @@ def _single_columns(
         "nickname": nick,
         "emails": emails,
         "phones": phones,
-        "categories": [unique(as_list(col["categories"][r])) for r in rows],
+        "categories": [_unique_items(c) for c in _cells(col["categories"], rows, in_order)],
         "orgs": orgs,
         "titles": [[t] if t else [] for t in title],
-        "related": [unique(tuple(x) for x in as_list(col["related"][r])) for r in rows],
+        "related": [_related_items(c) for c in _cells(col["related"], rows, in_order)],
         "birthday": birthday,
         "anniversary": anniversary,
         "contact_ids": [[book.ids[n]] for n in nodes],
         "sources": [list(book.sources[n]) for n in nodes],
-        "non_person": [
-            is_non_person(nm, e, o, [g], [fa])
-            for nm, e, o, g, fa in zip(names, emails, orgs, given, family, strict=True)
-        ],
+        "non_person": _non_people(names, emails, orgs, given, family),
         "origin": ["contacts"] * len(nodes),
     }
+
+
+def _unique_items(cell: object) -> list:
+    """``unique(as_list(cell))``, at once for the cells of one item or none."""
+    if type(cell) is list and len(cell) < 2:
+        return [cell[0]] if cell and cell[0] else []
+    return unique(as_list(cell))
+
+
+def _cells(column: list, rows: list[int], in_order: bool) -> list:
+    """The cells ``rows`` of a contacts column (the column itself when they are all of it)."""
+    return column if in_order else [column[r] for r in rows]
+
+
+def _related_items(cell: object) -> list:
+    """``unique(tuple(x) for x in as_list(cell))``, at once for an empty list."""
+    if type(cell) is list and not cell:
+        return []
+    return unique(tuple(x) for x in as_list(cell))
+
+
+def _non_people(
+    names: list[str], emails: list[list[str]], orgs: list[list[str]], given: list[str],
+    family: list[str],
+) -> list[bool]:  # fmt: skip
+    """:func:`is_non_person` of each person of one contact record (``given`` and ``family``
+    their one given and family name), reading each distinct address's role once."""
+    role = {e for e in set(chain.from_iterable(emails)) if is_role_address(e)}
+    out = [not (g or fa) for g, fa in zip(given, family, strict=True)]  # to be checked further
+    for i, mails in enumerate(emails):
+        if mails and mails[0] in role and all(e in role for e in mails):
+            out[i] = True
+        elif out[i]:
+            out[i] = is_non_person(names[i], mails, orgs[i], [given[i]], [family[i]])
+    return out
 
 
 def adopted_person_id(name_key: str) -> str:

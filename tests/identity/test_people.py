@@ -3,6 +3,8 @@ general path (_person_row) gives for the same record."""
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.identity.book import ContactBook
 from analysis.identity.merging import merge
 from analysis.identity.people import PEOPLE_COLUMNS, _person_row, contact_people
@@ -20,11 +22,14 @@ RECORDS = [
     card("a9", "Ben", birthday="--05-17", anniversary="2010-06-01", title="Dr."),
     card("b1", "", org="Only Org"),
     card("b2", "noreply@example.org"),
+    card("b3", "", emails=["info@firma.de", "noreply@firma.de"]),
+    card("b4", "", emails=["info@firma.de", "kim@firma.de"], org="Firma GmbH"),
 ]
 
 
-def test_people_of_one_record_are_the_rows_the_general_path_gives():
-    book = ContactBook.build(contacts(*RECORDS), "DE")
+@pytest.mark.parametrize("records", [RECORDS, RECORDS[::-1]], ids=["in order", "reversed"])
+def test_people_of_one_record_are_the_rows_the_general_path_gives(records):
+    book = ContactBook.build(contacts(*records), "DE")
     groups = merge(book, [], []).groups
     assert all(len(g) == 1 and len(book.rows[g[0]]) == 1 for g in groups)
     people, _ = contact_people(book, groups)
