@@ -388,7 +388,7 @@ def analyze(
             "meet_lapsed": flags(meet_lapsed),
             "household": home_t,
             "far_away": far_t,
-            "states": [sorted(states.get(p, ())) for p in ids],
+            "states": [sorted(states.get(p, ())) for p in ids] if states else [[] for _ in ids],
             "non_person": people["non_person"].fillna(False).astype(bool).to_numpy(),
         }
     )
@@ -401,7 +401,7 @@ def analyze(
     edges, groups, struct = facts.structure
     groups = [list(c) for c in groups]  # the kept facts are shared: the result gets its own
     member = community_of(groups)
-    table["community"] = pd.array([member.get(p) for p in ids], dtype="Int64")
+    table["community"] = pd.array(ids.map(member).to_numpy(), dtype="Int64")
     table["effective_size"] = struct["effective_size"].reindex(ids)
     table["constraint"] = struct["constraint"].reindex(ids)
 
@@ -457,7 +457,8 @@ def _layer_prior(rate: pd.Series) -> pd.Series:
     """The expected-interval prior (rule R3): ``LAYER_TAU_DAYS`` of the layer whose nominal rate
     is nearest to ``rate`` (recent contact days a year)."""
     layers = layer_of_rate(rate.astype("float64").fillna(0.0).to_numpy())
-    return pd.Series([C.LAYER_TAU_DAYS[k] for k in layers], index=rate.index, dtype="float64")
+    tau = np.array([np.nan, *(float(C.LAYER_TAU_DAYS[k]) for k in (1, 2, 3, 4))])
+    return pd.Series(tau[layers], index=rate.index, dtype="float64")
 
 
 def _address_key(text: str) -> str:

@@ -296,7 +296,8 @@ def _compute_facts(
         source_people=source_people,
         selves=frozenset(selves),
         rows=interactions,
-        complete=_all_on_or_before(interactions, as_of),
+        # every row analysed: every row has a time on or before the date (no pass to see)
+        complete=len(prepared) == len(interactions) or _all_on_or_before(interactions, as_of),
     )
 
 
