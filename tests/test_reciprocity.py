@@ -2,8 +2,10 @@
 
 import math
 
+import pandas as pd
+
 from analysis import constants as C
-from analysis.metrics.cadence import as_of_timestamp, prepare
+from analysis.metrics.cadence import as_of_timestamp, day_table, prepare
 from analysis.metrics.reciprocity import reciprocity
 from tests.engine_helpers import log
 
@@ -91,6 +93,9 @@ def test_starts_owed_replies_and_channels_equal_their_definitions_row_by_row():
         prepared = prepare(log(_random_rows(seed)), AS_OF)
         got = reciprocity(prepared)
         chans = channel_profile(prepared)
+        days = day_table(prepared)  # the contact days handed over: the same figures
+        pd.testing.assert_frame_equal(reciprocity(prepared, days), got)
+        pd.testing.assert_frame_equal(channel_profile(prepared, days), chans)
         frame = prepared.assign(
             d=prepared["direction"].astype(str), c=prepared["channel"].astype(str)
         )

@@ -288,7 +288,7 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
     ``pcode``, ``day``, ``weight`` (largest group weight of the day's rows), ``time`` (weight
     times the duration factor), ``one_to_one`` (a row without a shared event), ``personal`` (a
     row with at most ``CONVERSATION_MAX_OTHERS`` people), ``offline`` (in person), ``online``
-    (on screens)."""
+    (on screens), ``first_row`` (the position of the day's first row in ``prepared``)."""
     pc = prepared["pcode"].to_numpy()
     day = prepared["day"].to_numpy()
     if len(pc) == 0:
@@ -296,7 +296,7 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
         f = np.zeros(0, dtype="float64")
         b = np.zeros(0, dtype=bool)
         return {"pcode": z, "day": z, "weight": f, "time": f, "one_to_one": b, "personal": b,
-                "offline": b, "online": b}  # fmt: skip
+                "offline": b, "online": b, "first_row": z}  # fmt: skip
     bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
     size = prepared["event_size"].to_numpy()
     tw = group_weight(size) * duration_factor(prepared["duration_min"].to_numpy())
@@ -315,6 +315,7 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
         "personal": smallest <= C.CONVERSATION_MAX_OTHERS,
         "offline": off > 0,
         "online": off < rows,
+        "first_row": bounds,
     }
 
 

@@ -25,11 +25,12 @@ import pandas as pd
 from analysis import constants as C
 
 
-def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
+def reciprocity(prepared: pd.DataFrame, days: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Per person (index person_id, people with contact only): ``initiated_share`` (float or
     NaN), ``started`` (conversation starts by the user), ``starts`` (all known starts),
     ``unanswered_run`` (int). ``prepared`` is :func:`analysis.metrics.cadence.prepare`'s output (sorted by
-    person and time); the work is vectorised over rows with numpy."""
+    person and time); the work is vectorised over rows with numpy. ``days``:
+    :func:`analysis.metrics.cadence.day_table` of ``prepared``, when the caller has it."""
     cats = prepared["person_id"].cat.categories
     n_people = len(cats)
     pc = prepared["pcode"].to_numpy()
@@ -37,11 +38,12 @@ def reciprocity(prepared: pd.DataFrame) -> pd.DataFrame:
     dcode = prepared["direction"].cat.codes.to_numpy()
     dirs = list(prepared["direction"].cat.categories)
     out_c, in_c, mu_c = (dirs.index(x) for x in ("outgoing", "incoming", "mutual"))
-    bounds = (
-        np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
-        if len(pc)
-        else np.zeros(0, dtype="int64")
-    )
+    if days is not None:
+        bounds = days["first_row"]
+    elif len(pc):
+        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    else:
+        bounds = np.zeros(0, dtype="int64")
     # conversation starts: the first directed row of each (person, day)
     directed = (dcode == out_c) | (dcode == in_c)
     # per (person, day): answered? any outgoing?

@@ -37,9 +37,12 @@ from analysis.model import CHANNELS
 COMPONENTS: tuple[str, ...] = tuple(C.TIE_WEIGHTS)
 
 
-def channel_profile(prepared: pd.DataFrame) -> pd.DataFrame:
+def channel_profile(
+    prepared: pd.DataFrame, days: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Per person: ``richness`` (mean over contact days of the day's richest channel score) and
-    ``channels`` (number of distinct channels used, ``other`` not counted)."""
+    ``channels`` (number of distinct channels used, ``other`` not counted). ``days``:
+    :func:`analysis.metrics.cadence.day_table` of ``prepared``, when the caller has it."""
     # the last entry: a missing channel (code -1) scores as "other"
     rich = np.array([C.CHANNEL_RICHNESS[c] for c in CHANNELS] + [C.CHANNEL_RICHNESS["other"]])
     codes = prepared["channel"].cat.codes.to_numpy()
@@ -53,7 +56,10 @@ def channel_profile(prepared: pd.DataFrame) -> pd.DataFrame:
             {"richness": pd.Series(dtype="float64"), "channels": pd.Series(dtype="int64")},
             index=pd.Index([], dtype=object, name="person_id"),
         )
-    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    if days is not None:
+        bounds = days["first_row"]
+    else:
+        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
     best = np.maximum.reduceat(score, bounds)
     day_p = pc[bounds]
     n_days = np.bincount(day_p, minlength=n)
