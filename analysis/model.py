@@ -39,7 +39,8 @@ channel         category       one of :data:`CHANNELS`
 mode            category       ``offline`` for in_person, ``online`` otherwise
 direction       category       one of :data:`DIRECTIONS` (who reached out)
 duration_min    float          NaN where unknown
-event_id        str            shared by all rows of one group event; "" when none
+event_id        str            shared by all rows of one group event; "" when none (a
+                               categorical of str in the rows read for resolution)
 note            str
 source          str            as above
 =============== ============== =======================================================
@@ -163,7 +164,7 @@ def interactions_frame(
     frame["mode"] = pd.Categorical.from_codes(codes, dtype=MODE_DTYPE)
     frame["direction"] = _categorical(direction, n, DIRECTION_DTYPE, "direction")
     frame["duration_min"] = _col(duration_min, n, "float64", frame.index)
-    frame["event_id"] = _col(event_id, n, object, frame.index)
+    frame["event_id"] = _event_col(event_id, n, frame.index)
     frame["note"] = _col(note, n, object, frame.index)
     frame["source"] = _col(source, n, object, frame.index)
     return frame[list(INTERACTION_COLUMNS)]
@@ -246,6 +247,16 @@ def _col(values: Any, n: int, dtype: Any, index: pd.Index) -> pd.Series:
         values = np.asarray(list(values), dtype=object if dtype is object else None)
         return pd.Series(values, dtype=dtype, index=index, copy=False)
     return pd.Series(values, dtype=dtype, index=index)
+
+
+def _event_col(values: Any, n: int, index: pd.Index) -> pd.Series:
+    """The ``event_id`` column: text, or a categorical of text when given one (a store's or an
+    importer's coded events: a million rows of few events, each distinct value once)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = values.array if isinstance(values, pd.Series) else values
+        cats = pd.Index(np.asarray(cat.categories, dtype=object), dtype=object)
+        return pd.Series(pd.Categorical.from_codes(cat.codes, categories=cats), index=index)
+    return _col(values, n, object, index)
 
 
 def _categorical(values: Any, n: int, dtype: pd.CategoricalDtype, name: str) -> pd.Series:

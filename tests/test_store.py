@@ -420,3 +420,15 @@ def test_a_contact_keeps_the_content_key_and_record_earlier_versions_stored():
         assert _contact_json(rec) == json.dumps(
             {k: rec[k] for k in CONTACT_COLUMNS}, ensure_ascii=False, default=list
         )
+
+
+@pytest.mark.parametrize("where", ["memory", "file"])
+def test_the_rows_read_for_resolution_keep_the_events_coded_with_the_same_values(where, tmp_path):
+    text = HEADER + log_rows(range(6))
+    with Store(":memory:" if where == "memory" else tmp_path / "s.db") as s:
+        s.add_file(src("log.csv", text), OPTS)
+        plain = s.interactions()
+        coded, _ = s.interactions_and_who()
+    assert plain["event_id"].dtype == object
+    assert isinstance(coded["event_id"].dtype, pd.CategoricalDtype)
+    assert coded["event_id"].astype(object).tolist() == plain["event_id"].tolist()

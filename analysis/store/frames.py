@@ -99,7 +99,7 @@ def _batch_of(table: pa.Table) -> tuple[pd.DataFrame, pd.Categorical]:
         raw["channel"],  # categoricals: recoded by their categories
         raw["direction"],
         raw["duration_min"],
-        raw["event_id"].astype(object),
+        raw["event_id"],  # coded as stored: each distinct event once
         raw["note"].astype(object),
         raw["source"].astype(object),
     )

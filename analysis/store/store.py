@@ -905,7 +905,11 @@ class Store:
         if len(added):
             if self.in_memory:  # kept as frames: no Parquet round trip for a store that dies
                 added_who = who if new.all() else who[new].remove_unused_categories()
-                self._batches[source.digest] = (added.reset_index(drop=True), keys[new], added_who)
+                added = added.reset_index(drop=True)
+                if event is not None:  # coded, as a stored batch reads back
+                    coded = event if new.all() else event[new].remove_unused_categories()
+                    added["event_id"] = pd.Series(coded, copy=False)
+                self._batches[source.digest] = (added, keys[new], added_who)
                 blob = b""
             else:
                 blob = batch_to_blob(
@@ -1067,8 +1071,12 @@ class Store:
 
     def interactions(self, logged: bool = True) -> pd.DataFrame:
         """Every stored interaction, imported and (with ``logged``) logged, as an interactions
-        DataFrame."""
-        return concat_interactions(_frame_of(part)[0] for part in self._parts(logged))
+        DataFrame (``event_id`` as text; :meth:`interactions_and_who`, for resolution, keeps the
+        events coded as stored)."""
+        frame = concat_interactions(_frame_of(part)[0] for part in self._parts(logged))
+        if isinstance(frame["event_id"].dtype, pd.CategoricalDtype):
+            frame["event_id"] = frame["event_id"].astype(object)
+        return frame
 
     def interactions_and_who(self, logged: bool = True) -> tuple[pd.DataFrame, pd.Categorical]:
         """:meth:`interactions` and their ``who`` as a categorical (the same values, each
