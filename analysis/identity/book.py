@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.identity.many_keys import identity_keys, phone_keys
+from analysis.identity.many_keys import identity_keys, name_keys, phone_keys
 from analysis.normalize import GENERATION_SUFFIXES, name_generation, normalize_name
 
 _STRING_COLUMNS = (
@@ -46,6 +46,8 @@ class ContactBook:
     """node -> E.164 phone numbers (digits only for numbers that are not possible numbers)."""
     sources: list[list[str]]
     """node -> source files."""
+    full_name_keys: list[str]
+    """row position -> :func:`analysis.normalize.normalize_name` of its full name."""
     node: dict[str, int] = field(default_factory=dict)
     """contact_id -> node."""
 
@@ -71,6 +73,11 @@ class ContactBook:
             rows[n].append(r)
         full = cols["full_name"]
         kinds, keys = identity_keys(full, region)  # a name key only where it is a name
+        # every full name's name key: identity_keys' where it read a name (normalize_name)
+        full_keys = [k if kind == "name" else "" for kind, k in zip(kinds, keys, strict=True)]
+        other = [r for r, kind in enumerate(kinds) if kind != "name"]
+        for r, key in zip(other, name_keys([full[r] for r in other]), strict=True):
+            full_keys[r] = key
         names = [""] * len(ids)
         generations = [""] * len(ids)
         for n, rs in enumerate(rows):
@@ -97,7 +104,10 @@ class ContactBook:
             extend_unique(phones[node_of[r]], (key,))
         for n, rs in enumerate(rows):
             extend_unique(sources[n], [cols["source"][r] for r in rs])
-        return cls(ids, node_of_row, rows, cols, names, generations, emails, phones, sources, node)
+        return cls(
+            ids, node_of_row, rows, cols, names, generations, emails, phones, sources, full_keys,
+            node,
+        )  # fmt: skip
 
     def given_family(self, n: int, r: int) -> tuple[str, str]:
         """(given, family) name keys of row ``r`` of node ``n``: the given/family fields when

@@ -106,7 +106,7 @@ def contact_index(book: ContactBook, person_of_node: np.ndarray) -> dict[str, di
         "name": defaultdict(set),
     }
     cols = book.cols
-    full, nick = name_keys(cols["full_name"]), name_keys(cols["nickname"])
+    full, nick = book.full_name_keys, name_keys(cols["nickname"])
     given, family = cols["given_name"], cols["family_name"]
     given_family = name_keys(
         [f"{g} {f}" if g or f else "" for g, f in zip(given, family, strict=True)]
