@@ -45,7 +45,7 @@ from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
 from analysis.groups import ceiling_intervals, person_groups
 from analysis.identity import MergeDecisions, Resolution, resolve
-from analysis.identity.matching import match_known, person_column
+from analysis.identity.matching import match_known, matched_by_column, person_column
 from analysis.identity.overlaps import (
     OverlapPlan,
     apply_plan,
@@ -500,7 +500,7 @@ def _with_matches(
     by[pd.isna(by)] = ""
     return interactions.assign(
         person_id=person_column(pid, codes, interactions.index),
-        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+        matched_by=matched_by_column(by, codes, interactions.index),
     )
 
 

@@ -166,7 +166,7 @@ def match_interactions(
 
     matched = interactions.assign(
         person_id=person_column(pid, codes, interactions.index),
-        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+        matched_by=matched_by_column(by, codes, interactions.index),
     )
     counts = np.bincount(codes, minlength=m)
     unknown: dict[Group, tuple[list[int], str]] = {}
@@ -191,6 +191,22 @@ def person_column(pid: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Ser
         pd.Categorical.from_codes(per_value.codes[codes], categories=per_value.categories),
         index=index,
     )
+
+
+MATCHED_BY_DTYPE = pd.CategoricalDtype(["", "email", "phone", "name", "link"])
+"""The dtype of ``matched_by``: how a row's identity was matched ("" when it was not). One
+dtype whatever the rows, so that rows matched apart (a logged contact) join the others as they
+are."""
+
+
+def matched_by_column(by: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The resolved interactions' ``matched_by`` column: ``by[codes]`` (``by``: how each
+    distinct ``who`` was matched, "" when it was not) as a :data:`MATCHED_BY_DTYPE`
+    categorical, so that a million rows hold small codes rather than a reference each."""
+    at = MATCHED_BY_DTYPE.categories.get_indexer(np.asarray(by, dtype=object))
+    if (at < 0).any():
+        raise ValueError(f"unknown matched_by value(s): {sorted(set(by[at < 0].tolist()))}")
+    return pd.Series(pd.Categorical.from_codes(at[codes], dtype=MATCHED_BY_DTYPE), index=index)
 
 
 def match_identities(
@@ -271,7 +287,7 @@ def match_known(
         return None
     return interactions.assign(
         person_id=person_column(pid, codes, interactions.index),
-        matched_by=pd.Series(by[codes], index=interactions.index, dtype=object),
+        matched_by=matched_by_column(by, codes, interactions.index),
     )
 
 

@@ -81,7 +81,8 @@ class Resolution:
     interactions: the input interactions (same order and index) plus ``person_id`` (a
         categorical over the person ids that occur, sorted as text; missing when unmatched:
         :func:`analysis.identity.matching.person_column`) and ``matched_by`` (``email`` |
-        ``phone`` | ``name`` | ``link`` | "").
+        ``phone`` | ``name`` | ``link`` | "", a categorical of
+        :data:`~analysis.identity.matching.MATCHED_BY_DTYPE`).
     unmatched: who, kind (``phone`` | ``email`` | ``name``), key, interactions, first, last, note,
         person_id, looks_like, looks_like_names: identities that match nobody (or more than one
         person), one row per key, and names known only from interactions that look like a contact

@@ -70,3 +70,18 @@ def test_the_metrics_take_the_resolved_person_column_without_coding_it_again():
     book, interactions = _inputs()
     pid = resolve(book, interactions, region="DE").interactions["person_id"]
     assert person_codes(pid) is pid
+
+
+def test_matched_by_is_one_categorical_dtype_and_an_unknown_word_is_an_error():
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from analysis.identity.matching import MATCHED_BY_DTYPE, matched_by_column
+
+    by = np.array(["email", "", "link", "name", "phone"], dtype=object)
+    col = matched_by_column(by, np.array([0, 2, 2, 1, 4, 3]), pd.RangeIndex(6))
+    assert col.dtype == MATCHED_BY_DTYPE
+    assert col.tolist() == ["email", "link", "link", "", "phone", "name"]
+    with pytest.raises(ValueError, match="raw"):
+        matched_by_column(np.array(["raw"], dtype=object), np.array([0]), pd.RangeIndex(1))
