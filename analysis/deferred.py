@@ -65,3 +65,20 @@ class Deferred(Generic[T]):
 def now(value: T | Deferred[T]) -> T:
     """``value``, made now when it is deferred."""
     return value.get() if isinstance(value, Deferred) else value
+
+
+def deferred_field(name: str) -> property:
+    """A dataclass field read through a :class:`Deferred`: set with a value or a Deferred,
+    read as the value (made then, when it was deferred). A subclass of a dataclass that
+    declares ``name = deferred_field("name")`` makes that field when it is first read."""
+    attr = f"_deferred_{name}"
+
+    def get(self: object) -> object:
+        return getattr(self, attr).get()
+
+    def put(self: object, value: object) -> None:
+        object.__setattr__(
+            self, attr, value if isinstance(value, Deferred) else Deferred.done(value)
+        )
+
+    return property(get, put)

@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis import sidework
-from analysis.deferred import Deferred, now
+from analysis.deferred import Deferred, deferred_field, now
 from analysis.engine import Analysis, Overrides, analyze
 from analysis.errors import CloseknitError, CouldNotReadError, StoreError
 from analysis.facts import Facts, FactsSettings, keep_facts, kept_facts
@@ -396,21 +396,6 @@ def _latest(a: pd.Timestamp | None, b: pd.Timestamp | None) -> pd.Timestamp | No
     return b if a is None else a if b is None else max(a, b)
 
 
-def _deferred_field(name: str) -> property:
-    """A dataclass field read through a :class:`Deferred` (set with a value or a Deferred)."""
-    attr = f"_deferred_{name}"
-
-    def get(self: object) -> object:
-        return getattr(self, attr).get()
-
-    def put(self: object, value: object) -> None:
-        object.__setattr__(
-            self, attr, value if isinstance(value, Deferred) else Deferred.done(value)
-        )
-
-    return property(get, put)
-
-
 class _ResolutionReadLater(Resolution):
     """A :class:`Resolution` whose ``interactions`` are made when first read
     (``deferred_interactions``); ``last_time``: their latest timestamp, known without them. Its
@@ -418,13 +403,13 @@ class _ResolutionReadLater(Resolution):
     the store gives them, are decoded when first read too: the analysis reads the people only
     (and the identities when contact was logged); the pages that show the others read them."""
 
-    interactions = _deferred_field("interactions")  # type: ignore[assignment]
-    people = _deferred_field("people")  # type: ignore[assignment]
-    contacts = _deferred_field("contacts")  # type: ignore[assignment]
-    merges = _deferred_field("merges")  # type: ignore[assignment]
-    suggestions = _deferred_field("suggestions")  # type: ignore[assignment]
-    unmatched = _deferred_field("unmatched")  # type: ignore[assignment]
-    identities = _deferred_field("identities")  # type: ignore[assignment]
+    interactions = deferred_field("interactions")  # type: ignore[assignment]
+    people = deferred_field("people")  # type: ignore[assignment]
+    contacts = deferred_field("contacts")  # type: ignore[assignment]
+    merges = deferred_field("merges")  # type: ignore[assignment]
+    suggestions = deferred_field("suggestions")  # type: ignore[assignment]
+    unmatched = deferred_field("unmatched")  # type: ignore[assignment]
+    identities = deferred_field("identities")  # type: ignore[assignment]
     last_time: pd.Timestamp | None = None
 
     @property
@@ -435,8 +420,8 @@ class _ResolutionReadLater(Resolution):
 class _DatasetReadLater(Dataset):
     """A :class:`Dataset` whose ``contacts`` and ``interactions`` are made when first read."""
 
-    contacts = _deferred_field("contacts")  # type: ignore[assignment]
-    interactions = _deferred_field("interactions")  # type: ignore[assignment]
+    contacts = deferred_field("contacts")  # type: ignore[assignment]
+    interactions = deferred_field("interactions")  # type: ignore[assignment]
 
 
 def _field_of(resolution: Resolution, name: str) -> object:
@@ -592,7 +577,7 @@ def _run(
 class _RunReadLater(Run):
     """A :class:`Run` whose ``overlaps`` are made when first read."""
 
-    overlaps = _deferred_field("overlaps")  # type: ignore[assignment]
+    overlaps = deferred_field("overlaps")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

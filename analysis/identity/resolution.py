@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import sidework
+from analysis.deferred import Deferred, deferred_field
 from analysis.identity.book import ContactBook
 from analysis.identity.keys import check_region
 from analysis.identity.lookalikes import identity_lookalikes, merge_suggestions
@@ -102,6 +103,12 @@ class Resolution:
     """kind, key, person_id: how a new identity would be matched against this resolution
     (:func:`analysis.identity.matching.match_known`): the contact index, the user's links and
     the contacts' person_ids."""
+
+
+class _IdentitiesLater(Resolution):
+    """A :class:`Resolution` whose ``identities`` are made when first read."""
+
+    identities = deferred_field("identities")  # type: ignore[assignment]
 
 
 def resolve(
@@ -200,9 +207,9 @@ def _resolve(
         people = pd.concat([people, adopted], ignore_index=True)
     people = people.sort_values("person_id", kind="mergesort", ignore_index=True)
     people["non_person"] = people["non_person"].astype(bool)
-    identities = identities_frame(index, links, set(person_of_node.tolist()))
+    known = set(person_of_node.tolist())
 
-    return Resolution(
+    return _IdentitiesLater(
         people=people,
         contacts=out_contacts,
         merges=merges,
@@ -210,5 +217,7 @@ def _resolve(
         interactions=matched.interactions,
         unmatched=unmatched,
         ignored_decisions=tuple(ignored),
-        identities=identities,
+        # kept with a resolution for matching logged contact later: made when first read (a
+        # run of the command line on a store in memory never reads it)
+        identities=Deferred(lambda: identities_frame(index, links, known)),
     )

@@ -23,3 +23,18 @@ def test_logged_contact_is_matched_through_each_resolutions_own_identities():
         matched = match_known(logged, two.identities, "DE")
         assert matched["person_id"].tolist() == [person_of(two, "b2")]
         assert match_known(logged, one.identities, "DE") is None
+
+
+def test_a_resolutions_identities_are_made_when_first_read_and_then_kept(monkeypatch):
+    import analysis.identity.resolution as resolution_module
+
+    made = []
+    real = resolution_module.identities_frame
+    monkeypatch.setattr(
+        resolution_module, "identities_frame", lambda *a: (made.append(1), real(*a))[1]
+    )
+    res = _resolution("a1", "+49 30 1234567")
+    assert made == []  # a run that never matches logged contact never makes them
+    frame = res.identities
+    assert made == [1] and res.identities is frame
+    assert ("phone", "+49301234567", person_of(res, "a1")) in set(frame.itertuples(index=False))
