@@ -1061,7 +1061,7 @@ class Store:
                 order = np.argsort(frame["contact_id"].to_numpy(dtype=object), kind="stable")
                 frame = frame.take(order).reset_index(drop=True)
                 for col in CONTACT_LIST_COLUMNS:  # lists of its own, as decoding gives
-                    frame[col] = pd.Series([list(v) for v in frame[col]], dtype=object)
+                    frame[col] = pd.Series([list(v) for v in frame[col].tolist()], dtype=object)
                 return frame
         rows = [r[0] for r in self.conn.execute("SELECT record FROM contacts ORDER BY contact_id")]
         recs = json.loads("[" + ",".join(rows) + "]")  # one parse: half the time of one a record
