@@ -85,3 +85,9 @@ def test_a_relation_finds_a_person_whose_name_is_written_with_accents():
     roles = derive_roles(people)
     assert roles["s"] == ("family",)
     assert roles["x"] == ()
+
+
+def test_roles_of_people_without_relation_or_organisation_columns():
+    people = pd.DataFrame({"person_id": ["a", "b"], "name": ["A", "B"],
+                           "categories": [["Family"], []]})  # fmt: skip
+    assert derive_roles(people).to_dict() == {"a": ("family",), "b": ()}

@@ -142,7 +142,7 @@ def _roles_from_cards(
         for pid, cats in zip(ids, people["categories"].tolist(), strict=True)
     }
     card = me_card or {}
-    related = people["related"].tolist() if "related" in people.columns else []
+    related = people["related"].tolist() if "related" in people.columns else [[]] * len(ids)
     linked = [(pid, rel) for pid, rel in zip(ids, related, strict=True) if has_items(rel)]
     mine = [
         item

@@ -448,7 +448,10 @@ def _pickled(values: list) -> bytes:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo: the cells hold no cycles
-    pickler.dump(values)
+    try:
+        pickler.dump(values)
+    except Exception:  # noqa: BLE001 - a cell that does not pickle: its text, as written
+        return b"\x01" + repr(values).encode("utf-8", "surrogatepass")
     return buf.getvalue()
 
 
