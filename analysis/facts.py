@@ -529,16 +529,13 @@ def people_with(people: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
     for col in ("categories", "orgs", "related"):
         if col not in people.columns:
             people[col] = [[] for _ in range(len(people))]
-        people[col] = [v if isinstance(v, _LIST_CELLS) else [] for v in people[col].tolist()]
+        people[col] = [v if isinstance(v, (list, tuple)) else [] for v in people[col].tolist()]
     if "non_person" not in people.columns:
         people["non_person"] = False
     people["non_person"] = people["non_person"].fillna(False).astype(bool)
     if people["person_id"].is_monotonic_increasing:  # as resolution sorts them
         return people.reset_index(drop=True)
     return people.sort_values("person_id", kind="stable").reset_index(drop=True)
-
-
-_LIST_CELLS = (list, tuple)
 
 
 def _selves(people: pd.DataFrame, me: Sequence[str]) -> set[str]:

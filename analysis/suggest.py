@@ -367,14 +367,11 @@ def _blocked(t: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(t), dtype=bool)
     return np.asarray(
         [
-            bool(s) and isinstance(s, _SEQUENCES) and not C.NO_NUDGE_STATES.isdisjoint(s)
+            bool(s) and isinstance(s, (list, tuple)) and not C.NO_NUDGE_STATES.isdisjoint(s)
             for s in t["states"].tolist()
         ],
         dtype=bool,
     )
-
-
-_SEQUENCES = (list, tuple)
 
 
 @dataclass(frozen=True)

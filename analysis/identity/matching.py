@@ -24,7 +24,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -263,27 +262,13 @@ def identities_frame(
     """What :func:`match_identities` needs, as a frame to keep with a resolution: one row per
     (kind, key, person_id) of the contact index, ``kind`` ``link:<kind>`` for the user's links
     and ``id`` for the person_ids of contacts."""
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for kind, keys in index.items():
-        sizes = np.fromiter(map(len, keys.values()), dtype=np.int64, count=len(keys))
-        # sets in sorted order: the same rows in every process (str hashes differ between them)
-        pids = chain.from_iterable(p if len(p) == 1 else sorted(p) for p in keys.values())
-        parts.append(
-            (
-                np.full(int(sizes.sum()), kind, dtype=object),
-                np.repeat(np.fromiter(keys, dtype=object, count=len(keys)), sizes),
-                np.fromiter(pids, dtype=object, count=int(sizes.sum())),
-            )
-        )
-    linked = [(f"link:{kind}", key, pid) for (kind, key), pid in links.items()]
-    linked += [("id", pid, pid) for pid in sorted(known_ids)]
-    parts.append(tuple(np.fromiter((r[i] for r in linked), dtype=object, count=len(linked))
-                       for i in range(3)))  # type: ignore[arg-type]  # fmt: skip
+    # sets in sorted order: the same rows in every process (str hashes differ between them)
+    rows = [(kind, key, pid) for kind, keys in index.items() for key, pids in keys.items()
+            for pid in sorted(pids)]  # fmt: skip
+    rows += [(f"link:{kind}", key, pid) for (kind, key), pid in links.items()]
+    rows += [("id", pid, pid) for pid in sorted(known_ids)]
     return pd.DataFrame(
-        {
-            c: pd.Series(np.concatenate([p[i] for p in parts]), dtype=object)
-            for i, c in enumerate(IDENTITY_COLUMNS)
-        }  # fmt: skip
+        {c: pd.Series([r[i] for r in rows], dtype=object) for i, c in enumerate(IDENTITY_COLUMNS)}
     )
 
 

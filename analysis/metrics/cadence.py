@@ -297,7 +297,7 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
         b = np.zeros(0, dtype=bool)
         return {"pcode": z, "day": z, "weight": f, "time": f, "one_to_one": b, "personal": b,
                 "offline": b, "online": b, "first_row": z}  # fmt: skip
-    bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    bounds = day_starts(prepared)
     size = prepared["event_size"].to_numpy()
     tw = group_weight(size) * duration_factor(prepared["duration_min"].to_numpy())
     # the day's largest group weight, one-to-one and personal flags all follow from its
@@ -317,6 +317,16 @@ def day_table(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
         "online": off < rows,
         "first_row": bounds,
     }
+
+
+def day_starts(prepared: pd.DataFrame) -> np.ndarray:
+    """The position of the first row of each (person, contact day) of the analysed rows
+    ``prepared`` (:func:`prepare`: sorted by person, then time)."""
+    pc = prepared["pcode"].to_numpy()
+    day = prepared["day"].to_numpy()
+    if len(pc) == 0:
+        return np.zeros(0, dtype="int64")
+    return np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
 
 
 def recency_weight(age_days: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.metrics.cadence import day_starts
 
 
 def reciprocity(prepared: pd.DataFrame, days: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
@@ -34,16 +35,10 @@ def reciprocity(prepared: pd.DataFrame, days: dict[str, np.ndarray] | None = Non
     cats = prepared["person_id"].cat.categories
     n_people = len(cats)
     pc = prepared["pcode"].to_numpy()
-    day = prepared["day"].to_numpy()
     dcode = prepared["direction"].cat.codes.to_numpy()
     dirs = list(prepared["direction"].cat.categories)
     out_c, in_c, mu_c = (dirs.index(x) for x in ("outgoing", "incoming", "mutual"))
-    if days is not None:
-        bounds = days["first_row"]
-    elif len(pc):
-        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
-    else:
-        bounds = np.zeros(0, dtype="int64")
+    bounds = day_starts(prepared) if days is None else days["first_row"]
     # conversation starts: the first directed row of each (person, day)
     directed = (dcode == out_c) | (dcode == in_c)
     # per (person, day): answered? any outgoing?

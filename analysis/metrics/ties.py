@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.metrics.cadence import day_starts
 from analysis.model import CHANNELS
 
 COMPONENTS: tuple[str, ...] = tuple(C.TIE_WEIGHTS)
@@ -48,7 +49,6 @@ def channel_profile(
     codes = prepared["channel"].cat.codes.to_numpy()
     score = rich[codes]
     pc = prepared["pcode"].to_numpy()
-    day = prepared["day"].to_numpy()
     cats = prepared["person_id"].cat.categories
     n = len(cats)
     if len(pc) == 0:
@@ -56,10 +56,7 @@ def channel_profile(
             {"richness": pd.Series(dtype="float64"), "channels": pd.Series(dtype="int64")},
             index=pd.Index([], dtype=object, name="person_id"),
         )
-    if days is not None:
-        bounds = days["first_row"]
-    else:
-        bounds = np.flatnonzero(np.r_[True, (pc[1:] != pc[:-1]) | (day[1:] != day[:-1])])
+    bounds = day_starts(prepared) if days is None else days["first_row"]
     best = np.maximum.reduceat(score, bounds)
     day_p = pc[bounds]
     n_days = np.bincount(day_p, minlength=n)
